@@ -1,0 +1,211 @@
+"""The ``sim`` command. Thin: parses arguments, calls the library, turns user errors into one line.
+
+This is the only module that knows about terminals and exit codes. Mesa and the model are imported
+only by the commands that simulate, so ``sim validate`` and ``sim schema`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import ExperimentError, ScenarioError
+
+__all__ = ["main"]
+
+EXIT_USER_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when stderr is not a terminal."""
+
+    def __init__(self, label: str, stream=sys.stderr):
+        self.label = label
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.start = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        """Redraw the bar."""
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        elapsed = time.perf_counter() - self.start
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} runs {elapsed:5.1f}s")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _fail(message: str) -> int:
+    print(f"sim: error: {message}", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+# --------------------------------------------------------------------------------- commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files; print every problem as FILE:LINE: key.path: message (expected ...)."""
+    from .scenario import load_scenario
+
+    bad = 0
+    for file in args.files:
+        try:
+            scenario = load_scenario(file)
+        except ScenarioError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem)
+            continue
+        n_dist = len(scenario.distributions())
+        print(f"{file}: ok ({scenario.name}: {len(scenario.spec.actors)} actors, {len(scenario.spec.issues)} issues, "
+              f"{n_dist} uncertain parameter{'s' if n_dist != 1 else ''})")
+    return EXIT_USER_ERROR if bad else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the scenario format."""
+    from .schema import ScenarioSpec
+
+    schema = ScenarioSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ceasefire-sim scenario"
+    # Overlays may name a base file; the loader removes the key before validation.
+    schema["properties"]["extends"] = {"type": "string", "description": "Scenario file this one overlays."}
+    print(json.dumps(schema, indent=2 if args.indent else None))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run replications of a scenario and print a summary; save them with --out."""
+    from .experiment import run_many
+    from .results import read_results, run_to_directory
+    from .scenario import load_scenario
+    from .summary import format_summary, summarize
+
+    scenario = load_scenario(args.scenario)
+    progress = Progress(scenario.name)
+    workers = args.workers or _default_workers()
+    if args.out:
+        folder = run_to_directory(scenario, args.out, runs=args.runs, seed=args.seed, workers=workers,
+                                  executor=args.executor, scheduler=args.scheduler, chunk_size=args.chunk_size,
+                                  resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress)
+        table = read_results(folder, columns=["scenario", "outcome", "ceasefire_round", "deployment",
+                                              "deployment_troops", "deployment_consented", "ceasefire_held",
+                                              "sanctions_packages_passed", "loan_approved"])
+    else:
+        if args.resume:
+            return _fail("--resume needs --out DIR")
+        table = run_many(scenario, runs=args.runs, seed=args.seed, workers=workers, executor=args.executor,
+                         scheduler=args.scheduler, chunk_size=args.chunk_size, progress=progress)
+    print(format_summary(summarize(table)))
+    if args.out:
+        print(f"results: {Path(args.out) / 'runs.parquet'} (manifest.json, scenario.resolved.yaml beside it)")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Tell one run as a story."""
+    from .experiment import explain_run
+    from .scenario import load_scenario
+    from .streams import run_seed
+
+    scenario = load_scenario(args.scenario)
+    seed = run_seed(args.seed, args.run) if args.run is not None else args.seed
+    record, events = explain_run(scenario, seed)
+    print(f"{scenario.name}, seed {seed}" + (f" (run {args.run} of master seed {args.seed})" if args.run is not None else ""))
+    current = None
+    for event in events:
+        if event.round != current:
+            current = event.round
+            print(f"round {event.round}:")
+        actor = "" if event.actor == "-" else f"{event.actor} "
+        print(f"  {actor}{event.event}: {event.detail}")
+    print(f"outcome: {record['outcome']} (cause: {record['breakdown_cause']})")
+    if record["outcome"] == "ceasefire":
+        terms = ", ".join(f"{k[6:]} {v:.2f}" for k, v in record.items() if k.startswith("terms_"))
+        print(f"terms: {terms}")
+        print(f"deployment: {record['deployment_troops']:,.0f} troops ({record['contributors'] or 'none'}); "
+              f"held to the horizon: {bool(record['ceasefire_held'])}")
+    return 0
+
+
+# --------------------------------------------------------------------------------- parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``sim``."""
+    parser = argparse.ArgumentParser(prog="sim", description="Simulate ceasefire negotiations from scenario files.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check scenario files and report every problem")
+    p.add_argument("files", nargs="+", help="scenario YAML files")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    p.add_argument("--indent", action="store_true", help="pretty-print")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("run", help="run replications of a scenario and summarise them")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--runs", type=_positive, default=1000, help="number of runs (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    p.add_argument("--out", help="folder for runs.parquet, manifest.json and scenario.resolved.yaml")
+    p.add_argument("--csv", action="store_true", help="also write runs.csv")
+    p.add_argument("--workers", type=_positive, help="processes (default: all cores)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: a local cluster)")
+    p.add_argument("--chunk-size", type=_positive, default=500, help="runs per chunk written to disk")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
+    p.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("explain", help="tell one run as a story from its event log")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--seed", type=int, default=0, help="the run's seed (as in the results table)")
+    p.add_argument("--run", type=int, help="take run RUN of master seed --seed instead")
+    p.set_defaults(func=cmd_explain)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sim`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+
+    try:
+        return int(args.func(args) or 0)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USER_ERROR
+    except ExperimentError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        print("\nsim: interrupted; finished chunks are kept in --out (rerun with --resume)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

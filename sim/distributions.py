@@ -1,0 +1,148 @@
+"""Uncertain parameters: distributions a scenario may give instead of a number, and drawing them.
+
+Each run draws its own value of every distribution at set-up. A value is keyed by the parameter's
+key path, not by the order of drawing, so two scenarios run with the same master seed draw the same
+value for a parameter they both declare the same way (common random numbers), however many other
+parameters either of them adds.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtri
+
+__all__ = [
+    "Choice", "Distribution", "Normal", "Triangular", "Uniform", "draw", "draw_uniforms", "stream_key",
+]
+
+
+@dataclass(frozen=True)
+class Uniform:
+    """Every value between ``low`` and ``high`` equally likely."""
+
+    low: float
+    high: float
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        """Inverse CDF: map uniforms in [0, 1) to values."""
+        return self.low + (self.high - self.low) * u
+
+    @property
+    def mean(self) -> float:
+        """Expected value."""
+        return (self.low + self.high) / 2
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """Smallest and largest value that can be drawn."""
+        return (self.low, self.high)
+
+
+@dataclass(frozen=True)
+class Normal:
+    """Normal with ``mean`` and ``sd``, clipped to the parameter's own range ``[low, high]``."""
+
+    mean: float
+    sd: float
+    low: float = -math.inf
+    high: float = math.inf
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        """Inverse CDF, clipped to the parameter's range."""
+        u = np.clip(u, 1e-12, 1 - 1e-12)
+        return np.clip(self.mean + self.sd * ndtri(u), self.low, self.high)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The parameter range the draws are clipped to."""
+        return (self.low, self.high)
+
+
+@dataclass(frozen=True)
+class Triangular:
+    """Triangular between ``low`` and ``high`` with its peak at ``mode``."""
+
+    low: float
+    mode: float
+    high: float
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        """Inverse CDF."""
+        a, c, b = self.low, self.mode, self.high
+        if b == a:
+            return np.full_like(u, a, dtype=float)
+        split = (c - a) / (b - a)
+        left = a + np.sqrt(u * (b - a) * (c - a))
+        right = b - np.sqrt((1 - u) * (b - a) * (b - c))
+        return np.where(u < split, left, right)
+
+    @property
+    def mean(self) -> float:
+        """Expected value."""
+        return (self.low + self.mode + self.high) / 3
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """Smallest and largest value that can be drawn."""
+        return (self.low, self.high)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of ``values``, each equally likely unless ``weights`` are given."""
+
+    values: tuple[float, ...]
+    weights: tuple[float, ...] | None = None
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        """Inverse CDF over the listed values."""
+        w = np.asarray(self.weights if self.weights else [1.0] * len(self.values), dtype=float)
+        cdf = np.cumsum(w / w.sum())
+        idx = np.minimum(np.searchsorted(cdf, u, side="right"), len(self.values) - 1)
+        return np.asarray(self.values, dtype=float)[idx]
+
+    @property
+    def mean(self) -> float:
+        """Expected value."""
+        w = np.asarray(self.weights if self.weights else [1.0] * len(self.values), dtype=float)
+        return float(np.dot(w / w.sum(), self.values))
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """Smallest and largest value that can be drawn."""
+        return (min(self.values), max(self.values))
+
+
+Distribution = Uniform | Normal | Triangular | Choice
+
+
+def draw(dist: Distribution, u: np.ndarray, *, integer: bool = False) -> np.ndarray:
+    """Values of ``dist`` at uniforms ``u``; rounded to whole numbers for integer parameters."""
+    values = dist.quantile(u)
+    return np.round(values) if integer else values
+
+
+def stream_key(name: str) -> int:
+    """A stable 32-bit key for a named source of randomness (same in every process and version)."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+def draw_uniforms(seeds: Sequence[int], name: str) -> np.ndarray:
+    """One uniform in [0, 1) per run seed for the named parameter, independent of other names.
+
+    Hashing with SeedSequence is far cheaper than building a generator per run and parameter, and
+    it keys the draw by name, which is what common random numbers across variants need.
+    """
+    key = stream_key("param:" + name)
+    words = np.array(
+        [np.random.SeedSequence(int(s), spawn_key=(key,)).generate_state(2, np.uint32) for s in seeds],
+        dtype=np.uint64,
+    ).reshape(len(seeds), 2)
+    # 53 random bits, as numpy's own doubles use.
+    bits = ((words[:, 0] << np.uint64(32)) | words[:, 1]) >> np.uint64(11)
+    return bits.astype(float) / float(1 << 53)

@@ -1,0 +1,62 @@
+"""User-facing errors: a problem in a scenario file, located by file, line and key path.
+
+The CLI turns these into one line each and a non-zero exit; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["ExperimentError", "Problem", "ScenarioError", "format_path"]
+
+PathPart = str | int
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """Render a key path as the user wrote it: ``actors.russia.red_lines[0].bound``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario, where it is and what was expected."""
+
+    file: str
+    line: int | None
+    path: tuple[PathPart, ...]
+    message: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {format_path(self.path)}: {self.message}"
+        if self.expected:
+            text += f" (expected {self.expected})"
+        return text
+
+
+class ScenarioError(Exception):
+    """A scenario could not be read or is invalid; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(
+        cls, file: str, message: str, *, line: int | None = None,
+        path: Sequence[PathPart] = (), expected: str = "",
+    ) -> ScenarioError:
+        """Build an error holding one problem."""
+        return cls([Problem(file, line, tuple(path), message, expected)])
+
+
+class ExperimentError(Exception):
+    """An experiment could not run for a reason the user can fix (scheduler, output folder, ...)."""

@@ -1,0 +1,217 @@
+"""Running many replications: seeds per run, chunks, executors.
+
+Run *i* of an experiment with master seed *S* always has the seed ``run_seed(S, i)`` (child *i* of
+``SeedSequence(S).spawn``), and a run's record depends only on its seed, so a table is identical
+whatever the chunking, the number of workers or the executor (serial, local process pool, Dask).
+
+Executors are injected: ``workers=1`` runs in-process (the default of the Python API, which is what
+notebooks want); ``workers>1`` uses a local process pool started with the ``spawn`` method;
+``executor="dask"`` sends chunks to a Dask cluster (``scheduler=`` address, or a local cluster).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .errors import ExperimentError
+from .model import Event, NegotiationModel
+from .record import records_frame
+from .scenario import Scenario
+from .streams import run_seed
+
+__all__ = [
+    "ExperimentError", "Chunk", "plan_chunks", "run_chunk", "run_many", "run_once", "explain_run",
+    "iter_chunks", "DEFAULT_CHUNK",
+]
+
+#: Runs per chunk: large enough for the batched model to be efficient, small enough that an
+#: interrupted experiment loses little and memory stays flat.
+DEFAULT_CHUNK = 500
+MAX_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Runs ``start`` (inclusive) to ``stop`` (exclusive) of an experiment, with an index for file names."""
+
+    index: int
+    start: int
+    stop: int
+
+    @property
+    def size(self) -> int:
+        """Number of runs in the chunk."""
+        return self.stop - self.start
+
+
+def plan_chunks(runs: int, chunk_size: int = DEFAULT_CHUNK) -> list[Chunk]:
+    """Split ``runs`` runs into consecutive chunks."""
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    return [Chunk(k, a, min(a + chunk_size, runs)) for k, a in enumerate(range(0, runs, chunk_size))]
+
+
+def run_chunk(scenario: Scenario, master_seed: int, start: int, stop: int,
+              extra: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Simulate runs ``start..stop-1`` of an experiment as one batch; one row per run.
+
+    Top-level and picklable, so that process pools and Dask workers can call it. ``extra``
+    columns (e.g. swept values) are added to every row.
+    """
+    runs = range(start, stop)
+    seeds = [run_seed(master_seed, i) for i in runs]
+    model = NegotiationModel(scenario, seeds=seeds, log_events=False)
+    model.run()
+    frame = records_frame(scenario.name, runs, seeds, model.records())
+    for key, value in (extra or {}).items():
+        frame.insert(3, key, value)
+    return frame
+
+
+def run_once(scenario: Scenario, seed: int) -> dict[str, Any]:
+    """One run from its own seed (as recorded in a results table): its record as a dict."""
+    record, _ = explain_run(scenario, seed)
+    return record
+
+
+def explain_run(scenario: Scenario, seed: int) -> tuple[dict[str, Any], list[Event]]:
+    """One run with its story: the record and the event log, in order of rounds."""
+    model = NegotiationModel(scenario, seed=seed, log_events=True)
+    model.run()
+    frame = records_frame(scenario.name, [0], [seed], model.records())
+    record = frame.iloc[0].to_dict()
+    events = sorted(model.events, key=lambda e: e.round)
+    return record, events
+
+
+def _spawn_pool(workers: int) -> ProcessPoolExecutor:
+    # Mesa switches the global start method to "spawn"; we ask for it explicitly so that the pool
+    # behaves the same whether or not Mesa was imported first, and never forks a threaded parent.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def iter_chunks(scenario: Scenario, master_seed: int, chunks: Sequence[Chunk], *, workers: int = 1,
+                executor: str = "local", scheduler: str | None = None,
+                extra: dict[str, Any] | None = None) -> Iterator[tuple[Chunk, pd.DataFrame]]:
+    """Yield ``(chunk, table)`` for every chunk as it finishes (in any order).
+
+    A chunk whose worker process dies is run again (up to three times) in a new pool; the
+    experiment neither hangs nor loses finished chunks.
+    """
+    if executor == "dask":
+        yield from _iter_dask(scenario, master_seed, chunks, scheduler, workers, extra)
+        return
+    if executor != "local":
+        raise ExperimentError(f"unknown executor {executor!r} (expected local or dask)")
+    if workers <= 1 or len(chunks) == 1:
+        for chunk in chunks:
+            yield chunk, run_chunk(scenario, master_seed, chunk.start, chunk.stop, extra)
+        return
+    pending = list(chunks)
+    retries = dict.fromkeys((c.index for c in chunks), 0)
+    while pending:
+        pool = _spawn_pool(workers)
+        in_flight: dict[Future[pd.DataFrame], Chunk] = {}
+        broken = False
+        try:
+            while pending or in_flight:
+                # A bounded window keeps memory flat: at most two chunks per worker in flight.
+                while pending and len(in_flight) < 2 * workers:
+                    chunk = pending.pop(0)
+                    in_flight[pool.submit(run_chunk, scenario, master_seed, chunk.start, chunk.stop, extra)] = chunk
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    chunk = in_flight.pop(future)
+                    try:
+                        table = future.result()
+                    except BrokenProcessPool:
+                        retries[chunk.index] += 1
+                        if retries[chunk.index] > MAX_RETRIES:
+                            raise ExperimentError(
+                                f"a worker died {MAX_RETRIES} times running runs {chunk.start}-{chunk.stop - 1}") from None
+                        pending.insert(0, chunk)
+                        broken = True
+                        continue
+                    yield chunk, table
+                if broken:
+                    # The pool is unusable: put back what was in flight and start a new one.
+                    pending = list(in_flight.values()) + pending
+                    in_flight.clear()
+                    break
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def _iter_dask(scenario: Scenario, master_seed: int, chunks: Sequence[Chunk], scheduler: str | None,
+               workers: int, extra: dict[str, Any] | None) -> Iterator[tuple[Chunk, pd.DataFrame]]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ExperimentError("the dask executor needs dask[distributed]: pip install 'ceasefire-sim[dask]'") from None
+    cluster = None
+    try:
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise ExperimentError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        else:
+            cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        with client:
+            futures = {client.submit(run_chunk, scenario, master_seed, c.start, c.stop, extra,
+                                     key=f"chunk-{master_seed}-{c.start}-{c.stop}-{os.getpid()}", retries=MAX_RETRIES,
+                                     pure=False): c for c in chunks}
+            for future in as_completed(futures):
+                chunk = futures[future]
+                yield chunk, future.result()
+                future.release()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def run_many(scenario: Scenario, *, runs: int, seed: int = 0, workers: int = 1, executor: str = "local",
+             scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
+             progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Simulate ``runs`` replications of a scenario; one row per run, ordered by run.
+
+    Args:
+        scenario: The scenario.
+        runs: Number of runs.
+        seed: Master seed; run *i* uses ``run_seed(seed, i)`` whatever the executor.
+        workers: Processes (1: in this process, the default, safe in notebooks).
+        executor: ``"local"`` or ``"dask"``.
+        scheduler: Dask scheduler address (``tcp://host:port``); a local cluster if omitted.
+        chunk_size: Runs simulated together in one batch.
+        progress: Called with (runs done, runs) as chunks finish.
+
+    Examples:
+        >>> table = run_many(load_scenario("scenarios/baseline.yaml"), runs=200, seed=1)  # doctest: +SKIP
+        >>> table.outcome.value_counts(normalize=True)  # doctest: +SKIP
+    """
+    chunks = plan_chunks(runs, chunk_size)
+    frames: list[pd.DataFrame] = []
+    done = 0
+    for chunk, table in iter_chunks(scenario, seed, chunks, workers=workers, executor=executor, scheduler=scheduler):
+        frames.append(table)
+        done += chunk.size
+        if progress:
+            progress(done, runs)
+    return pd.concat(frames, ignore_index=True).sort_values("run", kind="stable").reset_index(drop=True)
+
+
+def concat_tables(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate result tables (e.g. of several scenarios) into one tidy table."""
+    return pd.concat(list(tables), ignore_index=True)

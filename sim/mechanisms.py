@@ -1,0 +1,172 @@
+"""Decision math of the model as pure functions of arrays.
+
+Nothing here knows about Mesa, scenarios or random generators: every function maps arrays to
+arrays, broadcasting over leading axes (runs, candidates, actors), so it can be tested alone and
+evaluated for a whole batch of runs and candidate proposals in one expression.
+
+Equations follow ``docs/model.md`` (and the design's literature notes, sections cited below).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "acceptance_probability", "cascade", "compromise_point", "deterrence", "effective_territory",
+    "front_advance", "future_cost", "relapse_hazard", "red_line_penalty", "utility",
+    "unanimity", "logistic",
+]
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """The logistic function, numerically safe for large |x|."""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+
+
+def effective_territory(term: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """Share of the contested area the attacker controls after a deal.
+
+    A deal's territory term applies to what is still held: ``taken + term * (1 - taken)``, so
+    gains on the battlefield shrink what must be won at the table.
+    """
+    return taken + term * (1.0 - taken)
+
+
+def utility(terms: np.ndarray, ideal: np.ndarray, salience: np.ndarray, risk: np.ndarray) -> np.ndarray:
+    """Salience-weighted spatial utility ``sum_d s_d (1 - |z_d - x_d| ** risk)`` over the last axis.
+
+    ``risk`` broadcasts against ``terms`` without the last axis; > 1 is risk-averse.
+    """
+    distance = np.abs(terms - ideal)
+    return np.sum(salience * (1.0 - distance ** risk[..., None]), axis=-1)
+
+
+def red_line_penalty(terms: np.ndarray, at_least: np.ndarray, at_most: np.ndarray,
+                     penalty_low: np.ndarray, penalty_high: np.ndarray,
+                     hard_low: np.ndarray, hard_high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Penalty for soft red lines and whether any hard red line is broken.
+
+    Bounds are per issue (last axis); ``at_least = -inf`` / ``at_most = +inf`` mean no line.
+
+    Returns:
+        (penalty, broken): utility lost to soft lines, and a boolean for hard lines, both without
+        the issue axis.
+    """
+    short = np.maximum(at_least - terms, 0.0)
+    over = np.maximum(terms - at_most, 0.0)
+    penalty = np.sum(np.where(hard_low, 0.0, penalty_low * short) + np.where(hard_high, 0.0, penalty_high * over), axis=-1)
+    broken = np.any((hard_low & (short > 1e-12)) | (hard_high & (over > 1e-12)), axis=-1)
+    return penalty, broken
+
+
+def acceptance_probability(margin: np.ndarray, noise: np.ndarray | float) -> np.ndarray:
+    """Chance to accept given the margin of deal value over outside option plus hold-out.
+
+    Logit (quantal response) with scale ``noise``; with noise 0 the rule is deterministic:
+    accept exactly when the margin is not negative.
+    """
+    noise = np.asarray(noise, dtype=float)
+    safe = np.where(noise > 0, noise, 1.0)
+    soft = logistic(margin / safe)
+    return np.where(noise > 0, soft, (margin >= 0).astype(float))
+
+
+def future_cost(cost_per_round: np.ndarray, discount: np.ndarray, rounds: np.ndarray | int,
+                resolve: np.ndarray) -> np.ndarray:
+    """Discounted war cost over the projection ``sum_{k=1..H} discount^k * cost / resolve``."""
+    discount = np.asarray(discount, dtype=float)
+    geometric = np.where(discount < 1.0, discount * (1 - discount ** rounds) / np.maximum(1 - discount, 1e-12),
+                         np.asarray(rounds, dtype=float))
+    return geometric * cost_per_round / resolve
+
+
+def compromise_point(positions: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """Capability-and-salience weighted mean of positions (the compromise model).
+
+    Shapes: positions and salience ``(..., actors, issues)``, capability ``(..., actors)``.
+    """
+    weight = capability[..., None] * salience
+    return np.sum(weight * positions, axis=-2) / np.maximum(np.sum(weight, axis=-2), 1e-12)
+
+
+def cascade(troops: np.ndarray, eligible: np.ndarray, threshold: np.ndarray, is_lead: np.ndarray,
+            needed: np.ndarray, minimum: np.ndarray, leads_can_go: np.ndarray) -> np.ndarray:
+    """Which guarantors pledge: a threshold cascade (Granovetter) with lead nations that may withdraw.
+
+    Lead nations (``is_lead``) start if eligible; every eligible member joins once the pledged share
+    of ``needed`` reaches its ``threshold``; this repeats to a fixed point. If the force then stays
+    below ``minimum`` troops, or ``leads_can_go`` is false (weak backstop), the leads withdraw and the
+    cascade reruns without them. The operator is monotone, so the fixed point does not depend on the
+    order of members.
+
+    Shapes: ``troops``, ``eligible``, ``threshold`` are ``(..., members)``; ``is_lead``
+    ``(members,)``; ``needed``, ``minimum``, ``leads_can_go`` broadcast against ``(...)``.
+
+    Returns:
+        Boolean ``(..., members)``: who deploys.
+    """
+    needed = np.asarray(needed, dtype=float)[..., None]
+
+    def fixed_point(can: np.ndarray) -> np.ndarray:
+        pledged = can & ((threshold <= 0.0) | is_lead)
+        for _ in range(troops.shape[-1] + 1):
+            share = np.sum(np.where(pledged, troops, 0.0), axis=-1, keepdims=True) / needed
+            grown = can & ((threshold <= share) | pledged | ((threshold <= 0.0) | is_lead))
+            if np.array_equal(grown, pledged):
+                break
+            pledged = grown
+        return pledged
+
+    pledged = fixed_point(eligible)
+    force = np.sum(np.where(pledged, troops, 0.0), axis=-1)
+    abort = (force < minimum) | ~np.asarray(leads_can_go, dtype=bool)
+    if np.any(abort & np.any(pledged & is_lead, axis=-1)):
+        without_leads = fixed_point(eligible & ~is_lead)
+        pledged = np.where(abort[..., None], without_leads & ~is_lead, pledged)
+    return pledged
+
+
+def deterrence(troops: np.ndarray, backstop: np.ndarray, force_quality: np.ndarray,
+               midpoint: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Deterrent value of a deployed force in [0, 1].
+
+    A sigmoid in troops, shifted so that no troops give 0 (token forces deter little), times
+    ``0.5 + 0.5 * backstop`` (a force without the backstop deters half as much) and the troop-weighted
+    quality of its force types.
+    """
+    at_zero = logistic(-midpoint / scale)
+    curve = (logistic((troops - midpoint) / scale) - at_zero) / np.maximum(1.0 - at_zero, 1e-12)
+    return np.clip(curve, 0.0, 1.0) * (0.5 + 0.5 * backstop) * force_quality
+
+
+def relapse_hazard(base_per_year: np.ndarray, guarantees: np.ndarray, deterrent: np.ndarray,
+                   withdrawal: np.ndarray, unconsented: np.ndarray, leverage: np.ndarray, *,
+                   guarantees_effect: np.ndarray, deterrence_effect: np.ndarray,
+                   withdrawal_effect: np.ndarray, unconsented_effect: np.ndarray,
+                   leverage_effect: np.ndarray) -> np.ndarray:
+    """Yearly hazard that a ceasefire breaks (commitment problem; Walter, Fortna, Beardsley).
+
+    Guarantees and a deterrent force each remove a share of the base hazard; territory given up,
+    a force deployed beyond consent and pressure used to get the deal each raise it.
+    """
+    return (base_per_year * (1 - guarantees_effect * guarantees) * (1 - deterrence_effect * deterrent)
+            * (1 + withdrawal_effect * withdrawal) * (1 + unconsented_effect * unconsented)
+            * (1 + leverage_effect * leverage))
+
+
+def front_advance(drift: np.ndarray, attacker: np.ndarray, defender: np.ndarray, decisiveness: np.ndarray,
+                  baseline_share: np.ndarray, taken: np.ndarray, fortified_at: np.ndarray,
+                  fortification: np.ndarray) -> np.ndarray:
+    """Expected share of the contested area taken this round (before noise).
+
+    A ratio contest success function ``a^k / (a^k + d^k)`` scales the baseline drift relative to
+    the round-0 balance; past ``fortified_at`` fortifications slow the advance.
+    """
+    share = attacker ** decisiveness / (attacker ** decisiveness + defender ** decisiveness)
+    slow = np.where(taken >= fortified_at, 1.0 - fortification, 1.0)
+    return drift * share / baseline_share * slow
+
+
+def unanimity(vetoes: np.ndarray) -> np.ndarray:
+    """A measure passes when no member vetoes (last axis: members)."""
+    return ~np.any(vetoes, axis=-1)

@@ -1,0 +1,208 @@
+"""Result folders: runs streamed to disk in chunks, a manifest that describes them, and resuming.
+
+A result folder holds:
+
+- ``parts/part-NNNNNN.parquet``: one file per finished chunk, each written to a temporary name and
+  renamed into place, so an interrupted experiment keeps every finished chunk and never a torn file;
+- ``runs.parquet`` (and ``runs.csv`` with ``csv=True``): all runs, assembled part by part at the end;
+- ``manifest.json``: package version, scenario name, file and SHA-256, master seed, runs, chunking,
+  executor and workers, timings, and whether the experiment is complete;
+- ``scenario.resolved.yaml``: the merged scenario that produced the runs.
+
+``resume=True`` finishes an interrupted experiment: it checks that the scenario, seed and chunking
+match, and runs only the missing chunks. The result equals an uninterrupted run, row for row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from . import __version__
+from .experiment import DEFAULT_CHUNK, Chunk, ExperimentError, iter_chunks, plan_chunks
+from .scenario import Scenario
+
+__all__ = ["MANIFEST", "RUNS", "atomic_write_text", "read_manifest", "read_results", "run_to_directory"]
+
+MANIFEST = "manifest.json"
+RUNS = "runs.parquet"
+PARTS = "parts"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a text file so that readers see the old or the new content, never a torn one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_parquet(table: pd.DataFrame, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        table.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_manifest(folder: str | Path) -> dict[str, Any]:
+    """The manifest of a result folder."""
+    path = Path(folder) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExperimentError(f"{folder}: no {MANIFEST} (not a result folder)") from None
+    except json.JSONDecodeError as exc:
+        raise ExperimentError(f"{path}: unreadable manifest ({exc})") from None
+
+
+def read_results(folder: str | Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The runs of a complete result folder (optionally only some columns)."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    if manifest.get("status") != "complete":
+        raise ExperimentError(f"{folder}: the experiment is not complete (finish it with --resume)")
+    return pd.read_parquet(folder / RUNS, columns=list(columns) if columns else None)
+
+
+def _part_path(folder: Path, chunk: Chunk) -> Path:
+    return folder / PARTS / f"part-{chunk.index:06d}.parquet"
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ExperimentError(f"cannot write to the output folder {folder}: {exc.strerror or exc}") from None
+
+
+def run_to_directory(scenario: Scenario, folder: str | Path, *, runs: int, seed: int = 0, workers: int = 1,
+                     executor: str = "local", scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
+                     resume: bool = False, overwrite: bool = False, csv: bool = False,
+                     extra_manifest: dict[str, Any] | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> Path:
+    """Run an experiment into a result folder, streaming chunks to disk; returns the folder.
+
+    Raises:
+        ExperimentError: the folder is not writable, holds other results, or (with ``resume``)
+            holds an experiment with another scenario, seed or chunking.
+    """
+    folder = Path(folder)
+    _check_writable(folder)
+    settings = {"scenario": scenario.name, "scenario_sha256": scenario.digest(), "seed": int(seed),
+                "runs": int(runs), "chunk_size": int(chunk_size)}
+    existing = folder / MANIFEST
+    if existing.exists() and not overwrite:
+        old = read_manifest(folder)
+        if not resume:
+            raise ExperimentError(f"{folder} already holds results ({old.get('status')}): use --resume to "
+                                  "finish them or --force to start over")
+        different = [k for k, v in settings.items() if old.get(k) != v]
+        if different:
+            raise ExperimentError(f"cannot resume {folder}: {', '.join(different)} differ from the saved experiment")
+    elif overwrite and folder.exists():
+        for name in (PARTS, RUNS, MANIFEST, "runs.csv", "scenario.resolved.yaml"):
+            target = folder / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+    (folder / PARTS).mkdir(exist_ok=True)
+    chunks = plan_chunks(runs, chunk_size)
+    todo = [c for c in chunks if not _part_path(folder, c).exists()]
+    manifest: dict[str, Any] = {
+        "package": "ceasefire-sim", "version": __version__, **settings,
+        "scenario_file": scenario.source, "executor": executor, "workers": int(workers),
+        "scheduler": scheduler, "chunks": len(chunks), "python": platform.python_version(),
+        "platform": platform.platform(), "cores": os.cpu_count(), "status": "running",
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **(extra_manifest or {}),
+    }
+    if existing.exists() and resume:
+        manifest["started"] = read_manifest(folder).get("started", manifest["started"])
+        manifest["resumed"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    atomic_write_text(folder / "scenario.resolved.yaml",
+                      yaml.safe_dump(json.loads(json.dumps(dict(scenario.data), default=str)), sort_keys=False,
+                                     allow_unicode=True))
+    atomic_write_text(existing, json.dumps(manifest, indent=2))
+    started = time.perf_counter()
+    done = runs - sum(c.size for c in todo)
+    if progress:
+        progress(done, runs)
+    for chunk, table in iter_chunks(scenario, seed, todo, workers=workers, executor=executor, scheduler=scheduler):
+        _atomic_parquet(table, _part_path(folder, chunk))
+        done += chunk.size
+        if progress:
+            progress(done, runs)
+    simulate_seconds = time.perf_counter() - started
+    _assemble(folder, chunks, csv)
+    manifest.update({"status": "complete", "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                     "elapsed_seconds": round(simulate_seconds, 3),
+                     "seconds_per_run": round(simulate_seconds / max(sum(c.size for c in todo), 1), 6),
+                     "runs_this_session": sum(c.size for c in todo)})
+    atomic_write_text(existing, json.dumps(manifest, indent=2))
+    return folder
+
+
+def _assemble(folder: Path, chunks: Sequence[Chunk], csv: bool) -> None:
+    """Join the parts in run order into runs.parquet (and runs.csv), one part in memory at a time."""
+    target = folder / RUNS
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".runs.", suffix=".parquet.tmp")
+    os.close(fd)
+    csv_tmp = None
+    writer: pq.ParquetWriter | None = None
+    try:
+        schema = None
+        csv_fh = None
+        if csv:
+            fd2, csv_tmp = tempfile.mkstemp(dir=folder, prefix=".runs.", suffix=".csv.tmp")
+            csv_fh = os.fdopen(fd2, "w", encoding="utf-8", newline="")
+        for k, chunk in enumerate(chunks):
+            table = pq.read_table(_part_path(folder, chunk))
+            if schema is None:
+                schema = table.schema
+                writer = pq.ParquetWriter(tmp, schema)
+            writer.write_table(table.cast(schema))  # type: ignore[union-attr]
+            if csv_fh is not None:
+                table.to_pandas().to_csv(csv_fh, header=(k == 0), index=False)
+        if writer is not None:
+            writer.close()
+            writer = None
+        if csv_fh is not None:
+            csv_fh.close()
+            os.replace(csv_tmp, folder / "runs.csv")  # type: ignore[arg-type]
+            csv_tmp = None
+        os.replace(tmp, target)
+    finally:
+        if writer is not None:
+            writer.close()
+        Path(tmp).unlink(missing_ok=True)
+        if csv_tmp:
+            Path(csv_tmp).unlink(missing_ok=True)
+
+
+assert pa  # pyarrow is the Parquet engine

@@ -1,0 +1,129 @@
+"""Reading YAML safely, remembering the line of every key.
+
+Scenario files are written by hand, so every error must point at a line. PyYAML's composer gives
+nodes with positions; we build plain Python values from them ourselves, which also lets us refuse
+duplicate keys (PyYAML silently keeps the last) and documents that expand without bound through
+aliases (the "billion laughs" attack), and cap the size of what we accept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import PathPart, ScenarioError
+
+__all__ = ["MAX_BYTES", "MAX_VALUES", "LineMap", "read_yaml", "parse_yaml_text"]
+
+#: Largest scenario file accepted; real ones are a few kilobytes.
+MAX_BYTES = 2_000_000
+#: Largest number of values a document may expand to, aliases included.
+MAX_VALUES = 200_000
+
+LineMap = dict[tuple[PathPart, ...], tuple[str, int]]
+
+
+class _Budget:
+    def __init__(self, file: str):
+        self.left = MAX_VALUES
+        self.file = file
+
+    def spend(self, node: yaml.Node) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise ScenarioError.single(
+                self.file,
+                f"document expands to more than {MAX_VALUES:,} values (alias explosion?)",
+                line=node.start_mark.line + 1,
+                expected="a plain scenario without deeply nested aliases",
+            )
+
+
+def read_yaml(path: str | Path) -> tuple[Any, LineMap]:
+    """Read one YAML file into plain Python values and a map from key path to (file, line).
+
+    Raises:
+        ScenarioError: the file is missing, a directory, too large, not text, not valid YAML,
+            empty, has duplicate keys or expands without bound.
+    """
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise ScenarioError.single(name, "file not found", expected="a path to a scenario .yaml file")
+    if p.is_dir():
+        raise ScenarioError.single(name, "is a directory", expected="a scenario .yaml file")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise ScenarioError.single(
+            name, f"file is {size:,} bytes, too large for a scenario",
+            expected=f"at most {MAX_BYTES:,} bytes",
+        )
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError.single(
+            name, f"not UTF-8 text (binary file?): bad byte at offset {exc.start}",
+            expected="a YAML text file",
+        ) from None
+    return parse_yaml_text(text, name)
+
+
+def parse_yaml_text(text: str, name: str = "<string>") -> tuple[Any, LineMap]:
+    """Parse YAML text (see :func:`read_yaml`); ``name`` is used in error messages."""
+    if "\x00" in text:
+        raise ScenarioError.single(name, "contains NUL bytes (binary file?)", expected="a YAML text file")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (exc.problem or "invalid YAML").strip()
+        if exc.context:
+            problem = f"{exc.context.strip()}, {problem}"
+        raise ScenarioError.single(name, f"YAML syntax error: {problem}", line=line,
+                                   expected="valid YAML") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError.single(name, f"YAML error: {exc}", expected="valid YAML") from None
+    if node is None:
+        raise ScenarioError.single(name, "file is empty", expected="a mapping of scenario keys")
+    lines: LineMap = {(): (name, node.start_mark.line + 1)}
+    value = _build(node, (), lines, _Budget(name), yaml.constructor.SafeConstructor(), name)
+    return value, lines
+
+
+def _build(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, budget: _Budget,
+           constructor: yaml.constructor.SafeConstructor, name: str) -> Any:
+    budget.spend(node)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            budget.spend(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ScenarioError.single(name, "a mapping key must be a plain value",
+                                           line=key_node.start_mark.line + 1, path=path,
+                                           expected="a name or number as key")
+            key = constructor.construct_object(key_node)
+            if key in out:
+                first = lines.get((*path, key), (name, 0))[1]
+                raise ScenarioError.single(
+                    name, f"duplicate key {key!r} (first given on line {first})",
+                    line=key_node.start_mark.line + 1, path=path, expected="each key once",
+                )
+            lines[(*path, key)] = (name, key_node.start_mark.line + 1)
+            out[key] = _build(value_node, (*path, key), lines, budget, constructor, name)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = (name, item.start_mark.line + 1)
+            items.append(_build(item, (*path, i), lines, budget, constructor, name))
+        return items
+    try:
+        return constructor.construct_object(node)
+    except yaml.constructor.ConstructorError as exc:
+        raise ScenarioError.single(name, f"cannot read value: {exc.problem}",
+                                   line=node.start_mark.line + 1, path=path,
+                                   expected="a plain YAML value") from None
