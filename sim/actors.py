@@ -25,7 +25,7 @@ from .schema import ActorSpec
 if TYPE_CHECKING:
     from .model import NegotiationModel
 
-__all__ = ["Actor", "EUMember", "Guarantor", "Influencer", "Mediator", "Party", "CoalitionOutlook"]
+__all__ = ["Actor", "CoalitionOutlook", "EUMember", "Guarantor", "Influencer", "Mediator", "Party"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,42 @@ class Preferences:
         shape = (self.position.shape[0],) + (1,) * extra
         return mech.utility(terms, self.position.reshape(*shape, -1), self.salience.reshape(*shape, -1),
                             self.risk.reshape(shape))
+
+    def issue_utility(self, issue: int, values: np.ndarray) -> np.ndarray:
+        """Salience-weighted utility on one issue of values ``(runs, candidates)``."""
+        distance = np.abs(values - self.position[:, issue, None])
+        return self.salience[:, issue, None] * (1.0 - distance ** self.risk[:, None])
+
+    def preferences_changed(self) -> None:
+        """Call after changing positions or saliences: drops cached utilities."""
+        self._cache_key = None
+
+    def candidate_utility(self, fixed: np.ndarray, dynamic: np.ndarray, replaced: dict[int, np.ndarray]) -> np.ndarray:
+        """Utility of the round's candidates: a fixed set shared by all runs, then per-run ones.
+
+        Args:
+            fixed: ``(n_fixed, issues)`` terms, the same in every run and round.
+            dynamic: ``(runs, n_dynamic, issues)`` terms of this round.
+            replaced: issue -> ``(runs, n_fixed + n_dynamic)`` values that replace those terms (the
+                front issue as effective control, guarantees as effective guarantees).
+
+        The fixed candidates' utility on the other issues changes only when positions do, so it is
+        computed once and cached: this is most of the model's arithmetic.
+        """
+        n_fixed = fixed.shape[0]
+        key = tuple(sorted(replaced))
+        if getattr(self, "_cache_key", None) != key:
+            cols = [d for d in range(fixed.shape[1]) if d not in replaced]
+            distance = np.abs(fixed[None, :, cols] - self.position[:, None, cols])
+            self._cached = np.sum(self.salience[:, None, cols] * (1.0 - distance ** self.risk[:, None, None]), axis=-1)
+            self._cache_key = key
+        terms = dynamic.copy()
+        for d, values in replaced.items():
+            terms[..., d] = values[:, n_fixed:]
+        fixed_part = self._cached.copy()
+        for d, values in replaced.items():
+            fixed_part += self.issue_utility(d, values[:, :n_fixed])
+        return np.concatenate([fixed_part, self.utility(terms)], axis=1)
 
 
 class Party(Actor, Preferences):
@@ -149,9 +185,14 @@ class Party(Actor, Preferences):
 
     def red_lines(self, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Soft-line penalty and hard-line breach for terms ``(runs, candidates, issues)``."""
+        cols = np.flatnonzero(np.isfinite(self.at_least).any(axis=0) | np.isfinite(self.at_most).any(axis=0))
+        if cols.size == 0:
+            return np.zeros(terms.shape[:-1]), np.zeros(terms.shape[:-1], bool)
+
         def per_run(a: np.ndarray) -> np.ndarray:
-            return a[:, None, :]
-        return mech.red_line_penalty(terms, per_run(self.at_least), per_run(self.at_most),
+            return a[:, None, cols]
+        # Only issues with a red line are looked at: lines are few, candidates many.
+        return mech.red_line_penalty(terms[..., cols], per_run(self.at_least), per_run(self.at_most),
                                      per_run(self.penalty_low), per_run(self.penalty_high),
                                      per_run(self.hard_low), per_run(self.hard_high))
 
@@ -173,16 +214,17 @@ class Party(Actor, Preferences):
         return self.utility(no_deal_terms) - mech.future_cost(self.cost_now, self.discount, projection_rounds,
                                                                self.resolve)
 
-    def deal_value(self, terms: np.ndarray, relapse_risk: np.ndarray | None, relapse_value: np.ndarray | None,
-                   outlook: CoalitionOutlook | None, is_consenting: bool) -> np.ndarray:
-        """What a deal is worth to this party, per run and candidate.
+    def deal_value(self, utility: np.ndarray, penalty: np.ndarray, relapse_risk: np.ndarray | None,
+                   relapse_value: np.ndarray | None, outlook: CoalitionOutlook | None,
+                   is_consenting: bool) -> np.ndarray:
+        """What a deal is worth to this party, per run and candidate, given the terms' utility and
+        soft red-line penalty.
 
         A party that judges guarantees weighs the deal by the risk the war resumes within its
         horizon (then it gets ``relapse_value``); the consenting party loses utility for troops
         deployed beyond its consent.
         """
-        penalty, _ = self.red_lines(terms)
-        value = self.utility(terms) - penalty
+        value = utility - penalty
         if self.judges_guarantees and relapse_risk is not None and relapse_value is not None:
             value = (1 - relapse_risk) * value + relapse_risk * relapse_value
         if is_consenting and outlook is not None:
@@ -206,14 +248,15 @@ class Mediator(Actor, Preferences):
         self.learning = self.param("mediator", "learning")
         self.backstop = self.param("mediator", "backstop").copy()
 
-    def choose(self, candidates: np.ndarray, estimated_acceptance: np.ndarray, plan: np.ndarray | None) -> np.ndarray:
+    def choose(self, candidates: np.ndarray, own_utility: np.ndarray, estimated_acceptance: np.ndarray,
+               plan: np.ndarray | None) -> np.ndarray:
         """Index of the candidate it proposes, per run.
 
         It maximises the log of the product of the parties' (estimated) acceptance chances (a Nash
         product), tilted toward its own utility and its plan: a biased mediator.
         """
         joint = np.sum(np.log(np.clip(estimated_acceptance, 1e-12, 1.0)), axis=-1)
-        tilt = self.utility(candidates)
+        tilt = own_utility
         if plan is not None:
             tilt = tilt + self.plan_pull[:, None] * (1 - np.mean(np.abs(candidates - plan), axis=-1))
         return np.argmax(joint + self.bias[:, None] * tilt, axis=1)

@@ -28,8 +28,15 @@ from .scenario import Scenario
 from .streams import run_seed
 
 __all__ = [
-    "ExperimentError", "Chunk", "plan_chunks", "run_chunk", "run_many", "run_once", "explain_run",
-    "iter_chunks", "DEFAULT_CHUNK",
+    "DEFAULT_CHUNK",
+    "Chunk",
+    "ExperimentError",
+    "explain_run",
+    "iter_chunks",
+    "plan_chunks",
+    "run_chunk",
+    "run_many",
+    "run_once",
 ]
 
 #: Runs per chunk: large enough for the batched model to be efficient, small enough that an

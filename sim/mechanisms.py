@@ -12,9 +12,18 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "acceptance_probability", "cascade", "compromise_point", "deterrence", "effective_territory",
-    "front_advance", "future_cost", "relapse_hazard", "red_line_penalty", "utility",
-    "unanimity", "logistic",
+    "acceptance_probability",
+    "cascade",
+    "compromise_point",
+    "deterrence",
+    "effective_territory",
+    "front_advance",
+    "future_cost",
+    "logistic",
+    "red_line_penalty",
+    "relapse_hazard",
+    "unanimity",
+    "utility",
 ]
 
 

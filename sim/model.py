@@ -15,7 +15,7 @@ design's fixed order:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ from .errors import format_path
 from .scenario import Scenario
 from .streams import draw_streams
 
-__all__ = ["Event", "NegotiationModel", "OUTCOMES", "halton"]
+__all__ = ["OUTCOMES", "Event", "NegotiationModel", "halton"]
 
 OUTCOMES = ("talking", "ceasefire", "collapse", "deadlock")
 TALKING, CEASEFIRE, COLLAPSE, DEADLOCK = range(4)
@@ -262,12 +262,15 @@ class NegotiationModel(mesa.Model):
 
     # ------------------------------------------------------------------------------ helpers
 
-    def log(self, runs: np.ndarray, actor: str, event: str, detail: str | Sequence[str]) -> None:
-        """Add an event for every run in the boolean mask ``runs`` (if the story is kept)."""
+    def log(self, runs: np.ndarray, actor: str, event: str, detail: str | Callable[[int], str]) -> None:
+        """Add an event for every run in the boolean mask ``runs`` (if the story is kept).
+
+        ``detail`` is text, or a function of the run index (only called when the story is kept).
+        """
         if not self.log_events:
             return
         for i in np.flatnonzero(runs):
-            text = detail if isinstance(detail, str) else detail[i]
+            text = detail if isinstance(detail, str) else detail(int(i))
             self.events.append(Event(int(i), self.round, actor, event, text))
 
     def compromise(self) -> np.ndarray:
@@ -344,7 +347,7 @@ class NegotiationModel(mesa.Model):
             length = lo + np.floor(d["length"][:, t] * (hi - lo + 1)).astype(np.int64)
             self.suspended_until = np.where(hit, np.maximum(self.suspended_until, t + length), self.suspended_until)
             self.suspensions += hit
-            self.log(hit, "-", "talks suspended", [f"for {n} round(s) after {sid}" for n in length])
+            self.log(hit, "-", "talks suspended", lambda i: f"for {length[i]} round(s) after {sid}")
             broke = hit & (self.suspensions >= self.max_suspensions) & (self.status == TALKING)
             self._end_talks(broke, COLLAPSE, "shock_suspension", "talks collapse after repeated suspensions")
         for j, shift in enumerate(eff.positions):
@@ -353,6 +356,7 @@ class NegotiationModel(mesa.Model):
                 col = self.issues.index(shift.issue)
                 by = self.param(*base, "positions", j, "by")
                 holder.position[:, col] = np.where(m, np.clip(holder.position[:, col] + by, 0, 1), holder.position[:, col])
+                holder.preferences_changed()
                 self.log(m, shift.actor, "position shifts", f"{shift.issue} ideal moves by {float(by.mean()):+.2f}")
         for j, change in enumerate(eff.red_lines):
             party = self.party_by_id.get(change.actor)
@@ -371,7 +375,7 @@ class NegotiationModel(mesa.Model):
             lo, hi = eff.front
             jump = lo + (hi - lo) * d["front"][:, t]
             self.taken = np.where(m, np.clip(self.taken + jump, 0, 1), self.taken)
-            self.log(m, "-", "front jumps", [f"{j:+.3f} of the contested area" for j in jump])
+            self.log(m, "-", "front jumps", lambda i: f"{jump[i]:+.3f} of the contested area")
         if eff.sanctions:
             self.sanctions = np.where(m, np.clip(self.sanctions + self.param(*base, "sanctions"), 0, 1), self.sanctions)
         if eff.backstop:
@@ -547,25 +551,32 @@ class NegotiationModel(mesa.Model):
             return
         runs, n_p = self.runs, len(self.parties)
         f = self.front_issue
-        # Candidate terms: fixed spread, plan, compromise, last proposal and variations of it.
-        parts = [np.broadcast_to(self.fixed_candidates, (runs, *self.fixed_candidates.shape)),
-                 self.compromise()[:, None, :], self.last_proposal[:, None, :]]
+        # Candidate terms: a fixed spread (the same in every run), then this round's own: the
+        # compromise point, the last proposal and variations of it, the mediator's plan.
+        fixed = self.fixed_candidates
+        parts = [self.compromise()[:, None, :], self.last_proposal[:, None, :]]
         if self.plan is not None:
             parts.append(self.plan[:, None, :])
         if self.n_perturb:
             parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * self.draws_talks["perturb"][:, t], 0, 1))
-        candidates = np.concatenate(parts, axis=1)
+        dynamic = np.concatenate(parts, axis=1)
+        candidates = np.concatenate([np.broadcast_to(fixed, (runs, *fixed.shape)), dynamic], axis=1)
         # What the terms mean on the ground: the front issue is evaluated as effective control.
-        effective = candidates.copy()
+        replaced: dict[int, np.ndarray] = {}
         withdrawal = np.zeros(candidates.shape[:2])
         if f is not None:
-            effective[..., f] = mech.effective_territory(candidates[..., f], self.taken[:, None])
+            replaced[f] = mech.effective_territory(candidates[..., f], self.taken[:, None])
             withdrawal = candidates[..., f] * (1 - self.taken[:, None])
         dep = self.deployment_issue
         outlook = self.coalition_outlook(candidates[..., dep]) if dep is not None else None
+        # 6. A guarantee is only as good as the force behind it: parties that judge guarantees see
+        # the guarantee term scaled by the deterrent the coalition would field for these terms.
+        judged = dict(replaced)
+        if outlook is not None and self.guarantees_issue is not None:
+            judged[self.guarantees_issue] = self.effective_guarantees(
+                candidates[..., self.guarantees_issue], outlook.deterrent)
         # 4. outside options
         no_deal = np.broadcast_to(self.status_quo, (runs, len(self.issues))).copy()
-        values_nd, relapse_value = [], []
         relapse_risk = None
         if outlook is not None and self.guarantees_issue is not None:
             dur = self.durability
@@ -576,44 +587,43 @@ class NegotiationModel(mesa.Model):
                 withdrawal_effect=dur["withdrawal_effect"][:, None], unconsented_effect=dur["unconsented_effect"][:, None],
                 leverage_effect=dur["leverage_effect"][:, None])
             relapse_risk = 1 - np.exp(-dur["judged_over_years"][:, None] * hazard)
+        deal_values, hard_lines = [], []
         for party in self.parties:
             nd = no_deal.copy()
             if f is not None:
                 nd[:, f] = np.minimum(1.0, self.taken + self.projection * np.maximum(party.belief, 0))
             party.outside_option = party.value_no_deal(nd, self.projection)
-            values_nd.append(party.outside_option)
+            relapse_value = None
             if party.judges_guarantees and f is not None:
-                # After a relapse the attacker fights on from the deal's line, faster for the ground given up.
+                # After a relapse the attacker fights on from the deal's line, faster for the ground
+                # given up: the no-deal value with the front moved.
                 speed = np.maximum(party.belief, 0)[:, None] * (1 + self.param("front", "relapse_advance")[:, None] * withdrawal)
-                rel = np.broadcast_to(no_deal[:, None, :], candidates.shape).copy()
-                rel[..., f] = np.minimum(1.0, effective[..., f] + self.projection[:, None] * speed)
-                cost = mech.future_cost(party.cost_now, party.discount, self.projection, party.resolve)
-                relapse_value.append(party.utility(rel) - cost[:, None])
-            else:
-                relapse_value.append(None)
-        v_nd = np.stack(values_nd, axis=-1)
-        # 6. A guarantee is only as good as the force behind it: parties that judge guarantees see
-        # the guarantee term scaled by the deterrent the coalition would field for these terms.
-        judged = effective
-        if outlook is not None and self.guarantees_issue is not None:
-            judged = effective.copy()
-            judged[..., self.guarantees_issue] = self.effective_guarantees(
-                candidates[..., self.guarantees_issue], outlook.deterrent)
-        seen = [judged if party.judges_guarantees else effective for party in self.parties]
-        # 7. deal values and acceptance chances
-        deal_values = np.stack([
-            party.deal_value(seen[i], relapse_risk, relapse_value[i], outlook, party is self.consenting)
-            for i, party in enumerate(self.parties)], axis=-1)
-        hard = np.stack([party.red_lines(seen[i])[1] for i, party in enumerate(self.parties)], axis=-1)
+                front_after = np.minimum(1.0, replaced[f] + self.projection[:, None] * speed)
+                relapse_value = (party.outside_option[:, None] - party.issue_utility(f, nd[:, f, None])
+                                 + party.issue_utility(f, front_after))
+            seen = judged if party.judges_guarantees else replaced
+            utility = party.candidate_utility(fixed, dynamic, seen)
+            terms_seen = candidates.copy()
+            for d, values in seen.items():
+                terms_seen[..., d] = values
+            penalty, hard = party.red_lines(terms_seen)
+            deal_values.append(party.deal_value(utility, penalty, relapse_risk, relapse_value, outlook,
+                                                party is self.consenting))
+            hard_lines.append(hard)
+        v_nd = np.stack([party.outside_option for party in self.parties], axis=-1)
+        deal_values = np.stack(deal_values, axis=-1)
+        hard = np.stack(hard_lines, axis=-1)
+        # 7. acceptance chances
         rat_chance = np.stack([party.ratification_chance(candidates, withdrawal) for party in self.parties], axis=-1)
         rat_blocks = np.stack([
-            (party.ratification is not None and party.ratification.rule == "threshold")
-            & (rat_chance[..., i] < party.rat_threshold[:, None]) if party.ratification else
-            np.zeros(candidates.shape[:2], bool) for i, party in enumerate(self.parties)], axis=-1)
+            (party.ratification.rule == "threshold") & (rat_chance[..., i] < party.rat_threshold[:, None])
+            if party.ratification else np.zeros(candidates.shape[:2], bool)
+            for i, party in enumerate(self.parties)], axis=-1)
         hold_out = np.stack([p.hold_out for p in self.parties], axis=-1)[:, None, :]
         margin = deal_values - v_nd[:, None, :] - hold_out
         noise = self.noise[:, None, None]
-        acceptance = np.where(hard | rat_blocks, 0.0, mech.acceptance_probability(margin, noise))
+        blocked = hard | rat_blocks
+        acceptance = np.where(blocked, 0.0, mech.acceptance_probability(margin, noise))
         zopa = np.any(np.all(acceptance >= 0.5, axis=-1), axis=-1)
         if self.log_events:
             self.inspect = {"candidates": candidates, "margin": margin, "hard": hard, "ratification": rat_blocks,
@@ -621,8 +631,9 @@ class NegotiationModel(mesa.Model):
         self.zopa_rounds += active & zopa
         # 5. the proposal: the mediator's estimate of outside options is off by a shrinking error.
         error = self.estimate_sd[:, None] * self.draws_talks["estimate"][:, t]
-        estimated = np.where(hard | rat_blocks, 0.0, mech.acceptance_probability(margin - error[:, None, :], noise))
-        choice = self.mediator.choose(candidates, estimated, self.plan[:, None, :] if self.plan is not None else None)
+        estimated = np.where(blocked, 0.0, mech.acceptance_probability(margin - error[:, None, :], noise))
+        own = self.mediator.candidate_utility(fixed, dynamic, replaced)
+        choice = self.mediator.choose(candidates, own, estimated, self.plan[:, None, :] if self.plan is not None else None)
         proposer = np.full(runs, -1)
         if self.recognition.any():
             cumulative = np.cumsum(self.recognition, axis=-1)
@@ -653,7 +664,8 @@ class NegotiationModel(mesa.Model):
         # 8. failure reasons and learning
         failed = active & ~agreed
         self.failed_rounds += failed
-        self.rejected_by = np.where(failed[:, None], ~accepts, False)
+        # Who rejected the last proposal; runs without talks this round keep their last answer.
+        self.rejected_by = np.where(active[:, None], failed[:, None] & ~accepts, self.rejected_by)
         # Why this round failed, most specific first: a hard red line, domestic approval, no
         # bargaining range at all, or a range that the process missed ("horizon").
         reason = np.where(zopa, "horizon", "no_zopa").astype(object)
@@ -672,9 +684,9 @@ class NegotiationModel(mesa.Model):
             self.ceasefire_round[agreed] = t
             self.terms[agreed] = proposal[agreed]
             if f is not None:
-                self.territory_effective[agreed] = effective[rows, choice, f][agreed]
+                self.territory_effective[agreed] = replaced[f][rows, choice][agreed]
                 self.withdrawal[agreed] = withdrawal[rows, choice][agreed]
-            self.log(agreed, "-", "ceasefire", [f"agreed on {self._fmt_terms(z)}" for z in proposal])
+            self.log(agreed, "-", "ceasefire", lambda i: f"agreed on {self._fmt_terms(proposal[i])}")
             self.deploy_and_endure(t, agreed)
 
     def _log_round(self, active: np.ndarray, proposer: np.ndarray, proposal: np.ndarray, rows: np.ndarray,

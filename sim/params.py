@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from typing import Annotated, Any
 
@@ -34,13 +35,26 @@ def _fmt(x: float) -> str:
     return f"{x:g}" if abs(x) < 1e6 else f"{x:,.0f}"
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _number(value: Any, what: str, expected: str) -> float:
+    # Message templates are filled by pydantic with str(), so values are quoted here.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PydanticCustomError("param", "{what} must be a number, got {got!r}",
-                                  {"what": what, "got": value, "expected": expected})
-    if math.isnan(value):
+        raise PydanticCustomError("param", "{what} must be a number, got {got}",
+                                  {"what": what, "got": _short(value), "expected": expected})
+    try:
+        x = float(value)
+    except OverflowError:
+        raise PydanticCustomError("param", "{what} {got} is too large",
+                                  {"what": what, "got": _short(value), "expected": expected}) from None
+    if math.isnan(x):
         raise PydanticCustomError("param", "{what} is NaN", {"what": what, "expected": expected})
-    return float(value)
+    if math.isinf(x):
+        raise PydanticCustomError("param", "{what} is infinite", {"what": what, "expected": expected})
+    return x
 
 
 def _in_range(x: float, low: float, high: float, integer: bool, what: str) -> None:
@@ -60,8 +74,8 @@ def _parse(value: Any, low: float, high: float, integer: bool) -> float | Distri
         unknown = [k for k in value if k not in (*DIST_KEYS, *_EXTRA_KEYS, "value")]
         if unknown:
             raise PydanticCustomError(
-                "param", "unknown key {key!r} in a parameter",
-                {"key": unknown[0], "expected": "one of value, uniform, normal, triangular, choice, "
+                "param", "unknown key {key} in a parameter{hint}",
+                {"key": repr(unknown[0]), "hint": _did_you_mean(unknown[0]), "expected": "one of value, uniform, normal, triangular, choice, "
                  "with optional evidence and note"})
         if "value" in value:
             if dist_keys:
@@ -78,6 +92,11 @@ def _parse(value: Any, low: float, high: float, integer: bool) -> float | Distri
     x = _number(value, "value", expected)
     _in_range(x, low, high, integer, "value")
     return int(x) if integer else x
+
+
+def _did_you_mean(key: Any) -> str:
+    close = difflib.get_close_matches(str(key), [*DIST_KEYS, *_EXTRA_KEYS, "value"], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _args(raw: Any, kind: str, n: int, names: tuple[str, ...]) -> list[float]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["COLUMNS", "records_frame", "terms_columns", "parameter_columns"]
+__all__ = ["COLUMNS", "parameter_columns", "records_frame", "terms_columns"]
 
 #: Column -> meaning. ``terms_<issue>`` columns follow ``ceasefire_round``; drawn parameters, named by
 #: their key path, come last.

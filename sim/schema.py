@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .params import Num
 
@@ -161,6 +161,14 @@ class ActorSpec(Strict):
     influencer: InfluencerSpec | None = Field(None, description="Attributes of an influencer (required for that role).")
     note: str = Field("", description="Free text.")
     evidence: tuple[str, ...] = Evidence
+
+    @model_validator(mode="after")
+    def _role_defaults(self) -> ActorSpec:
+        # A party, mediator or EU member may omit its block: it then gets the documented defaults.
+        for role, block in (("party", PartySpec), ("mediator", MediatorSpec), ("eu_member", EUMemberSpec)):
+            if role in self.roles and getattr(self, role) is None:
+                object.__setattr__(self, role, block())
+        return self
 
 
 class TalksSpec(Strict):

@@ -14,7 +14,7 @@ import numpy as np
 
 from .distributions import stream_key
 
-__all__ = ["generator", "draw_streams", "run_seed"]
+__all__ = ["draw_streams", "generator", "run_seed"]
 
 
 def generator(seed: int, source: str) -> np.random.Generator:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-__all__ = ["OUTCOME_ORDER", "summarize", "wilson_interval", "format_summary"]
+__all__ = ["OUTCOME_ORDER", "format_summary", "summarize", "wilson_interval"]
 
 OUTCOME_ORDER = ("ceasefire", "deadlock", "collapse")
 

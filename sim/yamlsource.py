@@ -8,6 +8,7 @@ aliases (the "billion laughs" attack), and cap the size of what we accept.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,14 @@ import yaml
 
 from .errors import PathPart, ScenarioError
 
-__all__ = ["MAX_BYTES", "MAX_VALUES", "LineMap", "read_yaml", "parse_yaml_text"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "LineMap", "read_yaml", "parse_yaml_text"]
 
 #: Largest scenario file accepted; real ones are a few kilobytes.
 MAX_BYTES = 2_000_000
 #: Largest number of values a document may expand to, aliases included.
 MAX_VALUES = 200_000
+#: Deepest nesting of mappings and lists accepted; real scenarios nest about eight levels.
+MAX_DEPTH = 64
 
 LineMap = dict[tuple[PathPart, ...], tuple[str, int]]
 
@@ -60,23 +63,35 @@ def read_yaml(path: str | Path) -> tuple[Any, LineMap]:
             name, f"file is {size:,} bytes, too large for a scenario",
             expected=f"at most {MAX_BYTES:,} bytes",
         )
-    raw = p.read_bytes()
     try:
-        text = raw.decode("utf-8")
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ScenarioError.single(name, f"cannot read the file: {exc.strerror or exc}",
+                                   expected="a readable scenario .yaml file") from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ScenarioError.single(
-            name, f"not UTF-8 text (binary file?): bad byte at offset {exc.start}",
-            expected="a YAML text file",
+            name, f"not UTF-8 text (binary file?): byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+            line=raw.count(b"\n", 0, exc.start) + 1, expected="a YAML text file in UTF-8",
         ) from None
     return parse_yaml_text(text, name)
 
 
 def parse_yaml_text(text: str, name: str = "<string>") -> tuple[Any, LineMap]:
     """Parse YAML text (see :func:`read_yaml`); ``name`` is used in error messages."""
+    if len(text) > MAX_BYTES:
+        raise ScenarioError.single(name, f"text is {len(text):,} characters, too large for a scenario",
+                                   expected=f"at most {MAX_BYTES:,} characters")
     if "\x00" in text:
-        raise ScenarioError.single(name, "contains NUL bytes (binary file?)", expected="a YAML text file")
+        raise ScenarioError.single(name, "contains NUL bytes (binary file?)",
+                                   line=text.count("\n", 0, text.index("\x00")) + 1,
+                                   expected="a YAML text file")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise ScenarioError.single(name, "brackets or indentation nested too deeply",
+                                   expected=f"at most {MAX_DEPTH} levels of nesting") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -90,13 +105,23 @@ def parse_yaml_text(text: str, name: str = "<string>") -> tuple[Any, LineMap]:
     if node is None:
         raise ScenarioError.single(name, "file is empty", expected="a mapping of scenario keys")
     lines: LineMap = {(): (name, node.start_mark.line + 1)}
-    value = _build(node, (), lines, _Budget(name), yaml.constructor.SafeConstructor(), name)
+    value = _build(node, (), lines, _Budget(name), yaml.constructor.SafeConstructor(), name, ())
     return value, lines
 
 
 def _build(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, budget: _Budget,
-           constructor: yaml.constructor.SafeConstructor, name: str) -> Any:
+           constructor: yaml.constructor.SafeConstructor, name: str, open_nodes: tuple[int, ...]) -> Any:
     budget.spend(node)
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in open_nodes:
+            raise ScenarioError.single(name, "an alias refers to a mapping or list that contains it",
+                                       line=node.start_mark.line + 1, path=path,
+                                       expected="aliases (*name) only to finished values")
+        if len(open_nodes) >= MAX_DEPTH:
+            raise ScenarioError.single(name, f"nested more than {MAX_DEPTH} levels deep",
+                                       line=node.start_mark.line + 1, path=path,
+                                       expected=f"at most {MAX_DEPTH} levels of nesting")
+        open_nodes = (*open_nodes, id(node))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -105,7 +130,15 @@ def _build(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, budget: 
                 raise ScenarioError.single(name, "a mapping key must be a plain value",
                                            line=key_node.start_mark.line + 1, path=path,
                                            expected="a name or number as key")
-            key = constructor.construct_object(key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise ScenarioError.single(name, "YAML merge keys (<<) are not supported",
+                                           line=key_node.start_mark.line + 1, path=path,
+                                           expected="the keys written out, or an overlay with extends:")
+            key = _scalar(key_node, path, constructor, name)
+            if not isinstance(key, Hashable):
+                raise ScenarioError.single(name, f"{key!r} cannot be a mapping key",
+                                           line=key_node.start_mark.line + 1, path=path,
+                                           expected="a name or number as key")
             if key in out:
                 first = lines.get((*path, key), (name, 0))[1]
                 raise ScenarioError.single(
@@ -113,17 +146,24 @@ def _build(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, budget: 
                     line=key_node.start_mark.line + 1, path=path, expected="each key once",
                 )
             lines[(*path, key)] = (name, key_node.start_mark.line + 1)
-            out[key] = _build(value_node, (*path, key), lines, budget, constructor, name)
+            out[key] = _build(value_node, (*path, key), lines, budget, constructor, name, open_nodes)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             lines[(*path, i)] = (name, item.start_mark.line + 1)
-            items.append(_build(item, (*path, i), lines, budget, constructor, name))
+            items.append(_build(item, (*path, i), lines, budget, constructor, name, open_nodes))
         return items
+    return _scalar(node, path, constructor, name)
+
+
+def _scalar(node: yaml.Node, path: tuple[PathPart, ...], constructor: yaml.constructor.SafeConstructor,
+            name: str) -> Any:
     try:
         return constructor.construct_object(node)
     except yaml.constructor.ConstructorError as exc:
-        raise ScenarioError.single(name, f"cannot read value: {exc.problem}",
-                                   line=node.start_mark.line + 1, path=path,
-                                   expected="a plain YAML value") from None
+        problem = f"cannot read value: {exc.problem}"
+    except (ValueError, OverflowError) as exc:  # e.g. a date such as 2026-02-30
+        problem = f"cannot read value {node.value!r}: {exc}"
+    raise ScenarioError.single(name, problem, line=node.start_mark.line + 1, path=path,
+                               expected="a plain YAML value")

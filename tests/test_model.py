@@ -1,0 +1,206 @@
+"""The negotiation model: known answers on tiny scenarios, invariants over many seeds."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from tiny import tiny
+
+from sim import load_scenario
+from sim.experiment import explain_run, run_many
+from sim.model import NegotiationModel
+from sim.record import records_frame
+from sim.streams import run_seed
+
+
+def run_table(scenario, n=200, seed=11):
+    seeds = [run_seed(seed, i) for i in range(n)]
+    model = NegotiationModel(scenario, seeds=seeds)
+    model.run()
+    return records_frame(scenario.name, range(n), seeds, model.records())
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario("scenarios/baseline.yaml")
+
+
+@pytest.fixture(scope="module")
+def baseline_runs(baseline):
+    return run_table(baseline, n=600, seed=3)
+
+
+# ---------------------------------------------------------------------------- known answers
+
+
+def test_identical_ideal_points_give_an_immediate_deal_on_those_terms():
+    same = {"position": {"split": 0.5}}
+    table = run_table(tiny(actors={"a": same, "b": same}), n=20)
+    assert (table.outcome == "ceasefire").all()
+    assert (table.ceasefire_round == 0).all()
+    assert table.terms_split.to_numpy() == pytest.approx(0.5, abs=0.02)
+
+
+def test_overlapping_positions_settle_between_them():
+    table = run_table(tiny(), n=20)
+    assert (table.outcome == "ceasefire").all()
+    assert ((table.terms_split >= 0.4) & (table.terms_split <= 0.6)).all()
+
+
+def test_contradictory_hard_red_lines_never_give_a_deal_and_name_the_red_line():
+    lines = {"a": {"red_lines": [{"issue": "split", "op": ">=", "bound": 0.7}]},
+             "b": {"red_lines": [{"issue": "split", "op": "<=", "bound": 0.3}]}}
+    table = run_table(tiny(actors=lines), n=30)
+    assert (table.outcome == "deadlock").all()
+    assert table.breakdown_cause.str.startswith("red_line_").all()
+
+
+def test_a_party_rejects_terms_that_cross_its_hard_red_line_in_the_story():
+    # b will only take 0.9 or more; a's outside option is worse than any deal.
+    scenario = tiny(actors={"b": {"red_lines": [{"issue": "split", "op": ">=", "bound": 0.9}]}},
+                    horizon={"rounds": 1})
+    _, events = explain_run(scenario, seed=1)
+    answers = [e for e in events if e.event in ("accepts", "rejects")]
+    assert answers
+    proposals = [e for e in events if e.event == "proposes"]
+    assert proposals
+    # The mediator respects the public red line: it proposes something b can accept.
+    assert any(e.actor == "b" and e.event == "accepts" for e in answers)
+
+
+def test_higher_outside_option_blocks_a_deal():
+    # Fighting is costless and a expects to lose nothing: every deal below its ideal is worse.
+    scenario = tiny(actors={"a": {"party": {"war_cost": 0.0}}, "b": {"party": {"war_cost": 0.0}}},
+                    issues={"split": {"status_quo": 0.4}})
+    table = run_table(scenario, n=10)
+    assert (table.outcome == "deadlock").all()
+
+
+def test_unanimity_vote_with_a_certain_vetoer_never_passes_and_counts_every_veto():
+    council = {
+        "actors": {"v": {"name": "V", "roles": ["eu_member"], "eu_member": {"blocks": ["pkg"], "veto_probability": 1.0}}},
+        "institutions": {"eu_council": {"members": ["v"], "measures": {"pkg": {"kind": "sanctions"}}}},
+    }
+    table = run_table(tiny(**council), n=10)
+    assert (table.sanctions_packages_passed == 0).all()
+    assert (table.vetoes == 6).all()  # one per round of the horizon
+
+
+def test_without_a_vetoer_the_measure_passes_at_once():
+    council = {
+        "actors": {"v": {"name": "V", "roles": ["eu_member"], "eu_member": {"blocks": ["pkg"], "veto_probability": 0.0}}},
+        "institutions": {"eu_council": {"members": ["v"], "measures": {"pkg": {"kind": "sanctions"}}}},
+    }
+    table = run_table(tiny(**council), n=10)
+    assert (table.sanctions_packages_passed == 1).all()
+    assert (table.vetoes == 0).all()
+
+
+def test_a_workaround_passes_a_blocked_loan_after_the_waiting_rounds():
+    council = {
+        "horizon": {"rounds": 12},
+        "actors": {"v": {"name": "V", "roles": ["eu_member"], "eu_member": {"blocks": ["loan"]}}},
+        "institutions": {"eu_council": {"members": ["v"], "measures": {
+            "loan": {"kind": "loan", "workaround": {"after_blocked_rounds": 3, "probability": 1.0, "value": 0.5}}}}},
+    }
+    table = run_table(tiny(**council), n=10)
+    assert table.loan_approved.all()
+
+
+def test_a_certain_walkaway_collapses_the_talks():
+    shock = {"shocks": {"walk": {"at_round": 0, "effects": {"walkaway": True}}},
+             "actors": {"a": {"party": {"war_cost": 0.0}}, "b": {"party": {"war_cost": 0.0}}},
+             "issues": {"split": {"status_quo": 0.4}}}
+    table = run_table(tiny(**shock), n=10)
+    assert (table.outcome == "collapse").all()
+    assert (table.breakdown_cause == "walkaway").all()
+
+
+def test_repeated_suspensions_collapse_the_talks():
+    shock = {"shocks": {"spoiler": {"probability": 1.0, "effects": {"suspend_talks": {"rounds": [1, 1]}}}},
+             "institutions": {"talks": {"max_suspensions": 2}}, "horizon": {"rounds": 10}}
+    table = run_table(tiny(**shock), n=10)
+    assert (table.outcome == "collapse").all()
+    assert (table.breakdown_cause == "shock_suspension").all()
+
+
+# ---------------------------------------------------------------------------- reproducibility
+
+
+def test_same_seed_same_record(baseline):
+    a, _ = explain_run(baseline, seed=123)
+    b, _ = explain_run(baseline, seed=123)
+    assert a == b or pd.Series(a).equals(pd.Series(b))
+
+
+def test_a_run_alone_equals_the_same_run_in_a_batch(baseline):
+    seeds = [run_seed(5, i) for i in range(40)]
+    model = NegotiationModel(baseline, seeds=seeds)
+    model.run()
+    batch = records_frame(baseline.name, range(40), seeds, model.records())
+    for i in (0, 7, 39):
+        alone = NegotiationModel(baseline, seed=seeds[i])
+        alone.run()
+        row = records_frame(baseline.name, [i], [seeds[i]], alone.records())
+        pd.testing.assert_frame_equal(row.reset_index(drop=True), batch.iloc[[i]].reset_index(drop=True))
+
+
+def test_chunking_does_not_change_the_table(baseline):
+    one = run_many(baseline, runs=60, seed=9, chunk_size=60)
+    many = run_many(baseline, runs=60, seed=9, chunk_size=7)
+    pd.testing.assert_frame_equal(one, many)
+
+
+def test_different_seeds_give_different_runs(baseline_runs):
+    assert baseline_runs.seed.is_unique
+    assert baseline_runs["front_final"].nunique() > 100
+
+
+# ---------------------------------------------------------------------------- invariants
+
+
+def test_no_deployment_without_a_ceasefire(baseline_runs):
+    no_deal = baseline_runs[baseline_runs.outcome != "ceasefire"]
+    assert not no_deal.deployment.any()
+    assert (no_deal.deployment_troops == 0).all()
+
+
+def test_no_consent_conditional_contributor_without_consent(baseline, baseline_runs):
+    spec = baseline.spec
+    levels = {k: v.level for k, v in spec.institutions.coalition.force_types.items()}
+    conditional = {aid: levels[a.guarantor.force_type] for aid, a in spec.actors.items()
+                   if a.guarantor and a.guarantor.requires_consent}
+    checked = 0
+    for _, row in baseline_runs[baseline_runs.deployment].iterrows():
+        for member in row.contributors.split("+"):
+            if member in conditional:
+                assert conditional[member] <= row.terms_deployment + 1e-12
+                checked += 1
+    assert checked > 0, "no consent-conditional member ever deployed: the invariant was not exercised"
+
+
+def test_terms_are_within_the_unit_interval(baseline_runs):
+    terms = baseline_runs[[c for c in baseline_runs if c.startswith("terms_")]].to_numpy()
+    finite = terms[~np.isnan(terms)]
+    assert finite.size > 0
+    assert ((finite >= 0) & (finite <= 1)).all()
+
+
+def test_ceasefire_rows_have_terms_and_others_do_not(baseline_runs):
+    deal = baseline_runs.outcome == "ceasefire"
+    assert baseline_runs.loc[deal, "terms_territory"].notna().all()
+    assert baseline_runs.loc[~deal, "terms_territory"].isna().all()
+    assert (baseline_runs.loc[deal, "breakdown_cause"] == "none").all()
+    assert (baseline_runs.loc[~deal, "breakdown_cause"] != "none").all()
+
+
+def test_drawn_parameters_are_recorded_within_their_declared_ranges(baseline, baseline_runs):
+    for path, dist in baseline.distributions().items():
+        lo, hi = dist.bounds
+        assert baseline_runs[path].between(lo, hi).all(), path
+        assert baseline_runs[path].nunique() > 50, path
+
+
+def test_every_mechanism_has_one_named_place():
+    # A reader who knows Mesa finds each phase of the round as a method of the model.
+    for name in ("apply_shocks", "fight", "vote_eu_measures", "negotiate", "coalition_outlook", "deploy_and_endure"):
+        assert callable(getattr(NegotiationModel, name))
