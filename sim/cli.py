@@ -116,6 +116,51 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a grid (--set) or Latin hypercube (--sample lhs) of variants; one tidy table."""
+    from .design import grid, latin_hypercube, parse_assignment
+    from .experiment import run_points
+    from .results import read_results, run_to_directory
+    from .scenario import load_scenario
+    from .summary import format_summary, summarize
+
+    scenario = load_scenario(args.scenario)
+    try:
+        if args.sample:
+            if args.set:
+                return _fail("give either --set (a grid) or --sample lhs, not both")
+            points = latin_hypercube(scenario, args.n, seed=args.seed, params=args.param or None)
+        else:
+            if not args.set:
+                return _fail("sweep needs at least one --set key.path=v1,v2,... (or --sample lhs --n K)")
+            axes = dict(parse_assignment(text) for text in args.set)
+            points = grid(scenario, axes)
+    except ValueError as exc:
+        return _fail(str(exc))
+    varied = list(points[0].values)
+    workers = args.workers or _default_workers()
+    progress = Progress(f"{scenario.name} sweep")
+    if args.out:
+        folder = run_to_directory(points, args.out, runs=args.runs, seed=args.seed, workers=workers,
+                                  executor=args.executor, scheduler=args.scheduler, chunk_size=args.chunk_size,
+                                  resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
+                                  extra_manifest={"sweep": {"varied": varied, "method": args.sample or "grid"}})
+        table = read_results(folder)
+    else:
+        table = run_points(points, runs=args.runs, seed=args.seed, workers=workers, executor=args.executor,
+                           scheduler=args.scheduler, chunk_size=args.chunk_size, progress=progress)
+    if args.sample:
+        print(f"{len(points)} Latin hypercube points x {args.runs} runs over: {', '.join(varied)}")
+        summary = summarize(table, by=varied)
+        cols = [*varied, "runs", "p_ceasefire", "p_deployment"]
+        print(summary[cols].to_string(index=False, float_format=lambda x: f"{x:.3g}"))
+    else:
+        print(format_summary(summarize(table, by=varied), by=varied))
+    if args.out:
+        print(f"results: {Path(args.out) / 'runs.parquet'}")
+    return 0
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     """Tell one run as a story."""
     from .experiment import explain_run
@@ -152,6 +197,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _add_run_options(p: argparse.ArgumentParser, default_runs: int) -> None:
+    p.add_argument("--runs", type=_positive, default=default_runs, help=f"runs (per point; default {default_runs})")
+    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    p.add_argument("--out", help="folder for runs.parquet, manifest.json and scenario.resolved.yaml")
+    p.add_argument("--csv", action="store_true", help="also write runs.csv")
+    p.add_argument("--workers", type=_positive, help="processes (default: all cores)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: a local cluster)")
+    p.add_argument("--chunk-size", type=_positive, default=500, help="runs per chunk written to disk")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
+    p.add_argument("--force", action="store_true", help="overwrite results already in --out")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``sim``."""
     parser = argparse.ArgumentParser(prog="sim", description="Simulate ceasefire negotiations from scenario files.")
@@ -167,17 +225,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run replications of a scenario and summarise them")
     p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--runs", type=_positive, default=1000, help="number of runs (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    p.add_argument("--out", help="folder for runs.parquet, manifest.json and scenario.resolved.yaml")
-    p.add_argument("--csv", action="store_true", help="also write runs.csv")
-    p.add_argument("--workers", type=_positive, help="processes (default: all cores)")
-    p.add_argument("--executor", choices=["local", "dask"], default="local")
-    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: a local cluster)")
-    p.add_argument("--chunk-size", type=_positive, default=500, help="runs per chunk written to disk")
-    p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
-    p.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    _add_run_options(p, default_runs=1000)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("sweep", help="run a grid or Latin hypercube of variants of a scenario")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--set", action="append", metavar="KEY.PATH=V1,V2,...",
+                   help="values of one parameter; several --set give a full grid")
+    p.add_argument("--sample", choices=["lhs"], help="sample the scenario's declared distributions instead")
+    p.add_argument("--n", type=_positive, default=20, help="points to sample with --sample (default 20)")
+    p.add_argument("--param", action="append", metavar="KEY.PATH", help="with --sample: only these parameters")
+    _add_run_options(p, default_runs=200)
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("explain", help="tell one run as a story from its event log")
     p.add_argument("scenario", help="scenario YAML file")

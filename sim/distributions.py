@@ -27,6 +27,7 @@ class Uniform:
 
     low: float
     high: float
+    integer: bool = False
 
     def quantile(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF: map uniforms in [0, 1) to values."""
@@ -51,6 +52,7 @@ class Normal:
     sd: float
     low: float = -math.inf
     high: float = math.inf
+    integer: bool = False
 
     def quantile(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF, clipped to the parameter's range."""
@@ -70,6 +72,7 @@ class Triangular:
     low: float
     mode: float
     high: float
+    integer: bool = False
 
     def quantile(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF."""
@@ -98,6 +101,7 @@ class Choice:
 
     values: tuple[float, ...]
     weights: tuple[float, ...] | None = None
+    integer: bool = False
 
     def quantile(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF over the listed values."""
@@ -121,10 +125,10 @@ class Choice:
 Distribution = Uniform | Normal | Triangular | Choice
 
 
-def draw(dist: Distribution, u: np.ndarray, *, integer: bool = False) -> np.ndarray:
-    """Values of ``dist`` at uniforms ``u``; rounded to whole numbers for integer parameters."""
+def draw(dist: Distribution, u: np.ndarray) -> np.ndarray:
+    """Values of ``dist`` at uniforms ``u`` (rounded for a parameter that takes whole numbers)."""
     values = dist.quantile(u)
-    return np.round(values) if integer else values
+    return np.round(values) if dist.integer else values
 
 
 def stream_key(name: str) -> int:

@@ -12,11 +12,11 @@ notebooks want); ``workers>1`` uses a local process pool started with the ``spaw
 from __future__ import annotations
 
 import multiprocessing
-import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -46,12 +46,21 @@ MAX_RETRIES = 3
 
 
 @dataclass(frozen=True)
+class Point:
+    """One design point of an experiment: a scenario and the values that made it (for a sweep)."""
+
+    scenario: Scenario
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Chunk:
-    """Runs ``start`` (inclusive) to ``stop`` (exclusive) of an experiment, with an index for file names."""
+    """Runs ``start`` (inclusive) to ``stop`` (exclusive) of design point ``point``; ``index`` names its file."""
 
     index: int
     start: int
     stop: int
+    point: int = 0
 
     @property
     def size(self) -> int:
@@ -59,13 +68,15 @@ class Chunk:
         return self.stop - self.start
 
 
-def plan_chunks(runs: int, chunk_size: int = DEFAULT_CHUNK) -> list[Chunk]:
-    """Split ``runs`` runs into consecutive chunks."""
+def plan_chunks(runs: int, chunk_size: int = DEFAULT_CHUNK, points: int = 1) -> list[Chunk]:
+    """Split ``runs`` runs of each of ``points`` design points into consecutive chunks."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    return [Chunk(k, a, min(a + chunk_size, runs)) for k, a in enumerate(range(0, runs, chunk_size))]
+    starts = range(0, runs, chunk_size)
+    return [Chunk(p * len(starts) + k, a, min(a + chunk_size, runs), p)
+            for p in range(points) for k, a in enumerate(starts)]
 
 
 def run_chunk(scenario: Scenario, master_seed: int, start: int, stop: int,
@@ -80,8 +91,8 @@ def run_chunk(scenario: Scenario, master_seed: int, start: int, stop: int,
     model = NegotiationModel(scenario, seeds=seeds, log_events=False)
     model.run()
     frame = records_frame(scenario.name, runs, seeds, model.records())
-    for key, value in (extra or {}).items():
-        frame.insert(3, key, value)
+    for k, (key, value) in enumerate((extra or {}).items()):
+        frame.insert(3 + k, key, value)
     return frame
 
 
@@ -107,22 +118,33 @@ def _spawn_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def iter_chunks(scenario: Scenario, master_seed: int, chunks: Sequence[Chunk], *, workers: int = 1,
-                executor: str = "local", scheduler: str | None = None,
-                extra: dict[str, Any] | None = None) -> Iterator[tuple[Chunk, pd.DataFrame]]:
+Task = Callable[[Scenario, int, int, int, "dict[str, Any] | None"], pd.DataFrame]
+
+
+def iter_chunks(points: Scenario | Sequence[Point], master_seed: int, chunks: Sequence[Chunk], *,
+                workers: int = 1, executor: str = "local", scheduler: str | None = None,
+                task: Task = run_chunk) -> Iterator[tuple[Chunk, pd.DataFrame]]:
     """Yield ``(chunk, table)`` for every chunk as it finishes (in any order).
 
     A chunk whose worker process dies is run again (up to three times) in a new pool; the
-    experiment neither hangs nor loses finished chunks.
+    experiment neither hangs nor loses finished chunks. ``task`` (top-level, picklable) simulates
+    one chunk; tests inject a faulty one.
     """
+    if isinstance(points, Scenario):
+        points = [Point(points)]
+
+    def args(chunk: Chunk) -> tuple[Any, ...]:
+        point = points[chunk.point]
+        return (point.scenario, master_seed, chunk.start, chunk.stop, point.values or None)
+
     if executor == "dask":
-        yield from _iter_dask(scenario, master_seed, chunks, scheduler, workers, extra)
+        yield from _iter_dask(args, chunks, scheduler, workers, task)
         return
     if executor != "local":
         raise ExperimentError(f"unknown executor {executor!r} (expected local or dask)")
     if workers <= 1 or len(chunks) == 1:
         for chunk in chunks:
-            yield chunk, run_chunk(scenario, master_seed, chunk.start, chunk.stop, extra)
+            yield chunk, task(*args(chunk))
         return
     pending = list(chunks)
     retries = dict.fromkeys((c.index for c in chunks), 0)
@@ -135,7 +157,7 @@ def iter_chunks(scenario: Scenario, master_seed: int, chunks: Sequence[Chunk], *
                 # A bounded window keeps memory flat: at most two chunks per worker in flight.
                 while pending and len(in_flight) < 2 * workers:
                     chunk = pending.pop(0)
-                    in_flight[pool.submit(run_chunk, scenario, master_seed, chunk.start, chunk.stop, extra)] = chunk
+                    in_flight[pool.submit(task, *args(chunk))] = chunk
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
                     chunk = in_flight.pop(future)
@@ -159,8 +181,8 @@ def iter_chunks(scenario: Scenario, master_seed: int, chunks: Sequence[Chunk], *
             pool.shutdown(wait=not broken, cancel_futures=True)
 
 
-def _iter_dask(scenario: Scenario, master_seed: int, chunks: Sequence[Chunk], scheduler: str | None,
-               workers: int, extra: dict[str, Any] | None) -> Iterator[tuple[Chunk, pd.DataFrame]]:
+def _iter_dask(args: Callable[[Chunk], tuple[Any, ...]], chunks: Sequence[Chunk], scheduler: str | None,
+               workers: int, task: Task) -> Iterator[tuple[Chunk, pd.DataFrame]]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -177,9 +199,10 @@ def _iter_dask(scenario: Scenario, master_seed: int, chunks: Sequence[Chunk], sc
                                    dashboard_address=None)
             client = Client(cluster)
         with client:
-            futures = {client.submit(run_chunk, scenario, master_seed, c.start, c.stop, extra,
-                                     key=f"chunk-{master_seed}-{c.start}-{c.stop}-{os.getpid()}", retries=MAX_RETRIES,
-                                     pure=False): c for c in chunks}
+            # Dask retries a chunk whose worker dies (and reschedules it elsewhere); keys are unique
+            # per submission so that reruns of the same chunk never collide in the scheduler.
+            futures = {client.submit(task, *args(c), key=f"chunk-{c.index}-{uuid.uuid4().hex}",
+                                     retries=MAX_RETRIES, pure=False): c for c in chunks}
             for future in as_completed(futures):
                 chunk = futures[future]
                 yield chunk, future.result()
@@ -208,15 +231,27 @@ def run_many(scenario: Scenario, *, runs: int, seed: int = 0, workers: int = 1, 
         >>> table = run_many(load_scenario("scenarios/baseline.yaml"), runs=200, seed=1)  # doctest: +SKIP
         >>> table.outcome.value_counts(normalize=True)  # doctest: +SKIP
     """
-    chunks = plan_chunks(runs, chunk_size)
-    frames: list[pd.DataFrame] = []
-    done = 0
-    for chunk, table in iter_chunks(scenario, seed, chunks, workers=workers, executor=executor, scheduler=scheduler):
-        frames.append(table)
+    return run_points([Point(scenario)], runs=runs, seed=seed, workers=workers, executor=executor,
+                      scheduler=scheduler, chunk_size=chunk_size, progress=progress)
+
+
+def run_points(points: Sequence[Point], *, runs: int, seed: int = 0, workers: int = 1, executor: str = "local",
+               scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
+               progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Simulate ``runs`` runs of every design point; one tidy table ordered by point, then run.
+
+    Run *i* has the same seed at every point (common random numbers), so differences between
+    points are paired.
+    """
+    chunks = plan_chunks(runs, chunk_size, len(points))
+    frames: dict[int, pd.DataFrame] = {}
+    done, total = 0, runs * len(points)
+    for chunk, table in iter_chunks(points, seed, chunks, workers=workers, executor=executor, scheduler=scheduler):
+        frames[chunk.index] = table
         done += chunk.size
         if progress:
-            progress(done, runs)
-    return pd.concat(frames, ignore_index=True).sort_values("run", kind="stable").reset_index(drop=True)
+            progress(done, total)
+    return pd.concat([frames[k] for k in sorted(frames)], ignore_index=True)
 
 
 def concat_tables(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import mechanisms as mech
 from .actors import CoalitionOutlook, EUMember, Guarantor, Influencer, Mediator, Party
-from .distributions import draw_uniforms
+from .distributions import draw, draw_uniforms
 from .errors import format_path
 from .scenario import Scenario
 from .streams import draw_streams
@@ -100,7 +100,7 @@ class NegotiationModel(mesa.Model):
         self.log_events = self.runs == 1 if log_events is None else log_events
         self.events: list[Event] = []
         self.round = 0
-        self.drawn = {path: dist.quantile(draw_uniforms(run_seeds, path))
+        self.drawn = {path: draw(dist, draw_uniforms(run_seeds, path))
                       for path, dist in scenario.distributions().items()}
         self.horizon = self.param("horizon", "rounds", integer=True).astype(int)
         self.max_rounds = int(self.horizon.max())

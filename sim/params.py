@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import difflib
+import dataclasses
 import math
 from typing import Annotated, Any
 
@@ -116,6 +117,12 @@ def _args(raw: Any, kind: str, n: int, names: tuple[str, ...]) -> list[float]:
 
 def _parse_dist(kind: str, raw: Any, weights: Any, low: float, high: float,
                 integer: bool) -> Distribution:
+    dist = _parse_dist_values(kind, raw, weights, low, high, integer)
+    return dataclasses.replace(dist, integer=True) if integer else dist
+
+
+def _parse_dist_values(kind: str, raw: Any, weights: Any, low: float, high: float,
+                       integer: bool) -> Distribution:
     if kind == "uniform":
         a, b = _args(raw, kind, 2, ("low", "high"))
         if a > b:
@@ -184,7 +191,7 @@ def _json_schema(low: float, high: float, integer: bool) -> dict[str, Any]:
     }
 
 
-def Num(low: float = -math.inf, high: float = math.inf, *, integer: bool = False) -> Any:  # noqa: N802
+def Num(low: float = -math.inf, high: float = math.inf, *, integer: bool = False) -> Any:
     """Field type for a numeric parameter in ``[low, high]`` that may be a distribution."""
     return Annotated[
         float | Distribution,

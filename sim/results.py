@@ -15,6 +15,7 @@ match, and runs only the missing chunks. The result equals an uninterrupted run,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -31,7 +32,8 @@ import pyarrow.parquet as pq
 import yaml
 
 from . import __version__
-from .experiment import DEFAULT_CHUNK, Chunk, ExperimentError, iter_chunks, plan_chunks
+from .errors import ExperimentError
+from .experiment import DEFAULT_CHUNK, Chunk, Point, iter_chunks, plan_chunks
 from .scenario import Scenario
 
 __all__ = ["MANIFEST", "RUNS", "atomic_write_text", "read_manifest", "read_results", "run_to_directory"]
@@ -101,7 +103,8 @@ def _check_writable(folder: Path) -> None:
         raise ExperimentError(f"cannot write to the output folder {folder}: {exc.strerror or exc}") from None
 
 
-def run_to_directory(scenario: Scenario, folder: str | Path, *, runs: int, seed: int = 0, workers: int = 1,
+def run_to_directory(experiment: Scenario | Sequence[Point], folder: str | Path, *, runs: int, seed: int = 0,
+                     workers: int = 1,
                      executor: str = "local", scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
                      resume: bool = False, overwrite: bool = False, csv: bool = False,
                      extra_manifest: dict[str, Any] | None = None,
@@ -114,8 +117,12 @@ def run_to_directory(scenario: Scenario, folder: str | Path, *, runs: int, seed:
     """
     folder = Path(folder)
     _check_writable(folder)
-    settings = {"scenario": scenario.name, "scenario_sha256": scenario.digest(), "seed": int(seed),
-                "runs": int(runs), "chunk_size": int(chunk_size)}
+    points = [Point(experiment)] if isinstance(experiment, Scenario) else list(experiment)
+    scenario = points[0].scenario
+    digest = scenario.digest() if len(points) == 1 else hashlib.sha256(
+        json.dumps([[p.scenario.digest(), p.values] for p in points], sort_keys=True, default=str).encode()).hexdigest()
+    settings = {"scenario": scenario.name, "scenario_sha256": digest, "seed": int(seed),
+                "runs": int(runs), "chunk_size": int(chunk_size), "points": len(points)}
     existing = folder / MANIFEST
     if existing.exists() and not overwrite:
         old = read_manifest(folder)
@@ -133,7 +140,7 @@ def run_to_directory(scenario: Scenario, folder: str | Path, *, runs: int, seed:
             else:
                 target.unlink(missing_ok=True)
     (folder / PARTS).mkdir(exist_ok=True)
-    chunks = plan_chunks(runs, chunk_size)
+    chunks = plan_chunks(runs, chunk_size, len(points))
     todo = [c for c in chunks if not _part_path(folder, c).exists()]
     manifest: dict[str, Any] = {
         "package": "ceasefire-sim", "version": __version__, **settings,
@@ -142,6 +149,8 @@ def run_to_directory(scenario: Scenario, folder: str | Path, *, runs: int, seed:
         "platform": platform.platform(), "cores": os.cpu_count(), "status": "running",
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **(extra_manifest or {}),
     }
+    if len(points) > 1:
+        manifest["design"] = [p.values for p in points]
     if existing.exists() and resume:
         manifest["started"] = read_manifest(folder).get("started", manifest["started"])
         manifest["resumed"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -150,14 +159,15 @@ def run_to_directory(scenario: Scenario, folder: str | Path, *, runs: int, seed:
                                      allow_unicode=True))
     atomic_write_text(existing, json.dumps(manifest, indent=2))
     started = time.perf_counter()
-    done = runs - sum(c.size for c in todo)
+    total = runs * len(points)
+    done = total - sum(c.size for c in todo)
     if progress:
-        progress(done, runs)
-    for chunk, table in iter_chunks(scenario, seed, todo, workers=workers, executor=executor, scheduler=scheduler):
+        progress(done, total)
+    for chunk, table in iter_chunks(points, seed, todo, workers=workers, executor=executor, scheduler=scheduler):
         _atomic_parquet(table, _part_path(folder, chunk))
         done += chunk.size
         if progress:
-            progress(done, runs)
+            progress(done, total)
     simulate_seconds = time.perf_counter() - started
     _assemble(folder, chunks, csv)
     manifest.update({"status": "complete", "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -9,6 +9,7 @@ line and key path (:class:`sim.errors.ScenarioError`). Nothing downstream re-che
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -30,7 +31,7 @@ from .params import DIST_KEYS
 from .schema import ScenarioSpec
 from .yamlsource import LineMap, parse_yaml_text, read_yaml
 
-__all__ = ["Scenario", "load_scenario", "load_facts", "scenario_from_yaml", "PROJECT_SEEDS"]
+__all__ = ["PROJECT_SEEDS", "Scenario", "load_facts", "load_scenario", "scenario_from_yaml"]
 
 #: The project's own facts folder (used when a scenario file has no seeds/ folder above it).
 PROJECT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -65,16 +66,29 @@ class Scenario:
     def from_dict(cls, data: Mapping[str, Any], *, source: str = "<scenario>",
                   lines: LineMap | None = None, facts_dir: Path | None = None) -> Scenario:
         """Validate plain data (already merged) into a Scenario; raises ScenarioError with every problem."""
+        if not isinstance(data, Mapping):
+            raise ScenarioError.single(source, f"top level is a {type(data).__name__}, not a mapping",
+                                       expected="key: value pairs such as name:, issues:, actors:")
         data = copy.deepcopy(dict(data))
         data.pop("extends", None)
         lines = lines or {}
+        facts_key = data.get("facts") if isinstance(data.get("facts"), str) else None
+        facts_dir = facts_dir or _find_facts_dir(facts_key, source)
+        problems: list[Problem] = []
+        if facts_key is not None and facts_dir is not None and not facts_dir.is_dir():
+            problems.append(Problem(source, None, ("facts",), f"facts folder {facts_key!r} not found ({facts_dir})",
+                                    "a folder of fact files, relative to the scenario file"))
+            facts_dir = None
+        facts = load_facts(facts_dir) if facts_dir else {}
+        # Evidence ids need no valid spec: they are reported together with format errors.
+        if not problems:
+            problems += _evidence_problems(data, facts, facts_dir)
         try:
             spec = ScenarioSpec.model_validate(data)
         except ValidationError as exc:
-            raise ScenarioError(_pydantic_problems(exc, source, lines)) from None
-        facts_dir = facts_dir or _find_facts_dir(spec, source)
-        facts = load_facts(facts_dir) if facts_dir else {}
-        problems = list(_cross_problems(spec, data, facts, facts_dir))
+            problems[:0] = _pydantic_problems(exc, source, lines)
+            raise ScenarioError([_locate(p, source, lines) for p in problems]) from None
+        problems[:0] = _cross_problems(spec)
         if problems:
             raise ScenarioError([_locate(p, source, lines) for p in problems])
         return cls(spec=spec, data=data, source=None if source.startswith("<") else source, facts=facts)
@@ -82,14 +96,24 @@ class Scenario:
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A new scenario with values replaced at dotted key paths, e.g. ``{"actors.russia.risk": 1.2}``.
 
+        The original is unchanged. Problems are reported against the file ``<overrides>``.
+
+        Raises:
+            ScenarioError: a key path does not fit the scenario, or the result is invalid.
+
         Examples:
             >>> s2 = s.with_overrides({"institutions.coalition.F_min": 5000})  # doctest: +SKIP
         """
         data = copy.deepcopy(dict(self.data))
         for key, value in overrides.items():
-            set_path(data, parse_path(key), value)
-        return Scenario.from_dict(data, source=self.source or "<overrides>",
-                                  facts_dir=_find_facts_dir(self.spec, self.source or "<overrides>"))
+            try:
+                set_path(data, parse_path(key), value)
+            except ValueError as exc:
+                raise ScenarioError.single("<overrides>", f"cannot set {key!r}: {exc}",
+                                           expected="a dotted key path into the scenario") from None
+        facts_dir = _find_facts_dir(self.spec.facts, self.source or "<overrides>")
+        new = Scenario.from_dict(data, source="<overrides>", facts_dir=facts_dir)
+        return dataclasses.replace(new, source=self.source)
 
     def distributions(self) -> dict[str, Distribution]:
         """Every parameter given as a distribution, by dotted key path."""
@@ -104,7 +128,7 @@ class Scenario:
 
     def digest(self) -> str:
         """SHA-256 of the resolved scenario, for manifests."""
-        text = json.dumps(self.data, sort_keys=True, default=str)
+        text = json.dumps(_str_keys(self.data), sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def evidence_table(self) -> list[dict[str, Any]]:
@@ -116,6 +140,14 @@ class Scenario:
                 rows.append({"where": _dotted(path), "fact": fid, "kind": fact.get("kind", ""),
                              "claim": fact.get("claim", "")})
         return rows
+
+
+def _str_keys(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _str_keys(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_str_keys(v) for v in value]
+    return value
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -158,11 +190,15 @@ def _resolve(path: Path, stack: tuple[Path, ...]) -> tuple[dict[str, Any], LineM
 
 def _merge_extends(data: dict[str, Any], lines: LineMap, path: Path, name: str,
                    stack: tuple[Path, ...]) -> tuple[dict[str, Any], LineMap]:
+    problems = list(_directive_problems(data, (), lines, name, in_mapping=False))
+    if problems:
+        raise ScenarioError(problems)
     parent = data.pop("extends", None)
+    merged_lines: LineMap = {(): lines[()]} if () in lines else {}
     if parent is None:
-        return _strip_directives(data), lines
+        return _take(data, (), (), lines, merged_lines), merged_lines
     line = lines.get(("extends",), (name, None))[1]
-    if not isinstance(parent, str):
+    if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError.single(name, "extends must name one file", line=line, path=("extends",),
                                    expected="a path such as baseline.yaml")
     target = (path.parent / parent).resolve()
@@ -170,76 +206,196 @@ def _merge_extends(data: dict[str, Any], lines: LineMap, path: Path, name: str,
         chain = " -> ".join(p.name for p in (*stack, target))
         raise ScenarioError.single(name, f"circular extends: {chain}", line=line, path=("extends",),
                                    expected="a chain of overlays that ends in a full scenario")
-    if not target.exists() or target.is_dir():
+    if not target.exists():
         raise ScenarioError.single(name, f"extends {parent!r}: file not found ({target})", line=line,
                                    path=("extends",), expected="a scenario file next to this one")
+    if target.is_dir():
+        raise ScenarioError.single(name, f"extends {parent!r}: is a directory ({target})", line=line,
+                                   path=("extends",), expected="a scenario file next to this one")
     base, base_lines = _resolve(target, stack)
-    merged = deep_merge(base, data)
-    all_lines = dict(base_lines)
-    for key, where in lines.items():
-        all_lines[tuple(p for p in key if p not in (REPLACE, APPEND))] = where
-    return merged, all_lines
+    merged_lines = {**base_lines, **merged_lines}
+    return _merge(base, data, (), (), lines, merged_lines), merged_lines
 
 
 def deep_merge(base: Any, overlay: Any) -> Any:
     """Overlay ``overlay`` on ``base``: mappings merge key by key, anything else replaces.
 
     Directives in the overlay: ``{$delete: true}`` removes the key, ``{$replace: value}`` replaces a
-    mapping whole instead of merging, ``{$append: [items]}`` adds items to a list.
+    mapping whole instead of merging, ``{$append: [items]}`` adds items to a list. A parameter given as
+    a mapping (``{value: ..}`` or a distribution such as ``{uniform: [..]}``) is one number: a new
+    value or distribution replaces the old one (its ``evidence`` and ``note`` merge as usual).
     """
-    if isinstance(overlay, dict) and set(overlay) == {REPLACE}:
-        return _strip_directives(overlay[REPLACE])
-    if isinstance(overlay, dict) and set(overlay) == {APPEND}:
-        items = overlay[APPEND] if isinstance(overlay[APPEND], list) else [overlay[APPEND]]
-        return [*(base if isinstance(base, list) else []), *_strip_directives(items)]
+    return _merge(base, overlay, (), (), {}, {})
+
+
+_PARAM_NUMBER_KEYS = frozenset((*DIST_KEYS, "value"))
+_PARAM_KEYS = _PARAM_NUMBER_KEYS | {"weights", "evidence", "note"}
+
+
+def _directive(value: Any) -> str | None:
+    """The directive a mapping stands for (``{$delete: true}``, ``{$replace: x}``, ``{$append: x}``), if any."""
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        if key in (REPLACE, APPEND) or (key == DELETE and value[key] is True):
+            return key
+    return None
+
+
+def _is_param(value: Any) -> bool:
+    return isinstance(value, dict) and bool(_PARAM_NUMBER_KEYS & set(value)) and set(value) <= _PARAM_KEYS
+
+
+def _drop(lines: LineMap, prefix: tuple[PathPart, ...], itself: bool = False) -> None:
+    n = len(prefix)
+    for key in [k for k in lines if k[:n] == prefix and (itself or len(k) > n)]:
+        del lines[key]
+
+
+def _line(olines: LineMap, opath: tuple[PathPart, ...], lines: LineMap, mpath: tuple[PathPart, ...]) -> None:
+    if opath in olines:
+        lines[mpath] = olines[opath]
+
+
+def _merge(base: Any, overlay: Any, opath: tuple[PathPart, ...], mpath: tuple[PathPart, ...],
+           olines: LineMap, lines: LineMap) -> Any:
+    """Merge ``overlay`` (at ``opath`` in its file) onto ``base`` (at ``mpath`` in the result).
+
+    ``lines`` holds the base's lines by result path; the overlay's lines (``olines``, by overlay path)
+    are moved in wherever the overlay's values land, and lines of replaced or deleted values dropped.
+    """
+    kind = _directive(overlay)
+    if kind == REPLACE:
+        _drop(lines, mpath)
+        return _take(overlay[REPLACE], (*opath, REPLACE), mpath, olines, lines)
+    if kind == APPEND:
+        items = overlay[APPEND]
+        sub = (*opath, APPEND)
+        pairs = [((*sub, i), item) for i, item in enumerate(items)] if isinstance(items, list) else [(sub, items)]
+        if not isinstance(base, list):
+            _drop(lines, mpath)
+            base = []
+        out = list(base)
+        for item_path, item in pairs:
+            target = (*mpath, len(out))
+            _line(olines, item_path, lines, target)
+            out.append(_take(item, item_path, target, olines, lines))
+        return out
     if isinstance(base, dict) and isinstance(overlay, dict):
+        if _is_param(base) and _is_param(overlay):
+            for key in _PARAM_NUMBER_KEYS | {"weights"}:
+                _drop(lines, (*mpath, key), itself=True)
+            base = {k: v for k, v in base.items() if k not in _PARAM_NUMBER_KEYS | {"weights"}}
         out = dict(base)
         for key, value in overlay.items():
-            if isinstance(value, dict) and value.get(DELETE) is True and len(value) == 1:
+            okey, mkey = (*opath, key), (*mpath, key)
+            if _directive(value) == DELETE:
                 out.pop(key, None)
-            elif key in out:
-                out[key] = deep_merge(out[key], value)
+                _drop(lines, mkey, itself=True)
+                continue
+            _line(olines, okey, lines, mkey)
+            if key in out:
+                out[key] = _merge(out[key], value, okey, mkey, olines, lines)
             else:
-                out[key] = _strip_directives(value)
+                out[key] = _take(value, okey, mkey, olines, lines)
         return out
-    return _strip_directives(overlay)
+    _drop(lines, mpath)
+    return _take(overlay, opath, mpath, olines, lines)
 
 
-def _strip_directives(value: Any) -> Any:
+def _take(value: Any, opath: tuple[PathPart, ...], mpath: tuple[PathPart, ...],
+          olines: LineMap, lines: LineMap) -> Any:
+    """A copy of an overlay value with its directives applied (there is nothing below it to merge with)."""
+    kind = _directive(value)
+    if kind == REPLACE:
+        return _take(value[REPLACE], (*opath, REPLACE), mpath, olines, lines)
+    if kind == APPEND:
+        return _merge([], value, opath, mpath, olines, lines)
     if isinstance(value, dict):
-        if set(value) == {REPLACE}:
-            return _strip_directives(value[REPLACE])
-        if set(value) == {APPEND}:
-            return _strip_directives(value[APPEND])
-        return {k: _strip_directives(v) for k, v in value.items()
-                if not (isinstance(v, dict) and v.get(DELETE) is True and len(v) == 1)}
+        out = {}
+        for key, item in value.items():
+            if _directive(item) == DELETE:
+                continue
+            _line(olines, (*opath, key), lines, (*mpath, key))
+            out[key] = _take(item, (*opath, key), (*mpath, key), olines, lines)
+        return out
     if isinstance(value, list):
-        return [_strip_directives(v) for v in value]
+        items = []
+        for i, item in enumerate(value):
+            _line(olines, (*opath, i), lines, (*mpath, i))
+            items.append(_take(item, (*opath, i), (*mpath, i), olines, lines))
+        return items
     return value
 
 
+def _directive_problems(value: Any, path: tuple[PathPart, ...], lines: LineMap, name: str,
+                        in_mapping: bool) -> Iterator[Problem]:
+    """Directives used wrongly in one file: unknown ``$`` keys, extra keys beside one, ``$delete`` not true."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _directive_problems(item, (*path, i), lines, name, in_mapping=False)
+        return
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        where = lines.get((*path, key), lines.get(path, (name, None)))
+        if isinstance(key, str) and key.startswith("$"):
+            if key not in (DELETE, REPLACE, APPEND):
+                close = difflib.get_close_matches(key, [DELETE, REPLACE, APPEND], n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                yield Problem(where[0], where[1], path, f"unknown directive {key!r}{hint}",
+                              "one of {$delete: true}, {$replace: value}, {$append: [items]}")
+            elif len(value) > 1:
+                others = ", ".join(str(k) for k in value if k != key)
+                yield Problem(where[0], where[1], path, f"{key} must be the only key of its mapping, "
+                              f"found also {others}", f"{{{key}: ...}} alone")
+            elif key == DELETE and item is not True:
+                yield Problem(where[0], where[1], path, f"$delete takes true, got {_short(item)}",
+                              "{$delete: true}")
+            elif key == DELETE and not in_mapping:
+                yield Problem(where[0], where[1], path, "$delete can only remove a key of a mapping",
+                              "key: {$delete: true}")
+        yield from _directive_problems(item, (*path, key), lines, name, in_mapping=True)
+
+
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PATH_SYNTAX = re.compile(r"[^.\[\]]+(\[\d+\])*(\.[^.\[\]]+(\[\d+\])*)*")
 
 
 def parse_path(text: str) -> tuple[PathPart, ...]:
-    """Split ``a.b[0].c`` into ``("a", "b", 0, "c")``."""
-    parts: list[PathPart] = []
-    for name, index in _PATH_PART.findall(text):
-        parts.append(int(index) if index else name)
-    if not parts:
-        raise ValueError(f"empty key path {text!r}")
-    return tuple(parts)
+    """Split ``a.b[0].c`` into ``("a", "b", 0, "c")``.
+
+    Raises:
+        ValueError: the text is not such a path.
+    """
+    if not isinstance(text, str) or not _PATH_SYNTAX.fullmatch(text):
+        raise ValueError(f"{text!r} is not a key path such as actors.russia.red_lines[0].bound")
+    return tuple(int(index) if index else name for name, index in _PATH_PART.findall(text))
 
 
 def set_path(data: Any, path: tuple[PathPart, ...], value: Any) -> None:
-    """Set ``value`` at ``path`` in nested dicts/lists, creating mappings on the way."""
+    """Set ``value`` at ``path`` in nested dicts/lists, creating mappings on the way.
+
+    Raises:
+        ValueError: the path runs through a value that is not a mapping, or past the end of a list.
+    """
     cur = data
-    for part in path[:-1]:
+    for depth, part in enumerate(path):
+        last = depth == len(path) - 1
         if isinstance(cur, dict):
-            cur = cur.setdefault(part, {})
+            if last:
+                cur[part] = value
+            else:
+                cur = cur.setdefault(part, {})
+        elif isinstance(cur, list) and isinstance(part, int):
+            if part >= len(cur):
+                raise ValueError(f"{_dotted(path[:depth])} has {len(cur)} item(s), no [{part}]")
+            if last:
+                cur[part] = value
+            else:
+                cur = cur[part]
         else:
-            cur = cur[part]
-    cur[path[-1]] = value
+            raise ValueError(f"{_dotted(path[:depth])} is {_short(cur)}, not a mapping"
+                             + (" (use [index] for a list)" if isinstance(cur, list) else ""))
 
 
 def _dotted(path: tuple[PathPart, ...]) -> str:
@@ -275,10 +431,10 @@ def _default_facts() -> Path | None:
     return PROJECT_SEEDS if PROJECT_SEEDS.is_dir() else None
 
 
-def _find_facts_dir(spec: ScenarioSpec, source: str) -> Path | None:
+def _find_facts_dir(facts: str | None, source: str) -> Path | None:
     base = Path(source).parent if not source.startswith("<") else Path.cwd()
-    if spec.facts:
-        return (base / spec.facts).resolve()
+    if facts:
+        return (base / facts).resolve()
     return _facts_dir_near(base) or _default_facts()
 
 
@@ -340,7 +496,10 @@ def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap) -> lis
         if key in seen:
             continue
         seen.add(key)
-        problems.append(_locate(Problem(source, None, tuple(path), message, expected), source, lines))
+        # An unknown key is reported on its own line, though its path is the mapping it is in.
+        at = loc if kind == "extra_forbidden" else path
+        located = _locate(Problem(source, None, tuple(at), message, expected), source, lines)
+        problems.append(dataclasses.replace(located, path=tuple(path)))
     return problems
 
 
@@ -359,6 +518,8 @@ def _short(value: Any) -> str:
 
 
 def _locate(problem: Problem, source: str, lines: LineMap) -> Problem:
+    if problem.file and problem.line:
+        return problem
     path = problem.path
     for n in range(len(path), -1, -1):
         where = lines.get(tuple(path[:n]))
@@ -420,8 +581,7 @@ def _mean(value: Any) -> float:
     return float(value)
 
 
-def _cross_problems(spec: ScenarioSpec, data: Mapping[str, Any], facts: Mapping[str, Any],
-                    facts_dir: Path | None) -> Iterator[Problem]:
+def _cross_problems(spec: ScenarioSpec) -> Iterator[Problem]:
     """Every broken reference and inconsistent value, with its key path (file and line added later)."""
 
     def problem(path: tuple[PathPart, ...], message: str, expected: str = "") -> Problem:
@@ -583,17 +743,22 @@ def _cross_problems(spec: ScenarioSpec, data: Mapping[str, Any], facts: Mapping[
         if shock.at_round is None and _mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
             yield problem(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
 
+
+
+def _evidence_problems(data: Mapping[str, Any], facts: Mapping[str, Any],
+                       facts_dir: Path | None) -> Iterator[Problem]:
+    """Every evidence id that is not a fact in the facts folder."""
     for path, ids in _walk_evidence(data, ()):
         for i, fid in enumerate(ids):
             if not isinstance(fid, str):
-                yield problem((*path, "evidence", i), f"evidence id {fid!r} is not text", "a fact id")
+                yield Problem("", None, (*path, "evidence", i), f"evidence id {fid!r} is not text", "a fact id")
             elif facts_dir is None:
-                yield problem((*path, "evidence", i), f"cannot check fact {fid!r}: no seeds/ folder found",
+                yield Problem("", None, (*path, "evidence", i), f"cannot check fact {fid!r}: no seeds/ folder found",
                               "a seeds/ folder beside or above the scenario, or facts: FOLDER")
             elif fid not in facts:
                 close = difflib.get_close_matches(fid, list(facts), n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                yield problem((*path, "evidence", i), f"fact {fid!r} is not in {facts_dir.name}/{hint}",
+                yield Problem("", None, (*path, "evidence", i), f"fact {fid!r} is not in {facts_dir.name}/{hint}",
                               "an id of a fact in the seeds/ files")
 
 

@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .params import Num
 
 __all__ = [
-    "ActorSpec", "CoalitionSpec", "DurabilitySpec", "EUCouncilSpec", "EUMemberSpec", "Effects",
+    "ROLES", "ActorSpec", "CoalitionSpec", "DurabilitySpec", "EUCouncilSpec", "EUMemberSpec", "Effects",
     "ForceType", "FrontSpec", "FundingSpec", "GuarantorSpec", "HorizonSpec", "InfluencerSpec",
-    "InstitutionsSpec", "IssueSpec", "MeasureSpec", "MediatorSpec", "PartySpec", "RatificationSpec",
-    "RedLine", "ROLES", "SanctionsSpec", "ScenarioSpec", "ShockSpec", "TalksSpec", "WorkaroundSpec",
+    "InstitutionsSpec", "IssueSpec", "MeasureSpec", "MediatorSpec", "PartySpec", "RatificationSpec", "RedLine",
+    "SanctionsSpec", "ScenarioSpec", "ShockSpec", "TalksSpec", "WorkaroundSpec",
 ]
 
 Unit = Num(0, 1)

@@ -23,7 +23,7 @@ def wilson_interval(successes: float, n: float, z: float = 1.96) -> tuple[float,
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def summarize(results: pd.DataFrame, *, by: str = "scenario") -> pd.DataFrame:
+def summarize(results: pd.DataFrame, *, by: str | list[str] = "scenario") -> pd.DataFrame:
     """One row per group (scenario by default): shares with 95% intervals and key figures.
 
     Columns: ``runs``; ``p_<outcome>`` with ``_lo``/``_hi`` for ceasefire, deadlock, collapse;
@@ -33,10 +33,14 @@ def summarize(results: pd.DataFrame, *, by: str = "scenario") -> pd.DataFrame:
     ``p_loan_approved``.
     """
     rows = []
-    groups = results.groupby(by, sort=False) if by in results else [("all", results)]
+    keys = [by] if isinstance(by, str) else list(by)
+    present = [k for k in keys if k in results]
+    groups = results.groupby(present, sort=False) if present else [(("all",), results)]
     for key, g in groups:
         n = len(g)
-        row: dict[str, object] = {by: key, "runs": n}
+        key = key if isinstance(key, tuple) else (key,)
+        row: dict[str, object] = dict(zip(present or ["scenario"], key, strict=True))
+        row["runs"] = n
         for outcome in OUTCOME_ORDER:
             k = int((g["outcome"] == outcome).sum())
             lo, hi = wilson_interval(k, n)
@@ -61,11 +65,14 @@ def _pct(x: float) -> str:
     return "  n/a" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{100 * x:5.1f}%"
 
 
-def format_summary(summary: pd.DataFrame, *, by: str = "scenario") -> str:
+def format_summary(summary: pd.DataFrame, *, by: str | list[str] = "scenario") -> str:
     """Plain-text table of a summary, for the terminal."""
+    keys = [k for k in ([by] if isinstance(by, str) else by) if k in summary]
     lines = []
     for _, r in summary.iterrows():
-        lines.append(f"{r[by]}  ({int(r['runs']):,} runs; shares with 95% intervals)")
+        label = ", ".join(str(r[k]) if k == "scenario" else f"{k}={r[k]:g}" if isinstance(r[k], float)
+                          else f"{k}={r[k]}" for k in keys)
+        lines.append(f"{label}  ({int(r['runs']):,} runs; shares with 95% intervals)")
         for outcome in OUTCOME_ORDER:
             lines.append(f"  {outcome:<28}{_pct(r[f'p_{outcome}'])}  [{_pct(r[f'p_{outcome}_lo'])}, {_pct(r[f'p_{outcome}_hi'])}]")
         mcr = r["median_ceasefire_round"]

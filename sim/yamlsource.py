@@ -16,7 +16,7 @@ import yaml
 
 from .errors import PathPart, ScenarioError
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "LineMap", "read_yaml", "parse_yaml_text"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "LineMap", "parse_yaml_text", "read_yaml"]
 
 #: Largest scenario file accepted; real ones are a few kilobytes.
 MAX_BYTES = 2_000_000
