@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-import difflib
 import dataclasses
+import difflib
 import math
 from typing import Annotated, Any
 

@@ -14,6 +14,7 @@ import difflib
 import hashlib
 import json
 import math
+import os
 import re
 import types
 import typing
@@ -86,11 +87,11 @@ class Scenario:
         try:
             spec = ScenarioSpec.model_validate(data)
         except ValidationError as exc:
-            problems[:0] = _pydantic_problems(exc, source, lines)
-            raise ScenarioError([_locate(p, source, lines) for p in problems]) from None
+            problems[:0] = _pydantic_problems(exc, source, lines) + _cross_problems_despite(data, exc)
+            raise ScenarioError(_in_order([_locate(p, source, lines) for p in problems], source)) from None
         problems[:0] = _cross_problems(spec)
         if problems:
-            raise ScenarioError([_locate(p, source, lines) for p in problems])
+            raise ScenarioError(_in_order([_locate(p, source, lines) for p in problems], source))
         return cls(spec=spec, data=data, source=None if source.startswith("<") else source, facts=facts)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
@@ -184,7 +185,8 @@ def _resolve(path: Path, stack: tuple[Path, ...]) -> tuple[dict[str, Any], LineM
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
         raise ScenarioError.single(str(path), f"top level is a {type(data).__name__}, not a mapping",
-                                   line=1, expected="key: value pairs such as name:, issues:, actors:")
+                                   line=lines.get((), (str(path), 1))[1],
+                                   expected="key: value pairs such as name:, issues:, actors:")
     return _merge_extends(data, lines, path, str(path), (*stack, path.resolve()))
 
 
@@ -201,7 +203,9 @@ def _merge_extends(data: dict[str, Any], lines: LineMap, path: Path, name: str,
     if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError.single(name, "extends must name one file", line=line, path=("extends",),
                                    expected="a path such as baseline.yaml")
-    target = (path.parent / parent).resolve()
+    # Shown as the user would write it (scenarios/baseline.yaml); compared resolved.
+    shown = Path(os.path.normpath(path.parent / parent))
+    target = shown.resolve()
     if target in stack:
         chain = " -> ".join(p.name for p in (*stack, target))
         raise ScenarioError.single(name, f"circular extends: {chain}", line=line, path=("extends",),
@@ -212,7 +216,7 @@ def _merge_extends(data: dict[str, Any], lines: LineMap, path: Path, name: str,
     if target.is_dir():
         raise ScenarioError.single(name, f"extends {parent!r}: is a directory ({target})", line=line,
                                    path=("extends",), expected="a scenario file next to this one")
-    base, base_lines = _resolve(target, stack)
+    base, base_lines = _resolve(shown, stack)
     merged_lines = {**base_lines, **merged_lines}
     return _merge(base, data, (), (), lines, merged_lines), merged_lines
 
@@ -490,7 +494,7 @@ def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap) -> lis
             expected = f"at least {ctx.get('min_length')} entries" if kind == "too_short" else \
                 f"at most {ctx.get('max_length')} entries"
         else:
-            message = f"{err['msg'].replace('Input should be', 'should be')}, got {_short(err.get('input'))}"
+            message = f"{_plain(err['msg'])}, got {_short(err.get('input'))}"
             expected = _EXPECTED.get(kind, "")
         key = (path, message)
         if key in seen:
@@ -501,6 +505,23 @@ def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap) -> lis
         located = _locate(Problem(source, None, tuple(at), message, expected), source, lines)
         problems.append(dataclasses.replace(located, path=tuple(path)))
     return problems
+
+
+_PLAIN = [
+    (re.compile(r"a valid dictionary or instance of \w+"), "a mapping"),
+    (re.compile(r"a valid dictionary"), "a mapping"),
+    (re.compile(r"a valid (tuple|list)"), "a list"),
+    (re.compile(r"a valid string"), "text"),
+    (re.compile(r"a valid boolean"), "true or false"),
+]
+
+
+def _plain(msg: str) -> str:
+    """Pydantic's message in the words of a YAML file (mapping, list, text)."""
+    msg = msg.replace("Input should be", "should be")
+    for pattern, words in _PLAIN:
+        msg = pattern.sub(words, msg)
+    return msg
 
 
 _EXPECTED = {
@@ -515,6 +536,11 @@ _EXPECTED = {
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _in_order(problems: list[Problem], source: str) -> list[Problem]:
+    """Problems of the file itself first, then those of the files it extends, each by line."""
+    return sorted(problems, key=lambda p: (p.file != source, p.file, p.line or 0))
 
 
 def _locate(problem: Problem, source: str, lines: LineMap) -> Problem:
@@ -571,6 +597,57 @@ def _field_description(loc: tuple[PathPart, ...]) -> str:
         if info is not None and info.description:
             return info.description.rstrip(".")
     return ""
+
+
+def _cross_problems_despite(data: dict[str, Any], exc: ValidationError) -> list[Problem]:
+    """Broken references in a scenario that also has format errors, so that one run reports both.
+
+    The values with format errors are left out (where a default or the rest of a mapping can stand in)
+    and the rest is checked; problems that touch a left-out value are dropped as consequences. If a
+    value can not be left out safely, references are checked only once the format is right.
+    """
+    pruned = copy.deepcopy(data)
+    removed: list[tuple[PathPart, ...]] = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+        if not loc or not (err["type"] == "extra_forbidden" or _can_leave_out(loc)):
+            return []
+        cur = pruned
+        for part in loc[:-1]:
+            cur = cur.get(part) if isinstance(cur, dict) else None
+        if not isinstance(cur, dict):
+            return []
+        cur.pop(loc[-1], None)
+        removed.append(loc)
+    try:
+        spec = ScenarioSpec.model_validate(pruned)
+    except ValidationError:
+        return []
+
+    def related(path: tuple[PathPart, ...]) -> bool:
+        return any(path[:len(r)] == r or r[:len(path)] == path for r in removed)
+
+    return [p for p in _cross_problems(spec) if not related(p.path)]
+
+
+def _can_leave_out(loc: tuple[PathPart, ...]) -> bool:
+    """Whether the value at ``loc`` can be dropped without dropping anything others refer to."""
+    parent = _model_at(loc[:-1])
+    if isinstance(parent, type) and issubclass(parent, BaseModel):
+        info = parent.model_fields.get(str(loc[-1]))
+        return info is not None and not info.is_required() and _is_scalar(info.annotation)
+    if typing.get_origin(parent) is dict:
+        return _is_scalar(typing.get_args(parent)[-1])
+    return False
+
+
+def _is_scalar(annotation: Any) -> bool:
+    inner = _unwrap(annotation)
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return False
+    return typing.get_origin(inner) not in (dict, tuple, list)
 
 
 def _mean(value: Any) -> float:
