@@ -797,6 +797,13 @@ class NegotiationModel(mesa.Model):
 
     # ------------------------------------------------------------------------------ records
 
+    def _first_round(self, measures: list[int]) -> np.ndarray:
+        """Round the first of these measures was adopted (NaN if none was)."""
+        if not measures:
+            return np.full(self.runs, np.nan)
+        rounds = self.adopted_round[:, measures]
+        return np.where(np.isnan(rounds).all(axis=1), np.nan, np.nanmin(np.where(np.isnan(rounds), np.inf, rounds), axis=1))
+
     def records(self) -> dict[str, np.ndarray]:
         """One column per field of the run record (see :mod:`sim.record`), one entry per run."""
         if self.running:
@@ -822,7 +829,9 @@ class NegotiationModel(mesa.Model):
             "ceasefire_held": self.ceasefire_held,
             "relapse_round": self.relapse_round,
             "sanctions_packages_passed": self.adopted[:, sanctions].sum(axis=1) if sanctions else np.zeros(self.runs, int),
+            "sanctions_round": self._first_round(sanctions),
             "loan_approved": self.adopted[:, loans].any(axis=1) if loans else np.zeros(self.runs, bool),
+            "loan_round": self._first_round(loans),
             "vetoes": self.vetoes,
             "shocks": self.shock_fired.sum(axis=1),
             "breakdown_cause": self.cause,

@@ -25,6 +25,9 @@ MAX_VALUES = 200_000
 #: Deepest nesting of mappings and lists accepted; real scenarios nest about eight levels.
 MAX_DEPTH = 64
 
+#: Tags of mappings and lists read as such; anything else (``!!python/...``, ``!!set``) is refused.
+_PLAIN_TAGS = frozenset(("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
+
 LineMap = dict[tuple[PathPart, ...], tuple[str, int]]
 
 
@@ -94,10 +97,16 @@ def parse_yaml_text(text: str, name: str = "<string>") -> tuple[Any, LineMap]:
                                    expected=f"at most {MAX_DEPTH} levels of nesting") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
         problem = (exc.problem or "invalid YAML").strip()
-        if exc.context:
+        if exc.context and exc.context_mark and exc.problem_mark:
+            problem = f"{exc.context.strip()} from line {exc.context_mark.line + 1}, {problem}"
+            if "<stream end>" in problem:  # something left open: point at where it was opened
+                mark = exc.context_mark
+        elif exc.context:
             problem = f"{exc.context.strip()}, {problem}"
+        if "'\\t'" in problem:
+            problem += " (indent with spaces, not tabs)"
+        line = mark.line + 1 if mark else None
         raise ScenarioError.single(name, f"YAML syntax error: {problem}", line=line,
                                    expected="valid YAML") from None
     except yaml.YAMLError as exc:
@@ -122,6 +131,10 @@ def _build(node: yaml.Node, path: tuple[PathPart, ...], lines: LineMap, budget: 
                                        line=node.start_mark.line + 1, path=path,
                                        expected=f"at most {MAX_DEPTH} levels of nesting")
         open_nodes = (*open_nodes, id(node))
+        if node.tag not in _PLAIN_TAGS:
+            raise ScenarioError.single(name, f"cannot read value: unsupported tag {node.tag!r}",
+                                       line=node.start_mark.line + 1, path=path,
+                                       expected="a plain YAML mapping or list")
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:

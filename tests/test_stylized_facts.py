@@ -1,0 +1,67 @@
+"""The design's stylized facts, as directions over the shipped scenarios (reported, not tuned to).
+
+All scenarios run with the same master seed (common random numbers), so the differences are paired.
+The measured figures are printed by ``python bench/stylized_facts.py`` and quoted in the issue notes.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from stylized_facts import SCENARIOS, facts, run_all  # noqa: E402
+
+RUNS = 600
+
+
+@pytest.fixture(scope="module")
+def table():
+    results = run_all(RUNS, seed=2026, workers=1)
+    assert set(results.scenario) == set(SCENARIOS)
+    return results
+
+
+@pytest.fixture(scope="module")
+def f(table):
+    return facts(table)
+
+
+def test_early_deadlock_a_ceasefire_in_the_first_three_rounds_is_rare(f):
+    assert f.loc["baseline", "p_ceasefire_by_r3"] <= 0.10
+
+
+def test_deployment_given_a_deal_is_at_least_as_likely_without_the_consent_condition(f):
+    assert f.loc["consent-not-required", "p_deploy_given_cf"] >= f.loc["baseline", "p_deploy_given_cf"] - 0.02
+    # and some of those deployments go beyond what Russia consented to
+    assert f.loc["consent-not-required", "p_consented_given_dep"] < 1.0
+
+
+def test_no_us_backstop_means_far_less_deployment(f):
+    assert f.loc["us-backstop-withdrawn", "p_deployment"] <= 0.2 * f.loc["baseline", "p_deployment"]
+
+
+def test_sanctions_pass_earlier_and_at_least_as_often_when_hungary_stops_vetoing(table, f):
+    assert f.loc["hungary-veto-lifted", "packages_passed"] >= f.loc["baseline", "packages_passed"]
+    rounds = table.groupby("scenario").sanctions_round.mean()
+    assert rounds["hungary-veto-lifted"] < rounds["baseline"] - 2
+
+
+def test_a_sanctions_surge_moves_the_ceasefire_chance_modestly_not_decisively(f):
+    change = f.loc["sanctions-surge", "p_ceasefire"] - f.loc["baseline", "p_ceasefire"]
+    assert -0.02 <= change <= 0.15
+
+
+def test_a_maximalist_russia_makes_deals_rarer(f):
+    assert f.loc["russia-maximalist", "p_ceasefire"] <= f.loc["baseline", "p_ceasefire"]
+
+
+def test_shocks_bring_more_collapse_and_fewer_deals(f):
+    assert f.loc["shock-prone", "p_collapse"] > f.loc["baseline", "p_collapse"]
+    assert f.loc["shock-prone", "p_ceasefire"] <= f.loc["baseline", "p_ceasefire"]
+
+
+def test_a_stronger_us_backstop_never_shrinks_the_force(table):
+    dep = table[table.deployment]
+    troops = dep.groupby("scenario").deployment_troops.median()
+    assert troops["robust-us-backstop"] >= troops["baseline"]
