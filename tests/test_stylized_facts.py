@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from stylized_facts import SCENARIOS, facts, run_all  # noqa: E402
+from stylized_facts import SCENARIOS, facts, run_all
 
 RUNS = 600
 
