@@ -161,6 +161,50 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare scenarios run under the same master seed (or saved result folders); write tables and figures."""
+    from .compare import format_comparison, format_paired, load_comparison, save_comparison
+
+    if len(args.inputs) < 2:
+        return _fail("compare needs at least two scenario files or result folders")
+    comparison = load_comparison(args.inputs, runs=args.runs, seed=args.seed,
+                                 workers=args.workers or _default_workers(), progress=Progress("compare"))
+    print(format_comparison(comparison.summary()))
+    print()
+    print(format_paired(comparison.differences()))
+    try:
+        written = save_comparison(comparison, args.out)
+    except OSError as exc:
+        return _fail(f"cannot write to {args.out}: {exc.strerror or exc}")
+    print(f"written to {args.out}: comparison.csv, paired_differences.csv, runs.parquet and "
+          f"{sum(p.suffix == '.png' for p in written)} figures (PNG and SVG)")
+    return 0
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    """Draw the figures of a result folder (of sim run, sim sweep or sim compare)."""
+    from .compare import folder_info
+    from .plots import save_all
+    from .results import read_manifest, read_results
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        return _fail(f"{folder}: no such result folder")
+    manifest = read_manifest(folder)
+    table = read_results(folder)
+    info = folder_info(folder)
+    varied = (manifest.get("sweep") or {}).get("varied") or None
+    out = Path(args.out) if args.out else folder / "figures"
+    try:
+        written = save_all(table, out, sweep_params=varied, horizon=info["horizon"],
+                           guarantors=info["guarantors"] or None)
+    except OSError as exc:
+        return _fail(f"cannot write to {out}: {exc.strerror or exc}")
+    stems = list(dict.fromkeys(p.stem for p in written))
+    print(f"{len(stems)} figures (PNG and SVG) written to {out}: {', '.join(stems)}")
+    return 0
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     """Tell one run as a story."""
     from .experiment import explain_run
@@ -184,6 +228,78 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"terms: {terms}")
         print(f"deployment: {record['deployment_troops']:,.0f} troops ({record['contributors'] or 'none'}); "
               f"held to the horizon: {bool(record['ceasefire_held'])}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Sobol or Morris sensitivity indices of outcome measures to the scenario's declared distributions."""
+    from .scenario import load_scenario
+    from .sensitivity import DEFAULT_N, check, format_indices, sensitivity
+
+    scenario = load_scenario(args.scenario)
+    try:
+        outcomes = check(scenario, method=args.method, n=args.n, params=args.param, outcomes=args.outcome,
+                         runs_per_point=args.runs_per_point)
+    except ValueError as exc:
+        return _fail(str(exc))
+    result = sensitivity(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point,
+                         outcomes=outcomes, params=args.param, seed=args.seed,
+                         workers=args.workers or _default_workers(), executor=args.executor,
+                         scheduler=args.scheduler, out=args.out, resume=args.resume, overwrite=args.force,
+                         progress=Progress(f"{scenario.name} {args.method}"))
+    names = result.problem["names"]
+    n = args.n or DEFAULT_N[args.method]
+    what = (f"Sobol indices (Saltelli sample, N={n})" if args.method == "sobol"
+            else f"Morris elementary effects ({n} trajectories, 4 levels)")
+    print(f"{scenario.name}: {what}; {len(result.points):,} points x {args.runs_per_point} runs = "
+          f"{len(result.runs):,} runs over {len(names)} parameters; ± is the 95% interval half-width")
+    print(format_indices(result.indices, top=args.top))
+    if args.out:
+        print(f"written to {args.out}: indices.csv, points.csv, runs.parquet, manifest.json, sensitivity.png/.svg")
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """Scenario discovery: the parameter ranges where an outcome is common (PRIM or a shallow tree)."""
+    from .discovery import (
+        DiscoveryError,
+        describe_box,
+        discover,
+        evaluate_outcome,
+        input_columns,
+        outcome_label,
+        short_names,
+    )
+    from .results import RUNS, read_results
+
+    folder = Path(args.results)
+    if not folder.is_dir():
+        return _fail(f"{folder}: no such result folder")
+    if not (folder / RUNS).exists():
+        return _fail(f"{folder}: no {RUNS} (not a finished result folder of sim run, sweep or sensitivity)")
+    runs = read_results(folder)
+    try:
+        columns = input_columns(runs, args.params)
+        rate = float(evaluate_outcome(runs, args.outcome).mean())
+        boxes = discover(runs, args.outcome, params=columns, method=args.method, alpha=args.alpha,
+                         min_mass=args.min_mass, threshold=args.threshold, depth=args.depth, max_boxes=args.boxes)
+    except DiscoveryError as exc:
+        return _fail(str(exc))
+    label = outcome_label(args.outcome)
+    method = "PRIM" if args.method == "prim" else f"a classification tree (depth {args.depth})"
+    print(f"{method} over {len(columns)} parameters and {len(runs):,} runs of {folder}: "
+          f"{label} in {100 * rate:.0f}% of all runs")
+    names = short_names(columns)
+    if not boxes:
+        print(f"no box found: no range of these parameters makes {label} clearly more common")
+        return 0
+    for k, box in enumerate(boxes, 1):
+        note = " (among runs outside the boxes above)" if args.method == "prim" and k > 1 else ""
+        print(f"box {k}{note}: {describe_box(box, names=names, label=label)}")
+    used = dict.fromkeys(p for box in boxes for p in box.restrictions)
+    shown = [f"{names[p]} = {p}" for p in used if names[p] != p]
+    if shown:
+        print("names: " + "; ".join(shown))
     return 0
 
 
@@ -238,11 +354,62 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(p, default_runs=200)
     p.set_defaults(func=cmd_sweep)
 
+    p = sub.add_parser("compare", help="compare scenarios under common random numbers (or saved result folders)")
+    p.add_argument("inputs", nargs="+", metavar="SCENARIO_OR_FOLDER",
+                   help="scenario YAML files or result folders of sim run --out; the first is the baseline")
+    p.add_argument("--runs", type=_positive, default=1000, help="runs per scenario file (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="master seed shared by every scenario file (default 0)")
+    p.add_argument("--out", default="compare-out",
+                   help="folder for comparison.csv, paired_differences.csv, runs.parquet and figures "
+                        "(default compare-out)")
+    p.add_argument("--workers", type=_positive, help="processes (default: all cores)")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("plot", help="draw the figures of a result folder (of run, sweep or compare)")
+    p.add_argument("folder", help="result folder")
+    p.add_argument("--out", help="folder for the figures (default FOLDER/figures)")
+    p.set_defaults(func=cmd_plot)
+
     p = sub.add_parser("explain", help="tell one run as a story from its event log")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--seed", type=int, default=0, help="the run's seed (as in the results table)")
     p.add_argument("--run", type=int, help="take run RUN of master seed --seed instead")
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity of outcomes to the declared distributions")
+    p.add_argument("scenario", help="scenario YAML file (its distributions are the parameters)")
+    p.add_argument("--method", choices=["sobol", "morris"], default="sobol")
+    p.add_argument("--n", type=_positive, help="Sobol: base samples, a power of two (default 64; N x (k+2) points "
+                   "for k parameters); Morris: trajectories (default 20; N x (k+1) points)")
+    p.add_argument("--runs-per-point", type=_positive, default=50, help="runs at each point (default 50)")
+    p.add_argument("--outcome", action="extend", nargs="+", metavar="NAME",
+                   help="outcome measures: p_ceasefire p_deployment p_collapse median_ceasefire_round "
+                        "mean_troops (default all)")
+    p.add_argument("--param", action="extend", nargs="+", metavar="KEY.PATH",
+                   help="only these declared distributions (default all)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the sample and master seed of the runs (default 0)")
+    p.add_argument("--workers", type=_positive, help="processes (default: all cores)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: a local cluster)")
+    p.add_argument("--out", help="folder for indices.csv, points.csv, runs.parquet and sensitivity.png/.svg")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
+    p.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    p.add_argument("--top", type=_positive, help="print only the K most influential parameters per outcome")
+    p.set_defaults(func=cmd_sensitivity)
+
+    p = sub.add_parser("discover", help="scenario discovery: parameter ranges where an outcome is common")
+    p.add_argument("results", help="result folder (runs.parquet, manifest.json) of sim sweep, sensitivity or run")
+    p.add_argument("--outcome", required=True, metavar="EXPR",
+                   help="pandas expression per run, e.g. 'outcome == \"ceasefire\"' (dotted names in backquotes)")
+    p.add_argument("--method", choices=["prim", "tree"], default="prim")
+    p.add_argument("--params", action="extend", nargs="+", metavar="KEY.PATH",
+                   help="parameter columns to use (default: every varying dotted column)")
+    p.add_argument("--threshold", type=float, default=0.5, help="PRIM: least coverage of the box (default 0.5)")
+    p.add_argument("--min-mass", type=float, default=0.05, help="least share of all runs in a box (default 0.05)")
+    p.add_argument("--alpha", type=float, default=0.05, help="PRIM: share peeled per step (default 0.05)")
+    p.add_argument("--depth", type=_positive, default=3, help="tree: depth (default 3)")
+    p.add_argument("--boxes", type=_positive, default=3, help="at most this many boxes (default 3)")
+    p.set_defaults(func=cmd_discover)
     return parser
 
 

@@ -199,6 +199,12 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
     """
     if method not in ("prim", "tree"):
         raise DiscoveryError(f"unknown method {method!r} (expected prim or tree)")
+    for name, value, low, high in (("alpha", alpha, 0, 0.5), ("min_mass", min_mass, 0, 1),
+                                   ("threshold", threshold, 0, 1), ("simplify", simplify, 0, 1)):
+        if not low <= value <= high or (name in ("alpha", "min_mass") and value == 0):
+            raise DiscoveryError(f"{name} {value} is out of range (expected a share between {low} and {high})")
+    if depth < 1 or max_boxes < 1:
+        raise DiscoveryError("depth and max_boxes must be at least 1")
     y = evaluate_outcome(runs, outcome)
     columns = input_columns(runs, params)
     X = runs[columns].to_numpy(dtype=float)
@@ -241,7 +247,7 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
 
 
 def _inside(X: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    return ((X > lo) & (X < hi)).all(axis=1)
+    return ((lo < X) & (hi > X)).all(axis=1)
 
 
 def _cut(values: np.ndarray, alpha: float, upper: bool) -> float | None:

@@ -117,7 +117,7 @@ def _legend_outside(ax: Axes, **kwargs) -> None:
     """A legend to the right of the axes, where it cannot hide data."""
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(handles, [_wrap(lab, 24) for lab in labels], loc="upper left", bbox_to_anchor=(1.01, 1.0),
+        ax.legend(handles, [_wrap(lab, 30) for lab in labels], loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   borderaxespad=0.0, frameon=False, **kwargs)
 
 
@@ -251,7 +251,7 @@ def time_to_ceasefire(results: pd.DataFrame, *, horizon: int | None = None, by: 
         counts = np.array([(cf <= r).sum() for r in rounds], dtype=float)
         y = counts / n if n else np.full(h, np.nan)
         ax.step(rounds, y, where="post", color=colors[name], linewidth=2, clip_on=False, zorder=3,
-                label=f"{name} ({100 * y[-1]:.1f}{_PERCENT_SIGN} by round {h - 1})")
+                label=f"{name}: {100 * y[-1]:.1f}{_PERCENT_SIGN} by round {h - 1}")
         if band and n:
             lo, hi = np.array([wilson_interval(c, n) for c in counts]).T
             ax.fill_between(rounds, lo, hi, step="post", color=colors[name], alpha=0.15, linewidth=0)

@@ -234,9 +234,9 @@ def test_with_overrides_returns_a_new_validated_scenario(baseline: Scenario):
     ({"actors.russia.party.resolv": 2.0}, "<overrides>: actors.russia.party: unknown key 'resolv'; did you mean"),
     ({"institutions.talks.mediator": "nobody"}, "<overrides>: institutions.talks.mediator: actor 'nobody' is not"),
     ({"name.first": "x"}, "<overrides>: (top level): cannot set 'name.first': name is 'baseline', not a mapping"),
-    ({"actors.russia.red_lines[7].bound": 0.5}, 
+    ({"actors.russia.red_lines[7].bound": 0.5},
      "<overrides>: (top level): cannot set 'actors.russia.red_lines[7].bound': actors.russia.red_lines has 3 item(s)"),
-    ({"actors..russia": 1}, 
+    ({"actors..russia": 1},
      "<overrides>: (top level): cannot set 'actors..russia': 'actors..russia' is not a key path"),
 ])
 def test_invalid_override_raises_scenario_error(baseline: Scenario, overrides: dict, message: str):
@@ -275,7 +275,7 @@ def test_scenario_from_yaml_extends_relative_to_base_dir(tmp_path: Path, monkeyp
     monkeypatch.chdir(ROOT)
     assert scenario_from_yaml(text, base_dir="scenarios").name == "inline"
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ScenarioError, match="extends 'baseline.yaml': file not found"):
+    with pytest.raises(ScenarioError, match=r"extends 'baseline\.yaml': file not found"):
         scenario_from_yaml(text)
     with pytest.raises(ScenarioError) as info:
         scenario_from_yaml(text + "front: {drift: 7}\n", base_dir=SCENARIOS, name="<cell 3>")

@@ -6,6 +6,7 @@ overlays on it) and checks the exact file, line, key path and a distinctive part
 
 from __future__ import annotations
 
+import itertools
 import random
 import textwrap
 import time
@@ -362,7 +363,7 @@ def test_yaml_tags_are_not_executed(workdir: Path):
 def test_alias_bomb_fails_fast(levels: int, workdir: Path):
     names = [f"n{i}" for i in range(levels)]
     text = f"{names[0]}: &{names[0]} [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-        f"{name}: &{name} {{{', '.join(f'k{j}: *{prev}' for j in range(9))}}}\n" for prev, name in zip(names, names[1:]))
+        f"{name}: &{name} {{{', '.join(f'k{j}: *{prev}' for j in range(9))}}}\n" for prev, name in itertools.pairwise(names))
     (workdir / "bomb.yaml").write_text(text)
     start = time.perf_counter()
     with pytest.raises(ScenarioError, match="alias explosion"):
@@ -371,7 +372,7 @@ def test_alias_bomb_fails_fast(levels: int, workdir: Path):
 
 
 def test_deep_brackets_fail_cleanly(workdir: Path):
-    (workdir / "deep.yaml").write_text("a: " + "[" * 3000 + "]" * 3000 + "\n")
+    (workdir / "deep.yaml").write_text("a: " + "[" * 1000 + "]" * 1000 + "\n")
     with pytest.raises(ScenarioError, match="nested too deeply"):
         load_scenario("deep.yaml")
 
@@ -415,7 +416,7 @@ def test_several_problems_are_all_reported(workdir: Path):
 
 
 def test_cli_reports_every_case_one_line_each(tmp_path: Path):
-    """One ``sim validate`` over every broken file: exit 1, each problem on its own line, no traceback."""
+    """One ``sim validate`` over a good file and every broken one: exit 1, each problem on its own line, no traceback."""
     targets, expected = [], []
     for case in CASES:
         folder = tmp_path / case.id
@@ -425,28 +426,14 @@ def test_cli_reports_every_case_one_line_each(tmp_path: Path):
         targets.append(f"{case.id}/{case.target}")
         expected += [(expected_prefix(f"{case.id}/{file}", line, path), parts)
                      for file, line, path, *parts in case.problems]
-    result = run_sim("validate", *targets, cwd=tmp_path)
+    (tmp_path / "good.yaml").write_bytes(BASELINE.read_bytes())
+    result = run_sim("validate", "good.yaml", *targets, cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr == ""
     out = result.stdout.splitlines()
+    assert out.pop(0).startswith("good.yaml: ok (baseline: ")
     assert len(out) == len(expected)
     for (prefix, parts), line in zip(expected, out, strict=True):
         assert line.startswith(prefix), line
         assert all(part in line for part in parts), line
-
-
-def test_cli_mixes_good_and_bad_files(workdir: Path):
-    (workdir / "bad.yaml").write_text(overlay("""
-        horizon:
-          rounds: 0
-          round_weeks: many
-        """))
-    result = run_sim("validate", "baseline.yaml", "bad.yaml", cwd=workdir)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stdout + result.stderr
-    out = result.stdout.splitlines()
-    assert out[0].startswith("baseline.yaml: ok (baseline:")
-    assert out[1].startswith("bad.yaml:3: horizon.rounds: value 0 is out of range (expected a whole number")
-    assert out[2].startswith("bad.yaml:4: horizon.round_weeks: value must be a number, got 'many'")
-    assert len(out) == 3

@@ -1,0 +1,403 @@
+"""Comparing scenarios: common random numbers, paired differences, comparison folders.
+
+Scenarios compared under the same master seed give run *i* the same seed in every scenario (common
+random numbers), so the runs pair up by their ``run`` index. A difference between two scenarios is
+then estimated from the per-run differences, whose spread is usually much smaller than that of two
+independent samples: :func:`paired_differences` reports both intervals so that the gain shows.
+
+A comparison folder (``sim compare --out DIR``) holds ``runs.parquet`` (all scenarios),
+``comparison.csv`` (one row per scenario: the :func:`sim.summary.summarize` columns),
+``paired_differences.csv``, the figures of :mod:`sim.plots` (PNG and SVG) and ``manifest.json``
+(``"kind": "compare"``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .errors import ExperimentError
+from .summary import OUTCOME_ORDER, summarize
+
+__all__ = [
+    "METRICS",
+    "Comparison",
+    "folder_info",
+    "format_comparison",
+    "format_paired",
+    "is_paired",
+    "load_comparison",
+    "paired_differences",
+    "save_comparison",
+    "scenario_info",
+]
+
+Z95 = 1.96
+
+#: Per-run quantities compared: name -> (label, is a share). Shares are indicators 0/1 per run.
+METRICS: dict[str, tuple[str, bool]] = {
+    "p_ceasefire": ("P(ceasefire)", True),
+    "p_deadlock": ("P(deadlock)", True),
+    "p_collapse": ("P(collapse)", True),
+    "p_deployment": ("P(deployment)", True),
+    "p_ceasefire_held": ("P(ceasefire that held)", True),
+    "p_loan_approved": ("P(loan approved)", True),
+    "mean_ceasefire_round": ("mean ceasefire round (none = horizon)", False),
+    "mean_packages_passed": ("mean sanctions packages passed", False),
+}
+
+
+def _per_run(table: pd.DataFrame, horizon: int, by_round: int | None) -> pd.DataFrame:
+    """The compared quantities of each run (indexed by ``run``)."""
+    outcome = table["outcome"].astype(str)
+    values = {f"p_{o}": (outcome == o).astype(float) for o in OUTCOME_ORDER}
+    values["p_deployment"] = table["deployment"].astype(bool).astype(float)
+    values["p_ceasefire_held"] = (table["ceasefire_held"] == 1).astype(float)
+    values["p_loan_approved"] = table["loan_approved"].astype(bool).astype(float)
+    values["mean_ceasefire_round"] = table["ceasefire_round"].astype(float).fillna(float(horizon))
+    values["mean_packages_passed"] = table["sanctions_packages_passed"].astype(float)
+    if by_round is not None:
+        values[f"p_ceasefire_by_round_{by_round}"] = (table["ceasefire_round"] <= by_round).astype(float)
+    frame = pd.DataFrame(values)
+    frame.index = table["run"].to_numpy()
+    return frame
+
+
+def is_paired(a: pd.DataFrame, b: pd.DataFrame) -> tuple[bool, str]:
+    """Whether two scenarios' runs pair up by ``run`` index (same runs, same seed run by run).
+
+    Returns:
+        ``(paired, reason)``; the reason says why not, or how many runs pair up.
+    """
+    for name, t in (("baseline", a), ("scenario", b)):
+        if t["run"].duplicated().any():
+            return False, f"run indices repeat within the {name} (several design points?)"
+    sa = a.set_index("run")["seed"]
+    sb = b.set_index("run")["seed"]
+    if set(sa.index) != set(sb.index):
+        return False, f"different runs ({len(sa):,} vs {len(sb):,}); pair them by running both with the same --runs"
+    same = (sa.sort_index().to_numpy() == sb.reindex(sa.sort_index().index).to_numpy())
+    if not same.all():
+        return False, (f"seeds differ for {int((~same).sum()):,} of {len(same):,} run indices "
+                       "(different master seeds?)")
+    return True, f"{len(sa):,} runs matched by run index and seed"
+
+
+def _interval(mean: float, sd: float, n: float) -> tuple[float, float]:
+    if n < 2 or not np.isfinite(sd):
+        return (math.nan, math.nan)
+    half = Z95 * sd / math.sqrt(n)
+    return (mean - half, mean + half)
+
+
+def paired_differences(results: pd.DataFrame, baseline: str = "baseline", *, horizon: int = 26,
+                       by_round: int | None = None) -> pd.DataFrame:
+    """Differences of every other scenario from the baseline, with paired and unpaired 95% intervals.
+
+    For each scenario and quantity (:data:`METRICS`: the outcome shares, deployment, a ceasefire
+    that held, the loan, the mean ceasefire round counting runs without one as ``horizon``, the
+    sanctions packages; optionally the share with a ceasefire by round ``by_round``), the per-run
+    values (0/1 indicators for shares) are matched by ``run`` index. The paired interval is
+    ``mean(d) ± 1.96·sd(d)/√n`` of the per-run differences ``d``; the unpaired one is
+    ``diff ± 1.96·√(var_a/n_a + var_b/n_b)``. When the runs do not pair up (different seeds or runs
+    per index), the paired columns are NaN and ``paired`` is False, with the reason in ``pairing``.
+
+    Args:
+        results: Results table of two or more scenarios.
+        baseline: Name of the scenario the others are compared with.
+        horizon: Rounds of the scenarios (the value given to runs without a ceasefire).
+        by_round: Also compare the share of runs with a ceasefire in this round or earlier.
+
+    Returns:
+        One row per (scenario, metric): ``scenario``, ``baseline``, ``metric``, ``label``, ``share``,
+        ``baseline_value``, ``value``, ``difference``, ``paired_lo``, ``paired_hi``, ``unpaired_lo``,
+        ``unpaired_hi``, ``n_baseline``, ``n``, ``n_pairs``, ``paired``, ``pairing``.
+
+    Raises:
+        ValueError: the baseline is not in the table.
+    """
+    names = [str(n) for n in pd.unique(results["scenario"])]
+    if baseline not in names:
+        raise ValueError(f"no scenario named {baseline!r} in the table (scenarios: {', '.join(names)})")
+    metrics = dict(METRICS)
+    if by_round is not None:
+        metrics[f"p_ceasefire_by_round_{by_round}"] = (f"P(ceasefire by round {by_round})", True)
+    base = results[results["scenario"] == baseline]
+    base_values = _per_run(base, horizon, by_round)
+    rows = []
+    for name in names:
+        if name == baseline:
+            continue
+        other = results[results["scenario"] == name]
+        values = _per_run(other, horizon, by_round)
+        paired, reason = is_paired(base, other)
+        for metric, (label, share) in metrics.items():
+            a = base_values[metric].to_numpy(dtype=float)
+            b = values[metric].to_numpy(dtype=float)
+            diff = float(b.mean() - a.mean())
+            se = math.sqrt(np.var(a, ddof=1) / len(a) + np.var(b, ddof=1) / len(b)) if min(len(a), len(b)) > 1 \
+                else math.nan
+            row: dict[str, Any] = {
+                "scenario": name, "baseline": baseline, "metric": metric, "label": label, "share": share,
+                "baseline_value": float(a.mean()), "value": float(b.mean()), "difference": diff,
+                "paired_lo": math.nan, "paired_hi": math.nan,
+                "unpaired_lo": diff - Z95 * se, "unpaired_hi": diff + Z95 * se,
+                "n_baseline": len(a), "n": len(b), "n_pairs": 0, "paired": paired, "pairing": reason,
+            }
+            if paired:
+                d = values[metric] - base_values[metric].reindex(values.index)
+                d = d.to_numpy(dtype=float)
+                row["difference"] = float(d.mean())
+                row["paired_lo"], row["paired_hi"] = _interval(float(d.mean()), float(np.std(d, ddof=1))
+                                                                if len(d) > 1 else math.nan, len(d))
+                row["n_pairs"] = len(d)
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["scenario", "baseline", "metric", "label", "share", "baseline_value", "value",
+                                       "difference", "paired_lo", "paired_hi", "unpaired_lo", "unpaired_hi",
+                                       "n_baseline", "n", "n_pairs", "paired", "pairing"])
+
+
+# ------------------------------------------------------------------------------- formatting
+
+
+def _pct(x: float, signed: bool = False) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    return f"{100 * x:+.1f}" if signed else f"{100 * x:.1f}%"
+
+
+def _value_text(share: bool) -> Callable[[float], str]:
+    return _pct if share else (lambda v: f"{v:.2f}")
+
+
+def _difference_text(share: bool) -> Callable[[float], str]:
+    return (lambda v: f"{_pct(v, signed=True)} pp") if share else (lambda v: f"{v:+.2f}")
+
+
+def _interval_text(share: bool) -> Callable[[float, float], str]:
+    def text(lo: float, hi: float) -> str:
+        if not np.isfinite(lo):
+            return "n/a"
+        return f"[{_pct(lo, True)}, {_pct(hi, True)}]" if share else f"[{lo:+.2f}, {hi:+.2f}]"
+
+    return text
+
+
+def format_comparison(summary: pd.DataFrame) -> str:
+    """Plain-text table of :func:`sim.summary.summarize` output: one column per scenario."""
+    names = [str(n) for n in summary["scenario"]]
+    width = max(24, *(len(n) + 2 for n in names))
+
+    def share(row: pd.Series, key: str) -> str:
+        return f"{_pct(row[key])} [{100 * row[key + '_lo']:.1f}, {100 * row[key + '_hi']:.1f}]"
+
+    lines_spec: list[tuple[str, Callable[[pd.Series], str]]] = [
+        ("runs", lambda r: f"{int(r['runs']):,}"),
+        *[(o, lambda r, o=o: share(r, f"p_{o}")) for o in OUTCOME_ORDER],
+        ("median ceasefire round", lambda r: "n/a" if not np.isfinite(r["median_ceasefire_round"])
+         else f"{r['median_ceasefire_round']:.1f}"),
+        ("deployment", lambda r: share(r, "p_deployment")),
+        ("  given a ceasefire", lambda r: _pct(r["p_deployment_given_ceasefire"])),
+        ("  consented", lambda r: _pct(r["p_consented_given_deployment"])),
+        ("  median troops", lambda r: "n/a" if not np.isfinite(r["median_troops"]) else f"{r['median_troops']:,.0f}"),
+        ("ceasefire held (given one)", lambda r: _pct(r["p_held_given_ceasefire"])),
+        ("sanctions packages (mean)", lambda r: f"{r['mean_packages_passed']:.2f}"),
+        ("loan approved", lambda r: _pct(r["p_loan_approved"])),
+    ]
+    lines = ["Comparison (shares with 95% intervals)", f"{'':<28}" + "".join(f"{n:<{width}}" for n in names)]
+    for label, cell in lines_spec:
+        lines.append(f"{label:<28}" + "".join(f"{cell(r):<{width}}" for _, r in summary.iterrows()))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def format_paired(diffs: pd.DataFrame) -> str:
+    """Plain-text table of :func:`paired_differences`: differences with paired and unpaired intervals."""
+    if diffs.empty:
+        return "Paired differences: nothing to compare (one scenario)"
+    lines = []
+    for name, g in diffs.groupby("scenario", sort=False):
+        first = g.iloc[0]
+        head = f"{name} minus {first['baseline']}"
+        if first["paired"]:
+            lines.append(f"{head}: paired over {first['pairing']} (common random numbers); 95% intervals")
+        else:
+            lines.append(f"{head}: NOT paired ({first['pairing']}); unpaired 95% intervals only")
+        lines.append(f"  {'':<40}{'baseline':>10}{'scenario':>10}{'difference':>12}   {'paired':<18}"
+                     f"{'unpaired':<18}{'narrower':>8}")
+        for _, r in g.iterrows():
+            share = bool(r["share"])
+            fmt, dfmt, ci = _value_text(share), _difference_text(share), _interval_text(share)
+            pw = r["paired_hi"] - r["paired_lo"]
+            uw = r["unpaired_hi"] - r["unpaired_lo"]
+            if np.isfinite(pw) and np.isfinite(uw) and pw > 0:
+                ratio = f"x{uw / pw:.1f}"
+            elif np.isfinite(pw) and pw == 0 and np.isfinite(uw) and uw > 0:
+                ratio = "inf"
+            else:
+                ratio = ""
+            lines.append(f"  {r['label']:<40}{fmt(r['baseline_value']):>10}{fmt(r['value']):>10}"
+                         f"{dfmt(r['difference']):>12}   {ci(r['paired_lo'], r['paired_hi']):<18}"
+                         f"{ci(r['unpaired_lo'], r['unpaired_hi']):<18}{ratio:>8}")
+    lines.append("(pp: percentage points; narrower: unpaired interval width / paired interval width)")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------- comparisons
+
+
+def _guarantors_of(actors: dict[str, Any]) -> list[str]:
+    return [key for key, actor in (actors or {}).items() if isinstance(actor, dict) and actor.get("guarantor")]
+
+
+def scenario_info(scenario: Any) -> dict[str, Any]:
+    """Horizon (rounds) and guarantor ids of a :class:`sim.scenario.Scenario`."""
+    return {"horizon": int(scenario.spec.horizon.rounds),
+            "guarantors": [key for key, actor in scenario.spec.actors.items() if actor.guarantor is not None]}
+
+
+def folder_info(folder: str | Path) -> dict[str, Any]:
+    """Horizon and guarantor ids of a result folder, from its manifest or ``scenario.resolved.yaml``."""
+    from .results import read_manifest
+
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    if manifest.get("kind") == "compare":
+        return {"horizon": manifest.get("horizon"), "guarantors": manifest.get("guarantors") or []}
+    try:
+        data = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {"horizon": None, "guarantors": []}
+    rounds = (data.get("horizon") or {}).get("rounds")
+    return {"horizon": int(rounds) if isinstance(rounds, int | float) else None,
+            "guarantors": _guarantors_of(data.get("actors") or {})}
+
+
+@dataclass
+class Comparison:
+    """Scenarios compared: the combined table and what the figures need to know."""
+
+    table: pd.DataFrame
+    inputs: list[str]
+    seed: int | None
+    horizon: int | None = None
+    guarantors: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        """Scenario names, in the order given."""
+        return [str(n) for n in pd.unique(self.table["scenario"])]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per scenario: the :func:`sim.summary.summarize` columns."""
+        return summarize(self.table)
+
+    def differences(self) -> pd.DataFrame:
+        """:func:`paired_differences` against the first scenario."""
+        return paired_differences(self.table, self.names[0], horizon=self.horizon or 26)
+
+
+def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, workers: int = 1,
+                    progress: Callable[[int, int], None] | None = None) -> Comparison:
+    """Run scenario files (same master seed) and read result folders into one comparison.
+
+    Scenario files are simulated together with :func:`sim.experiment.run_points`, ``runs`` runs each
+    under master seed ``seed``, so their runs pair up. Result folders (``sim run --out``) are read
+    as saved.
+
+    Raises:
+        ExperimentError: an input does not exist, or two inputs have the same scenario name.
+        ScenarioError: a scenario file is invalid.
+    """
+    from .experiment import Point, run_points
+    from .results import read_results
+    from .scenario import load_scenario
+
+    loaded: list[tuple[int, Any]] = []
+    folders: list[tuple[int, Path]] = []
+    for k, item in enumerate(inputs):
+        path = Path(item)
+        if path.is_dir():
+            folders.append((k, path))
+        elif path.is_file():
+            loaded.append((k, load_scenario(path)))
+        else:
+            raise ExperimentError(f"{item}: no such scenario file or result folder")
+    parts: dict[int, pd.DataFrame] = {}
+    horizons: list[int] = []
+    guarantors: list[str] = []
+    for k, folder in folders:
+        parts[k] = read_results(folder)
+        info = folder_info(folder)
+        if info["horizon"]:
+            horizons.append(int(info["horizon"]))
+        guarantors += info["guarantors"]
+    if loaded:
+        table = run_points([Point(s) for _, s in loaded], runs=runs, seed=seed, workers=workers, progress=progress)
+        for k, scenario in loaded:
+            parts[k] = table[table["scenario"] == scenario.name].reset_index(drop=True)
+            info = scenario_info(scenario)
+            horizons.append(info["horizon"])
+            guarantors += info["guarantors"]
+    names = [str(n) for k in sorted(parts) for n in pd.unique(parts[k]["scenario"])]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ExperimentError(f"two inputs are both named {', '.join(dupes)}: give each scenario its own name")
+    table = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
+    return Comparison(table=table, inputs=[str(i) for i in inputs], seed=seed if loaded else None,
+                      horizon=max(horizons) if horizons else None, guarantors=list(dict.fromkeys(guarantors)))
+
+
+def save_comparison(comparison: Comparison, folder: str | Path) -> list[Path]:
+    """Write a comparison folder: runs, comparison.csv, paired_differences.csv, figures and manifest.
+
+    Raises:
+        ExperimentError: the folder holds the results of ``sim run``/``sim sweep`` (not overwritten).
+    """
+    from . import __version__
+    from .plots import save_all
+    from .results import MANIFEST, atomic_write_text
+
+    folder = Path(folder)
+    manifest_path = folder / MANIFEST
+    if manifest_path.exists():
+        try:
+            kind = json.loads(manifest_path.read_text(encoding="utf-8")).get("kind")
+        except (OSError, json.JSONDecodeError):
+            kind = None
+        if kind != "compare":
+            raise ExperimentError(f"{folder} holds other results (not a comparison): choose another --out")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExperimentError(f"cannot write to the output folder {folder}: {exc.strerror or exc}") from None
+    written = []
+    table = comparison.table
+    table.to_parquet(folder / "runs.parquet", index=False)
+    written.append(folder / "runs.parquet")
+    comparison.summary().to_csv(folder / "comparison.csv", index=False)
+    written.append(folder / "comparison.csv")
+    diffs = comparison.differences()
+    diffs.to_csv(folder / "paired_differences.csv", index=False)
+    written.append(folder / "paired_differences.csv")
+    written += save_all(table, folder, horizon=comparison.horizon, guarantors=comparison.guarantors or None)
+    sizes = table.groupby("scenario", sort=False).size()
+    manifest = {
+        "package": "ceasefire-sim", "version": __version__, "kind": "compare", "status": "complete",
+        "scenarios": comparison.names, "inputs": comparison.inputs, "seed": comparison.seed,
+        "runs_per_scenario": {str(k): int(v) for k, v in sizes.items()}, "horizon": comparison.horizon,
+        "guarantors": comparison.guarantors, "baseline": comparison.names[0],
+        "paired": bool(diffs["paired"].all()) if len(diffs) else None,
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    atomic_write_text(manifest_path, json.dumps(manifest, indent=2))
+    written.append(manifest_path)
+    return written

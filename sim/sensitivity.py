@@ -1,0 +1,360 @@
+"""Global sensitivity analysis: which uncertain parameters drive the outcomes (Sobol or Morris, via SALib).
+
+Every parameter the scenario declares as a distribution (or those named) becomes a factor. SALib
+samples the unit hypercube (Saltelli's scheme for Sobol indices, without second-order terms, or
+Morris trajectories), and each column is mapped through its parameter's own ``quantile`` function:
+a sample value *u* becomes the value with a share *u* of the declared distribution below it. So the
+sample follows the declared distribution (a triangular parameter is sampled more often near its mode),
+not a uniform over its bounds; the SALib problem's bounds are the distributions' bounds, recorded in
+the manifest. For a uniform parameter this is exactly SALib sampling between the bounds. Morris levels
+are taken at the centres of equal-probability strata (1/8, 3/8, 5/8, 7/8 for four levels) so that an
+unbounded normal is not sampled at its extreme tails; its ``mu_star`` is therefore the mean absolute
+change of the outcome per step of SALib's unit grid, comparable across parameters whatever their units.
+
+Each sample row is one design point (the scenario with those values fixed), run ``runs_per_point``
+times with common random numbers through :func:`sim.experiment.run_points` (so any executor works).
+The outcome measures per point are:
+
+- ``p_ceasefire``, ``p_deployment``, ``p_collapse``: shares of its runs;
+- ``median_ceasefire_round``: median round of the ceasefire among its runs that reached one, and the
+  horizon (the number of rounds) at a point where none did;
+- ``mean_troops``: mean troops deployed over all its runs (0 without deployment).
+
+An outcome measure that does not vary across the sample gets no indices (NaN).
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .discovery import short_names
+from .distributions import Distribution, draw
+from .experiment import Point, run_points
+from .scenario import Scenario
+
+__all__ = ["MEASURES", "SensitivityResult", "check", "design", "format_indices", "measures", "plot_indices",
+           "save_figure", "sensitivity"]
+
+#: Outcome measure -> meaning (computed per design point).
+MEASURES: dict[str, str] = {
+    "p_ceasefire": "share of runs ending in a ceasefire",
+    "p_deployment": "share of runs with a deployment",
+    "p_collapse": "share of runs where talks collapsed",
+    "median_ceasefire_round": "median ceasefire round of the runs with one; the horizon where none",
+    "mean_troops": "mean troops deployed per run (0 without deployment)",
+}
+METHODS = ("sobol", "morris")
+DEFAULT_N = {"sobol": 64, "morris": 20}
+MORRIS_LEVELS = 4
+INDEX_COLUMNS = {"sobol": ["S1", "S1_conf", "ST", "ST_conf"], "morris": ["mu_star", "mu_star_conf", "sigma"]}
+TOTAL = {"sobol": "ST", "morris": "mu_star"}
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """The indices, the sample with its outcome measures, and every run.
+
+    Attributes:
+        indices: One row per outcome and parameter: ``outcome``, ``parameter`` and the index columns
+            (Sobol: ``S1, S1_conf, ST, ST_conf``; Morris: ``mu_star, mu_star_conf, sigma``; ``_conf``
+            is the half-width of the 95% bootstrap interval), sorted by total index within each outcome.
+        points: One row per design point: ``point``, the sampled values and the outcome measures.
+        runs: One row per run, with ``point`` and the sampled values as columns.
+        method: ``"sobol"`` or ``"morris"``.
+        problem: The SALib problem (names and the distributions' bounds).
+    """
+
+    indices: pd.DataFrame
+    points: pd.DataFrame
+    runs: pd.DataFrame
+    method: str = "sobol"
+    problem: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write indices.csv, points.csv, sensitivity.png and .svg (and runs.parquet if not there)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.indices.to_csv(folder / "indices.csv", index=False)
+        self.points.to_csv(folder / "points.csv", index=False)
+        if not (folder / "runs.parquet").exists():
+            self.runs.to_parquet(folder / "runs.parquet", index=False)
+        save_figure(self.indices, folder / "sensitivity.png")
+        return folder
+
+
+# ---------------------------------------------------------------------------------------------
+# the design
+
+
+def choose(scenario: Scenario, params: Sequence[str] | None = None) -> dict[str, Distribution]:
+    """The distributions to sample: all the scenario declares, or those named.
+
+    Raises:
+        ValueError: a named path is not declared as a distribution, or there are none.
+    """
+    declared = scenario.distributions()
+    if not declared:
+        raise ValueError(f"scenario {scenario.name!r} declares no distributions to analyse: give some parameters "
+                         "as distributions, e.g. resolve: {uniform: [1.2, 1.9]}")
+    chosen = list(dict.fromkeys(params)) if params else list(declared)
+    for p in chosen:
+        if p not in declared:
+            close = difflib.get_close_matches(p, list(declared), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"declared: {', '.join(declared)}"
+            raise ValueError(f"--param {p!r} is not declared as a distribution in {scenario.name} ({hint})")
+    return {p: declared[p] for p in chosen}
+
+
+def check(scenario: Scenario, *, method: str = "sobol", n: int | None = None, params: Sequence[str] | None = None,
+          outcomes: Sequence[str] | None = None, runs_per_point: int = 1) -> list[str]:
+    """Check the arguments of :func:`sensitivity` before anything runs; returns the outcome measures.
+
+    Raises:
+        ValueError: unknown method or outcome, a bad ``n``, or a parameter that is not a declared distribution.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r} (expected sobol or morris)")
+    if n is not None and (n < 1 or (method == "sobol" and n & (n - 1))):
+        raise ValueError(f"--n {n}: Sobol sampling needs a power of two (such as 8, 16, 32, 64)"
+                         if method == "sobol" else f"--n {n}: need at least one trajectory")
+    if runs_per_point < 1:
+        raise ValueError("--runs-per-point must be at least 1")
+    outcomes = list(dict.fromkeys(outcomes)) if outcomes else list(MEASURES)
+    unknown = [o for o in outcomes if o not in MEASURES]
+    if unknown:
+        raise ValueError(f"unknown outcome {unknown[0]!r} (expected one of: {', '.join(MEASURES)})")
+    choose(scenario, params)
+    return outcomes
+
+
+def design(scenario: Scenario, *, method: str = "sobol", n: int | None = None, params: Sequence[str] | None = None,
+           seed: int = 0) -> tuple[list[Point], np.ndarray, dict[str, Any]]:
+    """The design points of a sensitivity analysis, the unit sample they come from, and the SALib problem.
+
+    Sobol: ``n`` base samples (a power of two), ``n * (k + 2)`` points for ``k`` parameters.
+    Morris: ``n`` trajectories, ``n * (k + 1)`` points.
+    """
+    check(scenario, method=method, n=n, params=params)
+    n = DEFAULT_N[method] if n is None else n
+    dists = choose(scenario, params)
+    names = list(dists)
+    unit_problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    if method == "sobol":
+        from SALib.sample import sobol
+
+        unit = sobol.sample(unit_problem, n, calc_second_order=False, scramble=True, seed=seed)
+        u = unit
+    else:
+        from SALib.sample import morris
+
+        unit = morris.sample(unit_problem, n, num_levels=MORRIS_LEVELS, seed=seed)
+        u = (0.5 + unit * (MORRIS_LEVELS - 1)) / MORRIS_LEVELS  # stratum centres
+    columns = {p: draw(dists[p], u[:, j]) for j, p in enumerate(names)}
+    points = []
+    for i in range(len(u)):
+        values = {p: int(columns[p][i]) if dists[p].integer else float(columns[p][i]) for p in names}
+        points.append(Point(scenario.with_overrides(values), {"point": i, **values}))
+    problem = {"num_vars": len(names), "names": names, "bounds": [list(map(float, dists[p].bounds)) for p in names],
+               "dists": [repr(dists[p]) for p in names]}
+    return points, unit, problem
+
+
+# ---------------------------------------------------------------------------------------------
+# outcome measures and indices
+
+
+def measures(runs: pd.DataFrame, horizon: int, *, by: str = "point") -> pd.DataFrame:
+    """Outcome measures (:data:`MEASURES`) per design point of a run table."""
+    rows = []
+    for key, g in runs.groupby(by, sort=True):
+        cf = g["ceasefire_round"][g["outcome"] == "ceasefire"]
+        rows.append({by: key, "runs": len(g),
+                     "p_ceasefire": float((g["outcome"] == "ceasefire").mean()),
+                     "p_deployment": float(g["deployment"].astype(bool).mean()),
+                     "p_collapse": float((g["outcome"] == "collapse").mean()),
+                     "median_ceasefire_round": float(cf.median()) if len(cf) else float(horizon),
+                     "mean_troops": float(g["deployment_troops"].fillna(0).mean())})
+    return pd.DataFrame(rows)
+
+
+def analyse(method: str, problem: dict[str, Any], unit: np.ndarray, y: np.ndarray, *, seed: int = 0) -> pd.DataFrame:
+    """Indices of one outcome measure: one row per parameter (NaN if the measure does not vary)."""
+    names = problem["names"]
+    columns = INDEX_COLUMNS[method]
+    if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
+        return pd.DataFrame({"parameter": names, **{c: np.nan for c in columns}})
+    unit_problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if method == "sobol":
+            from SALib.analyze import sobol
+
+            res = sobol.analyze(unit_problem, y, calc_second_order=False, num_resamples=200, conf_level=0.95,
+                                seed=seed)
+        else:
+            from SALib.analyze import morris
+
+            res = morris.analyze(unit_problem, unit, y, num_resamples=200, conf_level=0.95,
+                                 num_levels=MORRIS_LEVELS, seed=seed)
+    return pd.DataFrame({"parameter": names, **{c: np.asarray(res[c], dtype=float) for c in columns}})
+
+
+def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = None, runs_per_point: int = 50,
+                outcomes: Sequence[str] | None = None, params: Sequence[str] | None = None, seed: int = 0,
+                workers: int = 1, executor: str = "local", scheduler: str | None = None,
+                out: str | Path | None = None, resume: bool = False, overwrite: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> SensitivityResult:
+    """Sobol or Morris sensitivity indices of outcome measures to the scenario's uncertain parameters.
+
+    Args:
+        scenario: The scenario; its declared distributions are the factors.
+        method: ``"sobol"`` (first-order and total indices) or ``"morris"`` (elementary effects).
+        n: Sobol: base samples, a power of two (default 64); Morris: trajectories (default 20).
+        runs_per_point: Runs simulated at each design point (common random numbers across points).
+        outcomes: Outcome measures to analyse (default: all of :data:`MEASURES`).
+        params: Key paths to sample (default: every declared distribution); the others keep their
+            distributions and are drawn per run.
+        seed: Seed of the sample and master seed of the runs.
+        workers, executor, scheduler: As for :func:`sim.experiment.run_points`.
+        out: A result folder to stream the runs to (runs.parquet, manifest.json) and to write
+            indices.csv, points.csv and sensitivity.png/.svg into.
+        resume, overwrite: As for :func:`sim.results.run_to_directory`.
+        progress: Called with (runs done, runs).
+
+    Raises:
+        ValueError: unknown method, outcome or parameter, no distributions, or a bad ``n``.
+
+    Examples:
+        >>> result = sensitivity(load_scenario("scenarios/baseline.yaml"), n=16, runs_per_point=20)  # doctest: +SKIP
+        >>> result.indices[result.indices.outcome == "p_ceasefire"]  # doctest: +SKIP
+    """
+    outcomes = check(scenario, method=method, n=n, params=params, outcomes=outcomes, runs_per_point=runs_per_point)
+    points, unit, problem = design(scenario, method=method, n=n, params=params, seed=seed)
+    names = problem["names"]
+    if out is not None:
+        from .results import read_results, run_to_directory
+
+        info = {"method": method, "n": DEFAULT_N[method] if n is None else n, "runs_per_point": runs_per_point,
+                "outcomes": outcomes, "problem": problem,
+                "sampling": "unit hypercube mapped through each distribution's quantile function"}
+        folder = run_to_directory(points, out, runs=runs_per_point, seed=seed, workers=workers, executor=executor,
+                                  scheduler=scheduler, resume=resume, overwrite=overwrite, progress=progress,
+                                  extra_manifest={"sensitivity": info,
+                                                  "sweep": {"varied": names, "method": method}})
+        runs = read_results(folder)
+    else:
+        runs = run_points(points, runs=runs_per_point, seed=seed, workers=workers, executor=executor,
+                          scheduler=scheduler, progress=progress)
+    per_point = measures(runs, scenario.spec.horizon.rounds)
+    sample = pd.DataFrame([p.values for p in points])
+    table = sample.merge(per_point, on="point", validate="one_to_one")
+    frames = []
+    for outcome in outcomes:
+        idx = analyse(method, problem, unit, table[outcome].to_numpy(dtype=float), seed=seed)
+        idx.insert(0, "outcome", outcome)
+        frames.append(idx.sort_values(TOTAL[method], ascending=False, na_position="last"))
+    indices = pd.concat(frames, ignore_index=True)
+    result = SensitivityResult(indices=indices, points=table, runs=runs, method=method, problem=problem)
+    if out is not None:
+        result.save(out)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# showing them
+
+
+def _method_of(indices: pd.DataFrame) -> str:
+    return "sobol" if "ST" in indices.columns else "morris"
+
+
+def format_indices(indices: pd.DataFrame, *, top: int | None = None) -> str:
+    """The indices as a plain-text table per outcome, sorted by total index (ST, or Morris mu_star)."""
+    method = _method_of(indices)
+    total = TOTAL[method]
+    width = max([len(str(p)) for p in indices["parameter"]] + [9])
+    if method == "sobol":
+        header = f"  {'parameter':<{width}}  {'first-order S1':>16}  {'total ST':>16}"
+    else:
+        header = f"  {'parameter':<{width}}  {'mu_star':>20}  {'sigma':>9}"
+    lines = []
+    for outcome, g in indices.groupby("outcome", sort=False):
+        lines.append(f"{outcome} ({MEASURES.get(str(outcome), '')})")
+        if g[total].isna().all():
+            lines.append("  does not vary across the sample: no indices")
+            continue
+        lines.append(header)
+        g = g.sort_values(total, ascending=False, na_position="last")
+        for _, r in (g.head(top) if top else g).iterrows():
+            if method == "sobol":
+                lines.append(f"  {r['parameter']:<{width}}  {r['S1']:7.3f} ± {r['S1_conf']:6.3f}  "
+                             f"{r['ST']:7.3f} ± {r['ST_conf']:6.3f}")
+            else:
+                lines.append(f"  {r['parameter']:<{width}}  {r['mu_star']:9.4g} ± {r['mu_star_conf']:8.3g}  "
+                             f"{r['sigma']:9.4g}")
+        if top and len(g) > top:
+            lines.append(f"  ... {len(g) - top} more in indices.csv")
+    return "\n".join(lines)
+
+
+def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_ceasefire", ax=None):
+    """Horizontal bars of one outcome's indices with their 95% intervals; returns the Axes.
+
+    Sobol: total (ST) and first-order (S1) index per parameter; Morris: mu_star, with sigma as dots.
+    Parameters are labelled with readable names, largest total index at the top. Draws on ``ax`` if
+    given, else on a new figure (not registered with pyplot, and no global style is changed).
+    """
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        ax = Figure(figsize=(7, 4), layout="constrained").add_subplot()
+    method = _method_of(indices)
+    total = TOTAL[method]
+    g = indices[indices["outcome"] == outcome].sort_values(total, ascending=True, na_position="first")
+    labels = short_names([str(p) for p in g["parameter"]])
+    y = np.arange(len(g))
+    ax.set_yticks(y, [labels[str(p)] for p in g["parameter"]])
+    if method == "sobol":
+        ax.barh(y + 0.2, g["ST"], height=0.4, xerr=g["ST_conf"], capsize=2, color="tab:blue", label="total (ST)")
+        ax.barh(y - 0.2, g["S1"], height=0.4, xerr=g["S1_conf"], capsize=2, color="tab:orange",
+                label="first-order (S1)")
+        ax.set_xlabel("Sobol index (share of variance) with 95% interval")
+        ax.axvline(0, color="black", linewidth=0.8)
+    else:
+        ax.barh(y, g["mu_star"], height=0.6, xerr=g["mu_star_conf"], capsize=2, color="tab:blue", label="mu*")
+        ax.plot(g["sigma"], y, "o", color="tab:red", label="sigma")
+        ax.set_xlabel("Morris mean absolute elementary effect (mu*) with 95% interval")
+    ax.set_title(f"{outcome}: {MEASURES.get(outcome, '')}", fontsize="medium")
+    ax.legend(loc="lower right", fontsize="small")
+    return ax
+
+
+def save_figure(indices: pd.DataFrame, path: str | Path) -> list[Path]:
+    """One panel per outcome with indices, written as PNG and SVG beside each other; returns the files."""
+    from matplotlib.figure import Figure
+
+    total = TOTAL[_method_of(indices)]
+    outcomes = [o for o, g in indices.groupby("outcome", sort=False) if g[total].notna().any()]
+    rows = max(len(outcomes), 1)
+    k = indices["parameter"].nunique()
+    fig = Figure(figsize=(8, rows * (1.2 + 0.35 * k)), layout="constrained")
+    axes = fig.subplots(rows, 1, squeeze=False)[:, 0]
+    for ax, outcome in zip(axes, outcomes):
+        plot_indices(indices, outcome=str(outcome), ax=ax)
+    if not outcomes:
+        axes[0].text(0.5, 0.5, "no outcome varies across the sample", ha="center", va="center")
+        axes[0].set_axis_off()
+    path = Path(path)
+    files = [path.with_suffix(".png"), path.with_suffix(".svg")]
+    for file in files:
+        fig.savefig(file, dpi=150)
+    return files
+
