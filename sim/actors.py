@@ -164,18 +164,22 @@ class Party(Actor, Preferences):
             self.rat_threshold = self.param("party", "ratification", "threshold")
 
     def set_red_line(self, runs: np.ndarray, issue: int, op: str, bound: np.ndarray | float, hard: bool | None,
-                     penalty: np.ndarray | float | None) -> None:
+                     penalty: np.ndarray | float | None, *, tighten: bool = False) -> None:
         """Add or move, in the runs of the mask ``runs``, the red line on one issue.
 
         ``hard`` and ``penalty`` of None keep what the line had (a line that did not exist
-        becomes soft with penalty 1).
+        becomes soft with penalty 1). With ``tighten`` the bound only moves the strict way: a
+        hardening shock never loosens a stricter line.
         """
         lower = op == ">="
         bounds = self.at_least if lower else self.at_most
         hards = self.hard_low if lower else self.hard_high
         penalties = self.penalty_low if lower else self.penalty_high
         existed = np.isfinite(bounds[:, issue])
-        bounds[runs, issue] = np.broadcast_to(bound, runs.shape)[runs]
+        new_bound = np.broadcast_to(bound, runs.shape)
+        if tighten:
+            new_bound = np.maximum(new_bound, bounds[:, issue]) if lower else np.minimum(new_bound, bounds[:, issue])
+        bounds[runs, issue] = new_bound[runs]
         if hard is not None:
             hards[runs, issue] = hard
         if penalty is not None:

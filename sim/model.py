@@ -363,7 +363,7 @@ class NegotiationModel(mesa.Model):
             if party is not None:
                 penalty = self.param(*base, "red_lines", j, "penalty") if change.penalty is not None else None
                 party.set_red_line(m, self.issues.index(change.issue), change.op,
-                                   self.param(*base, "red_lines", j, "bound"), change.hard, penalty)
+                                   self.param(*base, "red_lines", j, "bound"), change.hard, penalty, tighten=True)
                 self.log(m, change.actor, "red line hardens", f"now {change.issue} {change.op} {change.bound}")
         if eff.consent_thresholds:
             by = self.param(*base, "consent_thresholds")

@@ -99,12 +99,26 @@ def _wrap(label: str, width: int = 14) -> str:
     return textwrap.fill(str(label), width=width, break_long_words=True)
 
 
-def _scenario_ticks(ax: Axes, labels: Sequence[str], *, width: int = 14) -> None:
-    """Scenario names as x tick labels: wrapped, and rotated when there are many."""
-    ax.set_xticks(range(len(labels)))
-    many = len(labels) > 4
-    ax.set_xticklabels([_wrap(x, width) for x in labels], rotation=30 if many else 0,
-                       ha="right" if many else "center", rotation_mode="anchor" if many else "default")
+def _scenario_ticks(ax: Axes, names: Sequence[str], *, notes: Sequence[str] | None = None, width: int = 14,
+                    rotate_above: int = 4, fontsize: float | None = None, bold: bool = False) -> None:
+    """Scenario names as x tick labels in their colours: wrapped when few, rotated (unwrapped) when many.
+
+    ``notes`` (e.g. ``n=99``) are added in brackets after each name.
+    """
+    colors = scenario_colors(names)
+    many = len(names) > rotate_above
+    notes = list(notes) if notes is not None else [""] * len(names)
+    if many:
+        labels = [f"{n} ({note})" if note else n for n, note in zip(names, notes, strict=True)]
+    else:
+        labels = [f"{_wrap(n, width)}\n({note})" if note else _wrap(n, width) for n, note in zip(names, notes, strict=True)]
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(labels, rotation=30 if many else 0, ha="right" if many else "center",
+                       rotation_mode="anchor" if many else "default", fontsize=fontsize)
+    for tick, name in zip(ax.get_xticklabels(), names, strict=True):
+        tick.set_color(colors[name])
+        if bold:
+            tick.set_fontweight("bold")
 
 
 def _percent_axis(ax: Axes, axis: str = "y") -> None:
@@ -220,7 +234,7 @@ def _horizon(results: pd.DataFrame, horizon: int | None) -> int:
 
 
 def time_to_ceasefire(results: pd.DataFrame, *, horizon: int | None = None, by: str = "scenario",
-                      ax: Axes | None = None, band: bool = True) -> Axes:
+                      ax: Axes | None = None, band: bool | None = None) -> Axes:
     """Cumulative probability of a ceasefire by round: one step line per scenario.
 
     The y value at round *r* is the share of **all** runs with a ceasefire in round *r* or earlier,
@@ -231,7 +245,7 @@ def time_to_ceasefire(results: pd.DataFrame, *, horizon: int | None = None, by: 
         horizon: Rounds in the scenario (x runs 0..horizon-1); inferred from the latest ceasefire if omitted.
         by: Column naming the groups compared.
         ax: Axes to draw on; a new figure if omitted.
-        band: Shade the 95% Wilson interval around each curve.
+        band: Shade the 95% Wilson interval around each curve (default: with at most three groups).
 
     Returns:
         The Axes; its lines are the curves, labelled with the group names.
@@ -242,16 +256,19 @@ def time_to_ceasefire(results: pd.DataFrame, *, horizon: int | None = None, by: 
     colors = scenario_colors(names)
     if ax is None:
         ax = _new_axes((8, 4.2))
+    band = len(names) <= 3 if band is None else band
     groups = results.groupby(by, sort=False) if by in results else [("all", results)]
-    for name, g in groups:
+    for i, (name, g) in enumerate(groups):
         name = str(name)
         n = len(g)
+        # Earlier curves are drawn wider, so that a later curve lying on top of one leaves it visible.
+        linewidth = 1.6 + 1.6 * (len(names) - 1 - i) / max(1, len(names) - 1)
         cf = g["ceasefire_round"].to_numpy(dtype=float)
         cf = cf[~np.isnan(cf)]
         counts = np.array([(cf <= r).sum() for r in rounds], dtype=float)
         y = counts / n if n else np.full(h, np.nan)
-        ax.step(rounds, y, where="post", color=colors[name], linewidth=2, clip_on=False, zorder=3,
-                label=f"{name}: {100 * y[-1]:.1f}{_PERCENT_SIGN} by round {h - 1}")
+        ax.step(rounds, y, where="post", color=colors[name], linewidth=linewidth, clip_on=False, zorder=3,
+                label=f"{name}: {100 * y[-1]:.1f}{_PERCENT_SIGN}")
         if band and n:
             lo, hi = np.array([wilson_interval(c, n) for c in counts]).T
             ax.fill_between(rounds, lo, hi, step="post", color=colors[name], alpha=0.15, linewidth=0)
@@ -261,10 +278,10 @@ def time_to_ceasefire(results: pd.DataFrame, *, horizon: int | None = None, by: 
     ax.set_ylim(-0.015 * top, top)
     _percent_axis(ax)
     ax.set_xlabel("round")
-    ax.set_ylabel("share of all runs with a ceasefire\nby this round (95% band)")
+    ax.set_ylabel("share of all runs with a ceasefire\nby this round" + (" (95% band)" if band else ""))
     ax.set_title(_title("Cumulative probability of a ceasefire", results, by=by), fontsize=10)
     ax.grid(alpha=0.3)
-    _legend_outside(ax)
+    _legend_outside(ax, title=f"ceasefire by round {h - 1}")
     return ax
 
 
@@ -291,7 +308,7 @@ def deployment(results: pd.DataFrame, *, by: str = "scenario",
     if axes is None:
         import matplotlib.pyplot as plt
 
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(max(9.0, 2.2 * len(names) + 5), 4.4), layout="constrained")
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(min(14.0, max(9.0, 1.4 * len(names) + 5)), 4.6), layout="constrained")
     else:
         ax1, ax2 = axes
         fig = ax1.figure
@@ -355,18 +372,14 @@ def deployment(results: pd.DataFrame, *, by: str = "scenario",
         g = groups[name]
         troops = g.loc[g["deployment"].astype(bool), "deployment_troops"].to_numpy(dtype=float)
         troops = troops[~np.isnan(troops)]
-        tick_labels.append(f"{name}\n(n={len(troops):,})")
+        tick_labels.append(f"n={len(troops):,}")
         if len(troops):
             _box(ax2, i, troops, colors[name])
             _strip(ax2, i, troops, colors[name])
         else:
             ax2.text(i, 0.5, "no\ndeployment", transform=ax2.get_xaxis_transform(), ha="center", va="center",
                      fontsize=9, color=colors[name])
-    ax2.set_xticks(range(len(names)))
-    many = len(names) > 4
-    ax2.set_xticklabels([_wrap(name, 14) + label[len(name):] for name, label in zip(names, tick_labels, strict=True)],
-                        rotation=30 if many else 0, ha="right" if many else "center",
-                        rotation_mode="anchor" if many else "default")
+    _scenario_ticks(ax2, names, notes=tick_labels)
     ax2.set_xlim(-0.6, len(names) - 0.4)
     ax2.set_ylim(bottom=0)
     ax2.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
@@ -374,9 +387,6 @@ def deployment(results: pd.DataFrame, *, by: str = "scenario",
     ax2.set_title("Troops, given a deployment", fontsize=10)
     ax2.grid(axis="y", alpha=0.3)
     ax2.set_axisbelow(True)
-    for ax in (ax1, ax2):
-        for tick, name in zip(ax.get_xticklabels(), names, strict=True):
-            tick.set_color(colors[name])
     title = _title("Deployment", results, by=by)
     if created:
         fig.suptitle(title, fontsize=11)
@@ -386,14 +396,14 @@ def deployment(results: pd.DataFrame, *, by: str = "scenario",
 
 
 def agreed_terms(results: pd.DataFrame, *, by: str = "scenario", axes: Sequence[Axes] | np.ndarray | None = None,
-                 ncols: int = 3) -> np.ndarray:
+                 ncols: int | None = None) -> np.ndarray:
     """Distribution of each issue's agreed term among runs with a ceasefire: one panel per issue.
 
     Args:
         results: The results table.
         by: Column naming the groups compared.
         axes: One Axes per ``terms_<issue>`` column; a new figure if omitted.
-        ncols: Panels per row of a new figure.
+        ncols: Panels per row of a new figure (default: 3, 2 or 1 as the scenarios grow in number).
 
     Returns:
         The panels as an array of Axes, in the order of the ``terms_`` columns.
@@ -405,9 +415,11 @@ def agreed_terms(results: pd.DataFrame, *, by: str = "scenario", axes: Sequence[
     if axes is None:
         import matplotlib.pyplot as plt
 
+        if ncols is None:
+            ncols = 3 if len(names) <= 3 else 2 if len(names) <= 6 else 1
         ncols = max(1, min(ncols, len(issues)))
         nrows = max(1, math.ceil(len(issues) / ncols))
-        width = max(3.4, 0.9 + 1.1 * len(names))
+        width = min(12.0, max(3.4, 0.9 + 0.9 * len(names)))
         fig, grid = plt.subplots(nrows, ncols, figsize=(width * ncols, 3.3 * nrows + 0.6), layout="constrained",
                                  sharey=True, squeeze=False)
         for extra in grid.ravel()[len(issues):]:
@@ -430,20 +442,24 @@ def agreed_terms(results: pd.DataFrame, *, by: str = "scenario", axes: Sequence[
                 _strip(ax, i, values, colors[name], limit=300)
             else:
                 ax.text(i, 0.5, "no\nceasefire", ha="center", va="center", fontsize=8, color=colors[name])
-        ax.set_xticks(range(len(names)))
-        many = len(names) > 3
-        ax.set_xticklabels([f"{_wrap(n, 12)}\n(n={len(ceasefires[n]):,})" for n in names],
-                           rotation=30 if many else 0, ha="right" if many else "center",
-                           rotation_mode="anchor" if many else "default", fontsize=8)
-        for tick, name in zip(ax.get_xticklabels(), names, strict=True):
-            tick.set_color(colors[name])
+        _scenario_ticks(ax, names, notes=[f"n={len(ceasefires[n]):,}" for n in names], width=12, rotate_above=3,
+                        fontsize=8)
         ax.set_xlim(-0.6, len(names) - 0.4)
         ax.set_ylim(-0.03, 1.03)
         ax.set_title(_issue_label(column), fontsize=10)
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)
-    for ax in panels[:: ncols if created else max(1, len(panels))]:
+    for ax in panels[:: (ncols or 1) if created else max(1, len(panels))]:
         ax.set_ylabel("agreed term (0-1)")
+    if created and len(names) > 3:
+        # Many scenarios: a legend once, instead of rotated names under every panel.
+        from matplotlib.patches import Patch
+
+        for ax in panels:
+            ax.tick_params(axis="x", labelbottom=False)
+        handles = [Patch(facecolor=_lighten(colors[n], 0.6), edgecolor=colors[n],
+                         label=f"{n} ({len(ceasefires[n]):,} ceasefires)") for n in names]
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(names)), frameon=False)
     title = _title("Agreed terms among ceasefires", results, by=by)
     if created:
         fig.suptitle(title, fontsize=11)
@@ -498,7 +514,6 @@ def who_pledges(results: pd.DataFrame, *, by: str = "scenario", guarantors: Sequ
     """
     shares = contributor_shares(results, by=by, guarantors=guarantors)
     names = list(shares.columns)
-    colors = scenario_colors(names)
     if ax is None:
         ax = _new_axes((max(5.5, 2.6 + 1.5 * len(names)), max(3.0, 1.4 + 0.38 * len(shares))))
     values = shares.to_numpy(dtype=float) if len(shares) else np.zeros((0, len(names)))
@@ -511,13 +526,7 @@ def who_pledges(results: pd.DataFrame, *, by: str = "scenario", guarantors: Sequ
                 color="white" if v > 0.55 else "black")
     ax.set_yticks(range(len(shares)))
     ax.set_yticklabels([str(g).replace("_", " ") for g in shares.index], fontsize=9)
-    ax.set_xticks(range(len(names)))
-    many = len(names) > 4
-    ax.set_xticklabels([_wrap(n, 14) for n in names], rotation=30 if many else 0, ha="right" if many else "center",
-                       rotation_mode="anchor" if many else "default")
-    for tick, name in zip(ax.get_xticklabels(), names, strict=True):
-        tick.set_color(colors[name])
-        tick.set_fontweight("bold")
+    _scenario_ticks(ax, names, bold=True)
     ax.tick_params(length=0)
     cbar = ax.figure.colorbar(image, ax=ax, fraction=0.06, pad=0.03)
     cbar.set_label("share of all runs in which\nthe guarantor contributes troops")

@@ -287,7 +287,7 @@ def format_indices(indices: pd.DataFrame, *, top: int | None = None) -> str:
         header = f"  {'parameter':<{width}}  {'mu_star':>20}  {'sigma':>9}"
     lines = []
     for outcome, g in indices.groupby("outcome", sort=False):
-        lines.append(f"{outcome} ({MEASURES.get(str(outcome), '')})")
+        lines.append(f"{outcome}: {MEASURES.get(str(outcome), '')}")
         if g[total].isna().all():
             lines.append("  does not vary across the sample: no indices")
             continue
