@@ -98,6 +98,11 @@ class Preferences:
         """
         n_fixed = fixed.shape[0]
         key = tuple(sorted(replaced))
+        if n_fixed == 0:
+            terms = dynamic.copy()
+            for d, values in replaced.items():
+                terms[..., d] = values
+            return self.utility(terms)
         if getattr(self, "_cache_key", None) != key:
             cols = [d for d in range(fixed.shape[1]) if d not in replaced]
             distance = np.abs(fixed[None, :, cols] - self.position[:, None, cols])
@@ -187,16 +192,22 @@ class Party(Actor, Preferences):
         else:
             penalties[runs & ~existed, issue] = 1.0
 
-    def red_lines(self, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Soft-line penalty and hard-line breach for terms ``(runs, candidates, issues)``."""
+    def red_lines(self, terms: np.ndarray, seen: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Soft-line penalty and hard-line breach for terms ``(runs, candidates, issues)``.
+
+        ``seen`` replaces some issues' terms by what the party sees (effective control, effective
+        guarantees), as in :meth:`candidate_utility`.
+        """
         cols = np.flatnonzero(np.isfinite(self.at_least).any(axis=0) | np.isfinite(self.at_most).any(axis=0))
         if cols.size == 0:
             return np.zeros(terms.shape[:-1]), np.zeros(terms.shape[:-1], bool)
+        seen = seen or {}
+        # Only issues with a red line are looked at: lines are few, candidates many.
+        values = np.stack([seen[d] if d in seen else terms[..., d] for d in cols], axis=-1)
 
         def per_run(a: np.ndarray) -> np.ndarray:
             return a[:, None, cols]
-        # Only issues with a red line are looked at: lines are few, candidates many.
-        return mech.red_line_penalty(terms[..., cols], per_run(self.at_least), per_run(self.at_most),
+        return mech.red_line_penalty(values, per_run(self.at_least), per_run(self.at_most),
                                      per_run(self.penalty_low), per_run(self.penalty_high),
                                      per_run(self.hard_low), per_run(self.hard_high))
 
@@ -204,8 +215,9 @@ class Party(Actor, Preferences):
         """Chance the deal clears domestic approval (two-level game), per run and candidate."""
         if self.ratification is None:
             return np.ones(terms.shape[:-1])
-        logit = (self.rat_intercept[:, None] + np.sum(self.rat_weights[:, None, :] * terms, axis=-1)
-                 + self.rat_withdrawal[:, None] * withdrawal)
+        logit = self.rat_intercept[:, None] + self.rat_withdrawal[:, None] * withdrawal
+        for d in np.flatnonzero(np.any(self.rat_weights != 0, axis=0)):
+            logit = logit + self.rat_weights[:, d, None] * terms[..., d]
         return mech.logistic(logit)
 
     def update_costs(self, sanctions: np.ndarray) -> None:
@@ -252,18 +264,18 @@ class Mediator(Actor, Preferences):
         self.learning = self.param("mediator", "learning")
         self.backstop = self.param("mediator", "backstop").copy()
 
-    def choose(self, candidates: np.ndarray, own_utility: np.ndarray, estimated_acceptance: np.ndarray,
-               plan: np.ndarray | None) -> np.ndarray:
-        """Index of the candidate it proposes, per run.
+    def score(self, candidates: np.ndarray, own_utility: np.ndarray, estimated_acceptance: np.ndarray,
+              plan: np.ndarray | None) -> np.ndarray:
+        """How much it wants to propose each candidate, per run; it proposes the best.
 
-        It maximises the log of the product of the parties' (estimated) acceptance chances (a Nash
-        product), tilted toward its own utility and its plan: a biased mediator.
+        The log of the product of the parties' (estimated) acceptance chances (a Nash product),
+        tilted toward its own utility and its plan: a biased mediator.
         """
         joint = np.sum(np.log(np.clip(estimated_acceptance, 1e-12, 1.0)), axis=-1)
         tilt = own_utility
         if plan is not None:
-            tilt = tilt + self.plan_pull[:, None] * (1 - np.mean(np.abs(candidates - plan), axis=-1))
-        return np.argmax(joint + self.bias[:, None] * tilt, axis=1)
+            tilt = tilt + self.plan_pull[:, None] * (1 - np.mean(np.abs(candidates - plan[:, None, :]), axis=-1))
+        return joint + self.bias[:, None] * tilt
 
 
 class Guarantor(Actor):

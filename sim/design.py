@@ -38,6 +38,10 @@ def grid(scenario: Scenario, axes: Mapping[str, Sequence[Any]]) -> list[Point]:
     Examples:
         >>> points = grid(baseline, {"actors.united_states.mediator.backstop": [0.2, 0.6, 1.0]})  # doctest: +SKIP
     """
+    # A column must have one type in the results table: 0 and 0.5 on one axis are both floats.
+    axes = {name: [float(v) if isinstance(v, int) and not isinstance(v, bool)
+                   and any(isinstance(w, float) for w in values) else v for v in values]
+            for name, values in axes.items()}
     names = list(axes)
     points = []
     for combo in itertools.product(*(axes[n] for n in names)):

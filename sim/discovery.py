@@ -10,12 +10,13 @@ outcome is much more common than overall. Two methods:
   high end of one parameter, choosing the peel that raises the outcome's rate in the box the most;
   stop before the box holds less than ``min_mass`` of all runs. Of the boxes on that trajectory, take
   the one with the highest rate (*density*) among those still holding at least ``threshold`` (50%)
-  of all runs with the outcome (*coverage*), then *paste*: widen a bound again while that raises
-  the density.
+  of all runs with the outcome (*coverage*) -- or rather the largest box whose density is within one
+  standard error of that highest one, so that coverage is not given up for a gain noise could
+  explain -- then *paste*: widen a bound again while the density does not fall.
 - ``tree``: a shallow classification tree (CART with Gini splits, written here in numpy; depth 3):
   its leaves where the outcome is the majority are the boxes.
 
-Both then drop any restriction whose removal lowers the density by less than ``simplify`` (one
+Both then drop any restriction whose removal changes the density by less than ``simplify`` (one
 percentage point), so that a box names only parameters that matter.
 
 A box's *density* is the outcome's rate among the runs in it, its *mass* the share of all runs it
@@ -175,7 +176,7 @@ def _numeric(column: pd.Series) -> bool:
 
 def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None = None, method: str = "prim",
              alpha: float = 0.05, min_mass: float = 0.05, threshold: float = 0.5, paste: bool = True,
-             depth: int = 3, max_boxes: int = 3, simplify: float = 0.01) -> list[Box]:
+             depth: int = 3, max_boxes: int = 2, simplify: float = 0.01) -> list[Box]:
     """Boxes of parameter ranges where the outcome is common, best first (an empty list if none).
 
     Args:
@@ -186,12 +187,12 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
         alpha: PRIM: share of the box's runs peeled (or pasted) per step.
         min_mass: Smallest share of all runs a box may hold (PRIM's stop; the tree's smallest leaf).
         threshold: PRIM: smallest coverage of the chosen box.
-        paste: PRIM: widen the chosen box again while that raises its density.
+        paste: PRIM: widen the chosen box again while its density does not fall.
         depth: Tree: depth.
         max_boxes: At most this many boxes. PRIM looks for the next box among the runs outside the
             earlier ones (covering; its density and coverage count only those runs); the tree gives
             its leaves where the outcome is the majority, largest coverage first.
-        simplify: Drop a restriction whose removal lowers the density by less than this.
+        simplify: Drop a restriction whose removal changes the density by less than this.
 
     Examples:
         >>> boxes = discover(table, 'outcome == "ceasefire"')  # doctest: +SKIP
@@ -208,6 +209,8 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
     y = evaluate_outcome(runs, outcome)
     columns = input_columns(runs, params)
     X = runs[columns].to_numpy(dtype=float)
+    if np.isnan(X).any():
+        raise DiscoveryError(f"column {columns[int(np.isnan(X).any(axis=0).argmax())]!r} has missing values")
     n, positives = len(y), int(y.sum())
     if positives == 0 or positives == n:
         which = "none" if positives == 0 else "all"
@@ -222,20 +225,21 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
                            paste=paste)
             lo, hi = _simplify(X[remaining], y[remaining], lo, hi, simplify)
             inside = remaining & _inside(X, lo, hi)
-            if not np.isfinite(np.r_[lo, hi]).any() or y[inside].mean() <= y[remaining].mean():
-                break
+            if not np.isfinite(np.r_[lo, hi]).any() or y[inside].mean() <= max(y[remaining].mean(), baseline):
+                break  # no box, or one where the outcome is no more common than overall
             found.append((lo, hi, remaining.copy()))
             remaining &= ~inside
     else:
         leaves = _tree_leaves(X, y, depth=depth, min_count=min_count)
-        good = [leaf for leaf in leaves if y[leaf[2]].mean() >= 0.5 and y[leaf[2]].mean() > baseline]
+        better = [leaf for leaf in leaves if y[leaf[2]].mean() > baseline]
+        good = [leaf for leaf in better if y[leaf[2]].mean() >= 0.5]
         if not good:
-            better = [leaf for leaf in leaves if y[leaf[2]].mean() > baseline]
             good = sorted(better, key=lambda leaf: -y[leaf[2]].mean())[:1]
         good.sort(key=lambda leaf: -y[leaf[2]].sum())
         for lo, hi, _ in good[:max_boxes]:
             lo, hi = _simplify(X, y, lo, hi, simplify)
-            found.append((lo, hi, np.ones(n, dtype=bool)))
+            if not any(np.array_equal(lo, a) and np.array_equal(hi, b) for a, b, _ in found):
+                found.append((lo, hi, np.ones(n, dtype=bool)))
     boxes = []
     for lo, hi, considered in found:
         inside = considered & _inside(X, lo, hi)
@@ -294,13 +298,17 @@ def _prim(X: np.ndarray, y: np.ndarray, *, alpha: float, min_count: int, thresho
             lo[j] = cut
         trajectory.append((lo.copy(), hi.copy(), y[inside].mean(), y[inside].sum() / total))
     eligible = [t for t in trajectory if t[3] >= threshold] or trajectory[:1]
-    lo, hi, _, _ = max(eligible, key=lambda t: (t[2], t[3]))
+    best = max(eligible, key=lambda t: (t[2], t[3]))
+    # One-standard-error rule: the largest box whose density is within one standard error of the best,
+    # so that coverage is not traded for a gain in density that noise could explain.
+    se = math.sqrt(best[2] * (1 - best[2]) / max(best[3] * total, 1))
+    lo, hi, _, _ = max((t for t in eligible if t[2] >= best[2] - se), key=lambda t: t[3])
     return _paste(X, y, lo.copy(), hi.copy(), alpha) if paste else (lo, hi)
 
 
 def _paste(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
            alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """Widen one bound at a time by about ``alpha`` of the box's runs while that raises the density."""
+    """Widen one bound at a time by about ``alpha`` of the box's runs while the density does not fall."""
     while True:
         inside = _inside(X, lo, hi)
         density, step = y[inside].mean(), max(1, math.ceil(alpha * inside.sum()))
@@ -325,7 +333,7 @@ def _paste(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                 trial_lo, trial_hi = lo.copy(), hi.copy()
                 (trial_hi if upper else trial_lo)[j] = new
                 trial = y[_inside(X, trial_lo, trial_hi)].mean()
-                if trial > density and (best is None or trial > best[0]):
+                if trial >= density and (best is None or trial > best[0]):
                     best = (trial, trial_lo, trial_hi)
         if best is None:
             return lo, hi
@@ -334,7 +342,7 @@ def _paste(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 
 def _simplify(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
               tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """Drop restrictions, least useful first, while each drop lowers the density by less than ``tolerance``."""
+    """Drop restrictions, least useful first, while each drop changes the density by less than ``tolerance``."""
     lo, hi = lo.copy(), hi.copy()
     while True:
         density = y[_inside(X, lo, hi)].mean()
@@ -342,7 +350,7 @@ def _simplify(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
         for j in np.flatnonzero(np.isfinite(lo) | np.isfinite(hi)):
             trial_lo, trial_hi = lo.copy(), hi.copy()
             trial_lo[j], trial_hi[j] = -np.inf, np.inf
-            options.append((density - y[_inside(X, trial_lo, trial_hi)].mean(), j))
+            options.append((abs(density - y[_inside(X, trial_lo, trial_hi)].mean()), j))
         if not options:
             return lo, hi
         loss, j = min(options)
@@ -351,29 +359,37 @@ def _simplify(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
         lo[j], hi[j] = -np.inf, np.inf
 
 
-def _tree_leaves(X: np.ndarray, y: np.ndarray, *, depth: int,
-                 min_count: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Leaves of a depth-limited CART tree with Gini splits: (low, high, runs in the leaf) each."""
-    n, d = X.shape
-    leaves = []
+Leaf = tuple[np.ndarray, np.ndarray, np.ndarray]  # (low, high, runs in the leaf)
 
-    def grow(rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: int) -> None:
+
+def _tree_leaves(X: np.ndarray, y: np.ndarray, *, depth: int, min_count: int) -> list[Leaf]:
+    """Leaves of a depth-limited CART tree with Gini splits.
+
+    Two sibling leaves on the same side of the overall rate are merged back (pruned), so that no
+    split is kept that does not separate runs more likely than average from runs less likely.
+    """
+    n, d = X.shape
+
+    baseline = y.mean()
+
+    def grow(rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: int) -> list[Leaf]:
         mask = np.zeros(n, dtype=bool)
         mask[rows] = True
         split = None
         if level < depth and 0 < y[rows].sum() < len(rows) and len(rows) >= 2 * min_count:
             split = _best_split(X[rows], y[rows], min_count)
         if split is None:
-            leaves.append((lo, hi, mask))
-            return
+            return [(lo, hi, mask)]
         j, cut = split
         left_hi, right_lo = hi.copy(), lo.copy()
         left_hi[j], right_lo[j] = min(hi[j], cut), max(lo[j], cut)
-        grow(rows[X[rows, j] < cut], lo, left_hi, level + 1)
-        grow(rows[X[rows, j] > cut], right_lo, hi, level + 1)
+        left = grow(rows[X[rows, j] < cut], lo, left_hi, level + 1)
+        right = grow(rows[X[rows, j] > cut], right_lo, hi, level + 1)
+        if len(left) == len(right) == 1 and (y[left[0][2]].mean() > baseline) == (y[right[0][2]].mean() > baseline):
+            return [(lo, hi, mask)]  # prune: the split does not change which side of the baseline the runs are on
+        return left + right
 
-    grow(np.arange(n), np.full(d, -np.inf), np.full(d, np.inf), 0)
-    return leaves
+    return grow(np.arange(n), np.full(d, -np.inf), np.full(d, np.inf), 0)
 
 
 def _best_split(X: np.ndarray, y: np.ndarray, min_count: int) -> tuple[int, float] | None:

@@ -46,6 +46,41 @@ class Event:
     detail: str
 
 
+#: Step sizes of the mediator's local refinement of its proposal.
+REFINE_STEPS = (0.05, 0.02)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How every party sees each candidate: arrays over runs, candidates (and parties)."""
+
+    candidates: np.ndarray
+    """Terms, (runs, candidates, issues)."""
+    territory: np.ndarray | None
+    """Effective control of the front issue under the terms, (runs, candidates)."""
+    withdrawal: np.ndarray
+    """Share of the contested area given up at the table, (runs, candidates)."""
+    deal_values: np.ndarray
+    """Each party's value of the deal, (runs, candidates, parties)."""
+    margin: np.ndarray
+    """Deal value minus outside option minus hold-out, (runs, candidates, parties)."""
+    hard: np.ndarray
+    """The terms cross the party's hard red line, (runs, candidates, parties)."""
+    approval: np.ndarray
+    """Chance of domestic approval, (runs, candidates, parties)."""
+    blocked_at_home: np.ndarray
+    """Approval below the party's threshold, (runs, candidates, parties)."""
+    acceptance: np.ndarray
+    """Chance the party accepts, (runs, candidates, parties)."""
+    mediator_utility: np.ndarray
+    """The mediator's own utility, (runs, candidates)."""
+
+    def at(self, choice: np.ndarray) -> Assessment:
+        """The assessment of one candidate per run (the candidate axis taken away)."""
+        rows = np.arange(len(choice))
+        return Assessment(**{k: (None if v is None else v[rows, choice]) for k, v in vars(self).items()})
+
+
 def halton(n: int, dims: int) -> np.ndarray:
     """The first ``n`` points (skipping the origin) of the Halton sequence in ``[0, 1]^dims``.
 
@@ -545,21 +580,25 @@ class NegotiationModel(mesa.Model):
         beyond = np.sum(pledged * troops[:, None, :] * ~consented, axis=-1)
         return pledged, force, beyond
 
-    def negotiate(self, t: int, active: np.ndarray) -> None:
-        """One round of talks: outside options, a proposal, and each party's answer."""
-        if not active.any():
-            return
-        runs, n_p = self.runs, len(self.parties)
+    def outside_options(self) -> None:
+        """4. Each party's value of no deal, from where it expects the front to be (set on the party)."""
+        no_deal = np.broadcast_to(self.status_quo, (self.runs, len(self.issues)))
         f = self.front_issue
-        # Candidate terms: a fixed spread (the same in every run), then this round's own: the
-        # compromise point, the last proposal and variations of it, the mediator's plan.
-        fixed = self.fixed_candidates
-        parts = [self.compromise()[:, None, :], self.last_proposal[:, None, :]]
-        if self.plan is not None:
-            parts.append(self.plan[:, None, :])
-        if self.n_perturb:
-            parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * self.draws_talks["perturb"][:, t], 0, 1))
-        dynamic = np.concatenate(parts, axis=1)
+        for party in self.parties:
+            nd = no_deal.copy()
+            if f is not None:
+                nd[:, f] = np.minimum(1.0, self.taken + self.projection * np.maximum(party.belief, 0))
+            party.no_deal_terms = nd
+            party.outside_option = party.value_no_deal(nd, self.projection)
+
+    def assess(self, fixed: np.ndarray, dynamic: np.ndarray) -> Assessment:
+        """5-7. How every party would answer each candidate, per run.
+
+        Candidates are ``fixed`` (the same in every run; its utilities are cached) followed by
+        ``dynamic`` (this round's, per run).
+        """
+        runs = self.runs
+        f, dep, gi = self.front_issue, self.deployment_issue, self.guarantees_issue
         candidates = np.concatenate([np.broadcast_to(fixed, (runs, *fixed.shape)), dynamic], axis=1)
         # What the terms mean on the ground: the front issue is evaluated as effective control.
         replaced: dict[int, np.ndarray] = {}
@@ -567,73 +606,83 @@ class NegotiationModel(mesa.Model):
         if f is not None:
             replaced[f] = mech.effective_territory(candidates[..., f], self.taken[:, None])
             withdrawal = candidates[..., f] * (1 - self.taken[:, None])
-        dep = self.deployment_issue
         outlook = self.coalition_outlook(candidates[..., dep]) if dep is not None else None
         # 6. A guarantee is only as good as the force behind it: parties that judge guarantees see
-        # the guarantee term scaled by the deterrent the coalition would field for these terms.
+        # the guarantee term scaled by the deterrent the coalition would field for these terms, and
+        # weigh the deal by the risk that the war resumes.
         judged = dict(replaced)
-        if outlook is not None and self.guarantees_issue is not None:
-            judged[self.guarantees_issue] = self.effective_guarantees(
-                candidates[..., self.guarantees_issue], outlook.deterrent)
-        # 4. outside options
-        no_deal = np.broadcast_to(self.status_quo, (runs, len(self.issues))).copy()
         relapse_risk = None
-        if outlook is not None and self.guarantees_issue is not None:
+        if outlook is not None and gi is not None:
+            judged[gi] = self.effective_guarantees(candidates[..., gi], outlook.deterrent)
             dur = self.durability
             hazard = mech.relapse_hazard(
-                dur["base_hazard_per_year"][:, None], candidates[..., self.guarantees_issue], outlook.deterrent,
+                dur["base_hazard_per_year"][:, None], candidates[..., gi], outlook.deterrent,
                 withdrawal, (outlook.beyond_consent > 0).astype(float), self.leverage[:, None],
                 guarantees_effect=dur["guarantees_effect"][:, None], deterrence_effect=dur["deterrence_effect"][:, None],
                 withdrawal_effect=dur["withdrawal_effect"][:, None], unconsented_effect=dur["unconsented_effect"][:, None],
                 leverage_effect=dur["leverage_effect"][:, None])
             relapse_risk = 1 - np.exp(-dur["judged_over_years"][:, None] * hazard)
-        deal_values, hard_lines = [], []
+        deal_values, hard_lines, approval, home = [], [], [], []
         for party in self.parties:
-            nd = no_deal.copy()
-            if f is not None:
-                nd[:, f] = np.minimum(1.0, self.taken + self.projection * np.maximum(party.belief, 0))
-            party.outside_option = party.value_no_deal(nd, self.projection)
             relapse_value = None
             if party.judges_guarantees and f is not None:
                 # After a relapse the attacker fights on from the deal's line, faster for the ground
                 # given up: the no-deal value with the front moved.
-                speed = np.maximum(party.belief, 0)[:, None] * (1 + self.param("front", "relapse_advance")[:, None] * withdrawal)
+                speed = np.maximum(party.belief, 0)[:, None] * (
+                    1 + self.param("front", "relapse_advance")[:, None] * withdrawal)
                 front_after = np.minimum(1.0, replaced[f] + self.projection[:, None] * speed)
-                relapse_value = (party.outside_option[:, None] - party.issue_utility(f, nd[:, f, None])
+                relapse_value = (party.outside_option[:, None] - party.issue_utility(f, party.no_deal_terms[:, f, None])
                                  + party.issue_utility(f, front_after))
             seen = judged if party.judges_guarantees else replaced
             utility = party.candidate_utility(fixed, dynamic, seen)
-            terms_seen = candidates.copy()
-            for d, values in seen.items():
-                terms_seen[..., d] = values
-            penalty, hard = party.red_lines(terms_seen)
+            penalty, hard = party.red_lines(candidates, seen)
             deal_values.append(party.deal_value(utility, penalty, relapse_risk, relapse_value, outlook,
                                                 party is self.consenting))
             hard_lines.append(hard)
+            chance = party.ratification_chance(candidates, withdrawal)
+            approval.append(chance)
+            home.append(party.ratification is not None and party.ratification.rule == "threshold"
+                        and chance < party.rat_threshold[:, None] if party.ratification else np.zeros_like(hard))
+        deal_values_arr = np.stack(deal_values, axis=-1)
         v_nd = np.stack([party.outside_option for party in self.parties], axis=-1)
-        deal_values = np.stack(deal_values, axis=-1)
-        hard = np.stack(hard_lines, axis=-1)
-        # 7. acceptance chances
-        rat_chance = np.stack([party.ratification_chance(candidates, withdrawal) for party in self.parties], axis=-1)
-        rat_blocks = np.stack([
-            (party.ratification.rule == "threshold") & (rat_chance[..., i] < party.rat_threshold[:, None])
-            if party.ratification else np.zeros(candidates.shape[:2], bool)
-            for i, party in enumerate(self.parties)], axis=-1)
         hold_out = np.stack([p.hold_out for p in self.parties], axis=-1)[:, None, :]
-        margin = deal_values - v_nd[:, None, :] - hold_out
-        noise = self.noise[:, None, None]
-        blocked = hard | rat_blocks
-        acceptance = np.where(blocked, 0.0, mech.acceptance_probability(margin, noise))
-        zopa = np.any(np.all(acceptance >= 0.5, axis=-1), axis=-1)
-        if self.log_events:
-            self.inspect = {"candidates": candidates, "margin": margin, "hard": hard, "ratification": rat_blocks,
-                            "acceptance": acceptance, "deal_values": deal_values, "outside": v_nd}
-        self.zopa_rounds += active & zopa
-        # 5. the proposal: the mediator's estimate of outside options is off by a shrinking error.
+        margin = deal_values_arr - v_nd[:, None, :] - hold_out
+        hard_arr = np.stack(hard_lines, axis=-1)
+        home_arr = np.stack(home, axis=-1)
+        acceptance = np.where(hard_arr | home_arr, 0.0, mech.acceptance_probability(margin, self.noise[:, None, None]))
+        return Assessment(candidates=candidates, territory=replaced.get(f) if f is not None else None,
+                          withdrawal=withdrawal, deal_values=deal_values_arr, margin=margin, hard=hard_arr,
+                          approval=np.stack(approval, axis=-1), blocked_at_home=home_arr, acceptance=acceptance,
+                          mediator_utility=self.mediator.candidate_utility(fixed, dynamic, replaced))
+
+    def mediator_scores(self, t: int, a: Assessment) -> np.ndarray:
+        """The mediator's score of each candidate, from its estimate of the parties' outside options.
+
+        Its estimate is off by an error that shrinks round by round as rejections reveal information.
+        """
         error = self.estimate_sd[:, None] * self.draws_talks["estimate"][:, t]
-        estimated = np.where(blocked, 0.0, mech.acceptance_probability(margin - error[:, None, :], noise))
-        own = self.mediator.candidate_utility(fixed, dynamic, replaced)
-        choice = self.mediator.choose(candidates, own, estimated, self.plan[:, None, :] if self.plan is not None else None)
+        estimated = np.where(a.hard | a.blocked_at_home, 0.0,
+                             mech.acceptance_probability(a.margin - error[:, None, :], self.noise[:, None, None]))
+        return self.mediator.score(a.candidates, a.mediator_utility, estimated, self.plan), estimated
+
+    def negotiate(self, t: int, active: np.ndarray) -> None:
+        """One round of talks: outside options, a proposal, and each party's answer."""
+        if not active.any():
+            return
+        runs, n_p = self.runs, len(self.parties)
+        rows = np.arange(runs)
+        self.outside_options()
+        # 5. Candidates: a fixed spread, then this round's own: the compromise point, the last
+        # proposal and variations of it, the mediator's plan.
+        parts = [self.compromise()[:, None, :], self.last_proposal[:, None, :]]
+        if self.plan is not None:
+            parts.append(self.plan[:, None, :])
+        if self.n_perturb:
+            parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * self.draws_talks["perturb"][:, t], 0, 1))
+        wide = self.assess(self.fixed_candidates, np.concatenate(parts, axis=1))
+        zopa = np.any(np.all(wide.acceptance >= 0.5, axis=-1), axis=-1)
+        scores, estimated = self.mediator_scores(t, wide)
+        choice = np.argmax(scores, axis=1)
         proposer = np.full(runs, -1)
         if self.recognition.any():
             cumulative = np.cumsum(self.recognition, axis=-1)
@@ -642,25 +691,37 @@ class NegotiationModel(mesa.Model):
             for j in range(n_p):
                 others = np.prod(np.delete(estimated, j, axis=-1), axis=-1)
                 feasible = others >= self.acceptance_floor[:, None]
-                own = np.where(feasible, deal_values[..., j], -np.inf)
-                pick = np.where(feasible.any(axis=-1), np.argmax(own, axis=-1), np.argmax(deal_values[..., j], axis=-1))
+                own = np.where(feasible, wide.deal_values[..., j], -np.inf)
+                pick = np.where(feasible.any(axis=-1), np.argmax(own, axis=-1),
+                                np.argmax(wide.deal_values[..., j], axis=-1))
                 choice = np.where(proposer == j, pick, choice)
-        rows = np.arange(runs)
-        proposal = candidates[rows, choice]
-        chance = acceptance[rows, choice]
-        accepts = self.draws_talks["accept"][:, t] < chance
+        # The mediator then refines its pick: it tries small steps along each issue around it and
+        # keeps the best, so its proposal does not hinge on how fine the candidate grid is.
+        best = wide.candidates[rows, choice]
+        no_fixed = np.empty((0, len(self.issues)))
+        for step in REFINE_STEPS:
+            moves = np.concatenate([np.eye(len(self.issues)), -np.eye(len(self.issues))]) * step
+            local = self.assess(no_fixed, np.clip(np.concatenate([best[:, None, :], best[:, None, :] + moves], axis=1), 0, 1))
+            zopa |= np.any(np.all(local.acceptance >= 0.5, axis=-1), axis=-1)
+            local_scores, _ = self.mediator_scores(t, local)
+            pick = np.where(proposer < 0, np.argmax(local_scores, axis=1), 0)
+            best = local.candidates[rows, pick]
+        final = local.at(pick)
+        self.zopa_rounds += active & zopa
+        # 7. acceptance
+        proposal = final.candidates
+        accepts = self.draws_talks["accept"][:, t] < final.acceptance
         agreed = active & accepts.all(axis=-1)
         voted_down = np.zeros(runs, bool)
         for i, party in enumerate(self.parties):
             r = party.ratification
             if r is not None and r.rule == "referendum":
-                passed = self.draws_talks["referendum"][:, t] < rat_chance[rows, choice, i]
+                passed = self.draws_talks["referendum"][:, t] < final.approval[:, i]
                 self.log(agreed & ~passed, party.actor_id, "ratification fails", "the deal is voted down at home")
                 voted_down |= agreed & ~passed
         agreed &= ~voted_down
         if self.log_events:
-            self._log_round(active, proposer, proposal, rows, choice, accepts, deal_values, v_nd, hold_out,
-                            hard, rat_blocks, rat_chance, zopa)
+            self._log_round(active, proposer, final, accepts, zopa)
         # 8. failure reasons and learning
         failed = active & ~agreed
         self.failed_rounds += failed
@@ -671,10 +732,10 @@ class NegotiationModel(mesa.Model):
         reason = np.where(zopa, "horizon", "no_zopa").astype(object)
         for i in range(n_p):
             said_no = failed & ~accepts[:, i]
-            reason = np.where((said_no & rat_blocks[rows, choice, i]) | voted_down, "ratification", reason)
+            reason = np.where((said_no & final.blocked_at_home[:, i]) | voted_down, "ratification", reason)
         for i, party in reversed(list(enumerate(self.parties))):
             said_no = failed & ~accepts[:, i]
-            reason = np.where(said_no & hard[rows, choice, i], f"red_line_{party.actor_id}", reason)
+            reason = np.where(said_no & final.hard[:, i], f"red_line_{party.actor_id}", reason)
         self.last_failure = np.where(failed, reason, self.last_failure)
         self.last_proposal = np.where(active[:, None], proposal, self.last_proposal)
         self.estimate_sd = np.where(active, self.estimate_sd * self.mediator.learning, self.estimate_sd)
@@ -683,34 +744,30 @@ class NegotiationModel(mesa.Model):
             self.cause[agreed] = "none"
             self.ceasefire_round[agreed] = t
             self.terms[agreed] = proposal[agreed]
-            if f is not None:
-                self.territory_effective[agreed] = replaced[f][rows, choice][agreed]
-                self.withdrawal[agreed] = withdrawal[rows, choice][agreed]
+            if final.territory is not None:
+                self.territory_effective[agreed] = final.territory[agreed]
+                self.withdrawal[agreed] = final.withdrawal[agreed]
             self.log(agreed, "-", "ceasefire", lambda i: f"agreed on {self._fmt_terms(proposal[i])}")
             self.deploy_and_endure(t, agreed)
 
-    def _log_round(self, active: np.ndarray, proposer: np.ndarray, proposal: np.ndarray, rows: np.ndarray,
-                   choice: np.ndarray, accepts: np.ndarray, deal_values: np.ndarray, v_nd: np.ndarray,
-                   hold_out: np.ndarray, hard: np.ndarray, rat_blocks: np.ndarray, rat_chance: np.ndarray,
+    def _log_round(self, active: np.ndarray, proposer: np.ndarray, final: Assessment, accepts: np.ndarray,
                    zopa: np.ndarray) -> None:
         for i in np.flatnonzero(active):
             who = self.mediator.actor_id if proposer[i] < 0 else self.parties[proposer[i]].actor_id
-            self.events.append(Event(int(i), self.round, who, "proposes", self._fmt_terms(proposal[i])
+            proposal = final.candidates[i]
+            self.events.append(Event(int(i), self.round, who, "proposes", self._fmt_terms(proposal)
                                      + ("" if zopa[i] else "; no terms would satisfy every party this round")))
             for j, party in enumerate(self.parties):
-                c = choice[i]
-                value, outside, margin = deal_values[i, c, j], v_nd[i, j], hold_out[i, 0, j]
-                if hard[i, c, j]:
+                value = final.deal_values[i, j]
+                outside, hold = party.outside_option[i], party.hold_out[i]
+                if final.hard[i, j]:
                     broken = [self.issues[d] for d in range(len(self.issues))
-                              if (party.hard_low[i, d] and proposal[i, d] < party.at_least[i, d] - 1e-12
-                                  and d != self.front_issue)
-                              or (party.hard_high[i, d] and proposal[i, d] > party.at_most[i, d] + 1e-12
-                                  and d != self.front_issue)] or ["a red line"]
+                              if party.hard_low[i, d] or party.hard_high[i, d]] or ["a red line"]
                     why = f"crosses its red line on {', '.join(broken)}"
-                elif rat_blocks[i, c, j]:
-                    why = f"would not pass at home (approval {rat_chance[i, c, j]:.2f})"
+                elif final.blocked_at_home[i, j]:
+                    why = f"would not pass at home (approval {final.approval[i, j]:.2f})"
                 else:
-                    why = f"deal value {value:.3f} vs outside option {outside:.3f} + hold-out {margin:.3f}"
+                    why = f"deal value {value:.3f} vs outside option {outside:.3f} + hold-out {hold:.3f}"
                 self.events.append(Event(int(i), self.round, party.actor_id,
                                          "accepts" if accepts[i, j] else "rejects", why))
 

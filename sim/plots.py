@@ -99,6 +99,19 @@ def _wrap(label: str, width: int = 14) -> str:
     return textwrap.fill(str(label), width=width, break_long_words=True)
 
 
+def _wrap_path(path: str, width: int = 24) -> str:
+    """A dotted key path wrapped after its dots (never inside a name)."""
+    lines: list[str] = []
+    for part in str(path).split("."):
+        if lines and len(lines[-1]) + 1 + len(part) <= width:
+            lines[-1] += "." + part
+        else:
+            if lines:
+                lines[-1] += "."
+            lines.append(part)
+    return "\n".join(lines)
+
+
 def _scenario_ticks(ax: Axes, names: Sequence[str], *, notes: Sequence[str] | None = None, width: int = 14,
                     rotate_above: int = 4, fontsize: float | None = None, bold: bool = False) -> None:
     """Scenario names as x tick labels in their colours: wrapped when few, rotated (unwrapped) when many.
@@ -206,7 +219,7 @@ def outcome_shares(results: pd.DataFrame, *, by: str = "scenario", ax: Axes | No
         lo = np.array([row[f"p_{o}_lo"] for o in OUTCOME_ORDER], dtype=float)
         hi = np.array([row[f"p_{o}_hi"] for o in OUTCOME_ORDER], dtype=float)
         pos = x - 0.4 + width * (i + 0.5)
-        ax.bar(pos, p, width=width * 0.92, color=colors[name], label=f"{name} (n={int(row['runs']):,})",
+        ax.bar(pos, p, width=width * 0.92, color=colors[name], label=name,
                yerr=np.vstack([p - lo, hi - p]), capsize=3, error_kw={"elinewidth": 1, "ecolor": "#333333"})
         if annotate:
             for xp, pv, hv in zip(pos, p, hi, strict=True):
@@ -262,7 +275,7 @@ def time_to_ceasefire(results: pd.DataFrame, *, horizon: int | None = None, by: 
         name = str(name)
         n = len(g)
         # Earlier curves are drawn wider, so that a later curve lying on top of one leaves it visible.
-        linewidth = 1.6 + 1.6 * (len(names) - 1 - i) / max(1, len(names) - 1)
+        linewidth = 1.6 + 1.0 * (len(names) - 1 - i) / max(1, len(names) - 1)
         cf = g["ceasefire_round"].to_numpy(dtype=float)
         cf = cf[~np.isnan(cf)]
         counts = np.array([(cf <= r).sum() for r in rounds], dtype=float)
@@ -536,7 +549,7 @@ def who_pledges(results: pd.DataFrame, *, by: str = "scenario", guarantors: Sequ
 
 
 def sweep_response(results: pd.DataFrame, x: str, *, by: str | None = None,
-                   outcome: str | Sequence[str] = "ceasefire", ax: Axes | None = None) -> Axes:
+                   outcome: str | Sequence[str] = "ceasefire", ax: Axes | None = None, connect: bool = True) -> Axes:
     """Probability of an outcome against one varied parameter, with 95% Wilson intervals.
 
     Args:
@@ -546,9 +559,13 @@ def sweep_response(results: pd.DataFrame, x: str, *, by: str | None = None,
         outcome: Outcome(s) plotted (``ceasefire``, ``deadlock``, ``collapse``, or ``deployment``).
             Several outcomes need ``by=None``; each is drawn in its outcome colour.
         ax: Axes to draw on; a new figure if omitted.
+        connect: Join the points with lines. Pass False when the points also differ in parameters
+            other than ``x`` and ``by`` (a Latin hypercube), where a line would suggest a trend in ``x``.
 
     Returns:
-        The Axes; one line per outcome (or per value of ``by``), its points at the sorted x values.
+        The Axes; one line per outcome (or per value of ``by``), its points at the sorted x values
+        (with ``by``, each line is shifted sideways by up to 1% of the x range so that intervals at
+        the same x do not hide each other).
     """
     outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
     for o in outcomes:
@@ -575,27 +592,33 @@ def sweep_response(results: pd.DataFrame, x: str, *, by: str | None = None,
                    else str(lv)) for lv in levels]
     else:
         series = [(o, summary, o, OUTCOME_COLORS.get(o, PALETTE[0]), o) for o in outcomes]
-    for _, part, o, color, label in series:
-        part = part.sort_values(x) if numeric else part.set_index(x).reindex(categories).reset_index()
-        xs = part[x].to_numpy(dtype=float) if numeric else np.arange(len(part))
+    span = float(np.ptp(results[x].to_numpy(dtype=float))) if numeric and len(results) else 0.0
+    span = span if span > 0 else 1.0
+    for i, (_, part, o, color, label) in enumerate(series):
+        part = part.sort_values(x) if numeric else part.set_index(x).reindex(categories).dropna(subset=["runs"]) \
+            .reset_index()
+        xs = part[x].to_numpy(dtype=float) if numeric else np.array([categories.index(c) for c in part[x]], dtype=float)
+        if by and len(series) > 1:
+            xs = xs + (i - (len(series) - 1) / 2) * 0.02 * (span if numeric else 1.0) / max(1, len(series) - 1)
         p = part[f"p_{o}"].to_numpy(dtype=float)
         lo, hi = part[f"p_{o}_lo"].to_numpy(dtype=float), part[f"p_{o}_hi"].to_numpy(dtype=float)
         ax.errorbar(xs, p, yerr=np.vstack([p - lo, hi - p]), color=color, marker="o", markersize=4, capsize=3,
-                    linewidth=1.5, elinewidth=1, label=label)
+                    linewidth=1.5 if connect else 0, elinewidth=1, label=label)
     if not numeric:
         ax.set_xticks(range(len(categories)))
         ax.set_xticklabels([_wrap(str(c), 12) for c in categories])
-    ax.set_ylim(bottom=0)
+    top = max(0.05, ax.get_ylim()[1])
+    ax.set_ylim(-0.015 * top, top)  # room below zero, so that points at 0 are not hidden by the axis
     _percent_axis(ax)
     ax.set_xlabel(x)
     what = " / ".join(f"P({o})" for o in outcomes)
     ax.set_ylabel(f"{what} (95% interval)" if len(outcomes) == 1 else "share of runs (95% interval)")
     points = len(summary)
-    ax.set_title(_title(f"{what} against {x.rsplit('.', 1)[-1]}", results,
-                        extra=f"{points} point{'s' if points != 1 else ''}"), fontsize=10)
+    extra = f"{points} point{'s' if points != 1 else ''}" + ("" if connect else ", which differ in other parameters too")
+    ax.set_title(_title(f"{what} against {x.rsplit('.', 1)[-1]}", results, extra=extra), fontsize=10)
     ax.grid(alpha=0.3)
     if by or len(outcomes) > 1:
-        _legend_outside(ax, title=_wrap(by, 24) if by else None)
+        _legend_outside(ax, title=_wrap_path(by) if by else None)
     return ax
 
 
@@ -656,8 +679,12 @@ def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequenc
     if len(params) in (1, 2):
         keep("sweep_response", sweep_response(results, params[0], by=params[1] if len(params) == 2 else None).figure)
     elif len(params) > 2:
+        combos = len(results[params].drop_duplicates())
         for p in params:
-            keep(f"sweep_response_{_safe_name(p)}", sweep_response(results, p).figure)
+            # In a Latin hypercube every point has its own x: the points differ in the other
+            # parameters too, so they are not joined. In a grid, each x pools the other parameters.
+            joined = results[p].nunique() < combos
+            keep(f"sweep_response_{_safe_name(p)}", sweep_response(results, p, connect=joined).figure)
     return written
 
 

@@ -182,7 +182,8 @@ class TalksSpec(Strict):
         default_factory=dict,
         description="Chance per round that a party proposes instead of the mediator (party id -> chance).")
     proposal_acceptance_floor: Unit = Field(0.3, description="A proposing party offers only terms it expects the others to accept with at least this joint chance.")
-    candidates: Num(8, 4096, integer=True) = Field(256, description="Size of the space-filling candidate set.")
+    candidates: Num(8, 4096, integer=True) = Field(
+        128, description="Size of the space-filling candidate set (the mediator then refines its pick locally).")
     perturbations: Num(0, 512, integer=True) = Field(32, description="Random variations of the last proposal tried each round.")
     evidence: tuple[str, ...] = Evidence
 

@@ -158,6 +158,13 @@ def test_grid_sweep_puts_varied_values_in_columns_and_reuses_seeds(baseline):
     assert not no_backstop.deployment.any()
 
 
+def test_a_grid_mixing_whole_and_decimal_numbers_gives_one_float_column(baseline, tmp_path):
+    points = grid(baseline, {"sanctions.start": [0, 0.5]})
+    assert [p.values["sanctions.start"] for p in points] == [0.0, 0.5]
+    out = run_to_directory(points, tmp_path / "mixed", runs=4, seed=1, chunk_size=2)
+    assert read_results(out)["sanctions.start"].dtype == float
+
+
 def test_latin_hypercube_covers_each_declared_range_once_per_stratum(baseline):
     points = latin_hypercube(baseline, 10, seed=3, params=["front.drift"])
     values = sorted(p.values["front.drift"] for p in points)

@@ -1,0 +1,168 @@
+"""Scenario discovery: PRIM and the tree recover known boxes; words; clear errors."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import run_sim
+from tiny import tiny
+from toy_scenarios import CUT, DECIDING, IRRELEVANT, decisive
+
+from sim.discovery import (
+    Box,
+    DiscoveryError,
+    describe_box,
+    discover,
+    evaluate_outcome,
+    input_columns,
+    short_names,
+)
+from sim.experiment import run_many
+from sim.results import run_to_directory
+from sim.sensitivity import sensitivity
+
+CEASEFIRE = 'outcome == "ceasefire"'
+
+
+@pytest.fixture(scope="module")
+def toy_runs():
+    """Runs of the toy scenario, each drawing its own value of both parameters."""
+    return run_many(decisive(), runs=800, seed=11)
+
+
+def synthetic(n=3000, noise=0.1, seed=0):
+    """x0 decides (x0 < 0.6) with a share ``noise`` of labels flipped; x1 and x2 are irrelevant."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(rng.uniform(size=(n, 3)), columns=["p.x0", "p.x1", "p.x2"])
+    hit = (frame["p.x0"] < 0.6) ^ (rng.uniform(size=n) < noise)
+    frame["outcome"] = np.where(hit, "ceasefire", "deadlock")
+    return frame
+
+
+@pytest.mark.parametrize("method", ["prim", "tree"])
+def test_discovery_recovers_the_deciding_range_of_the_toy(toy_runs, method):
+    boxes = discover(toy_runs, CEASEFIRE, method=method)
+    assert len(boxes) == 1
+    box = boxes[0]
+    assert set(box.restrictions) == {DECIDING}
+    low, high = box.restrictions[DECIDING]
+    assert low == -math.inf
+    assert abs(high - CUT) < 0.01
+    assert box.density == 1.0 and box.coverage > 0.99
+    assert box.mass == pytest.approx((toy_runs.outcome == "ceasefire").mean(), abs=0.005)
+    assert box.contains(toy_runs).sum() == round(box.mass * len(toy_runs))
+
+
+@pytest.mark.parametrize("method", ["prim", "tree"])
+def test_discovery_over_a_sobol_sample_of_the_toy(method):
+    result = sensitivity(decisive(), method="sobol", n=32, runs_per_point=2, seed=4, outcomes=["p_ceasefire"])
+    box = discover(result.runs, CEASEFIRE, method=method)[0]
+    assert list(box.restrictions) == [DECIDING]
+    assert abs(box.restrictions[DECIDING][1] - CUT) < 0.03
+    assert box.density == 1.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("method", ["prim", "tree"])
+def test_noisy_outcome_restricts_only_the_deciding_column(method, seed):
+    frame = synthetic(seed=seed)
+    box = discover(frame, CEASEFIRE, method=method)[0]
+    assert set(box.restrictions) == {"p.x0"}
+    low, high = box.restrictions["p.x0"]
+    assert low < 0.05 and abs(high - 0.6) < 0.08  # a lower bound, if any, is trivial
+    assert 0.85 < box.density < 0.95  # 90% by construction
+    assert box.coverage > 0.7
+
+
+def test_prim_finds_a_box_in_two_dimensions():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(rng.uniform(size=(4000, 3)), columns=["p.x0", "p.x1", "p.x2"])
+    frame["outcome"] = np.where((frame["p.x0"] < 0.5) & (frame["p.x1"] > 0.3), "ceasefire", "deadlock")
+    box = discover(frame, CEASEFIRE, threshold=0.8)[0]
+    assert set(box.restrictions) == {"p.x0", "p.x1"}
+    assert abs(box.restrictions["p.x0"][1] - 0.5) < 0.03
+    assert abs(box.restrictions["p.x1"][0] - 0.3) < 0.03
+    assert box.density > 0.97 and box.coverage >= 0.8
+
+
+def test_grid_values_give_a_bound_half_way_between_levels():
+    frame = pd.DataFrame({"p.level": np.repeat([0.0, 1.0, 2.0, 3.0], 50)})
+    frame["outcome"] = np.where(frame["p.level"] <= 1, "ceasefire", "deadlock")
+    for method in ("prim", "tree"):
+        box = discover(frame, CEASEFIRE, method=method)[0]
+        assert box.restrictions == {"p.level": (-math.inf, 1.5)}
+
+
+def test_describe_box_reads_as_a_sentence():
+    box = Box({"actors.russia.party.resolve": (-math.inf, 1.3), "actors.united_states.mediator.backstop": (0.6, math.inf)},
+              coverage=0.58, density=0.71, mass=0.24, outcome=CEASEFIRE, baseline=0.21)
+    assert describe_box(box) == (
+        "ceasefire in 71% of runs when russia resolve < 1.3 and united states backstop > 0.6; the box holds 24% "
+        "of all runs and covers 58% of all runs with ceasefire (baseline rate 21%)")
+    two_sided = Box({"front.drift": (0.02, 0.03)}, 0.5, 0.5, 0.5, outcome="deployment", baseline=0.3)
+    assert describe_box(two_sided).startswith("'deployment' in 50% of runs when 0.02 < front drift < 0.03;")
+
+
+def test_short_names_stay_unambiguous():
+    names = short_names(["actors.russia.party.resolve", "actors.russia.mediator.resolve", "front.drift"])
+    assert names["front.drift"] == "front drift"
+    assert names["actors.russia.party.resolve"] == "actors.russia.party.resolve"
+    assert names["actors.russia.mediator.resolve"] == "actors.russia.mediator.resolve"
+
+
+def test_outcome_expressions(toy_runs):
+    assert evaluate_outcome(toy_runs, CEASEFIRE).mean() == (toy_runs.outcome == "ceasefire").mean()
+    held = evaluate_outcome(toy_runs, "ceasefire_held")  # 0/1 with NaN counts as true/false
+    assert held.dtype == bool
+    assert evaluate_outcome(toy_runs, f"`{DECIDING}` < 0.5").any()
+    with pytest.raises(DiscoveryError, match=r"'outcom == \"ceasefire\"' is not a valid expression.*'outcome'"):
+        evaluate_outcome(toy_runs, 'outcom == "ceasefire"')
+    with pytest.raises(DiscoveryError, match="is not a valid expression"):
+        evaluate_outcome(toy_runs, "outcome ==")
+    with pytest.raises(DiscoveryError, match="does not give true or false"):
+        evaluate_outcome(toy_runs, "ceasefire_round + 1")
+    with pytest.raises(DiscoveryError, match="true in none"):
+        discover(toy_runs, 'outcome == "collapse"')
+
+
+def test_input_columns(toy_runs):
+    assert set(input_columns(toy_runs)) == {DECIDING, IRRELEVANT}
+    with pytest.raises(DiscoveryError, match="did you mean"):
+        input_columns(toy_runs, ["actors.a.party.holdout"])
+    with pytest.raises(DiscoveryError, match="no varying parameter columns"):
+        input_columns(toy_runs.drop(columns=[DECIDING, IRRELEVANT]))
+    boxes = discover(toy_runs, CEASEFIRE, params=[IRRELEVANT])
+    assert all(set(b.restrictions) <= {IRRELEVANT} for b in boxes)
+
+
+def test_cli_discover_prints_boxes_in_words(tmp_path):
+    folder = run_to_directory(decisive(), tmp_path / "toy", runs=300, seed=2)
+    for method in ("prim", "tree"):
+        result = run_sim("discover", str(folder), "--outcome", CEASEFIRE, "--method", method)
+        assert result.returncode == 0, result.stderr
+        assert "box 1: ceasefire in 100% of runs when a hold out < 0.59" in result.stdout
+        assert f"a hold out = {DECIDING}" in result.stdout
+
+
+def test_cli_discover_errors_are_clear(tmp_path):
+    fixed = run_to_directory(tiny(), tmp_path / "fixed", runs=20, seed=0)
+    result = run_sim("discover", str(fixed), "--outcome", CEASEFIRE)
+    assert result.returncode == 1
+    assert "no varying parameter columns" in result.stderr
+    toy = run_to_directory(decisive(), tmp_path / "toy", runs=50, seed=0)
+    result = run_sim("discover", str(toy), "--outcome", 'outcome == "ceasefire" and')
+    assert result.returncode == 1
+    assert "--outcome 'outcome == \"ceasefire\" and' is not a valid expression" in result.stderr
+    result = run_sim("discover", str(toy), "--outcome", "outcome == ceasefire")
+    assert result.returncode == 1
+    assert "--outcome 'outcome == ceasefire' is not a valid expression" in result.stderr
+    assert "name 'ceasefire' is not defined" in result.stderr
+    result = run_sim("discover", str(toy), "--outcome", CEASEFIRE, "--params", "actors.a.party.hold_ou")
+    assert result.returncode == 1 and f"did you mean {DECIDING!r}" in result.stderr
+    result = run_sim("discover", str(tmp_path / "nowhere"), "--outcome", CEASEFIRE)
+    assert result.returncode == 1 and "no such result folder" in result.stderr
+    (tmp_path / "empty").mkdir()
+    result = run_sim("discover", str(tmp_path / "empty"), "--outcome", CEASEFIRE)
+    assert result.returncode == 1 and "no runs.parquet" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

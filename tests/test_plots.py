@@ -1,0 +1,259 @@
+"""Figures: the data behind each figure equals the table's, colours are consistent, files are written."""
+
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+
+from sim import load_scenario
+from sim.design import grid
+from sim.experiment import run_many, run_points
+from sim.plots import (
+    OUTCOME_COLORS,
+    PALETTE,
+    agreed_terms,
+    contributor_shares,
+    deployment,
+    outcome_shares,
+    save_all,
+    scenario_colors,
+    sweep_response,
+    time_to_ceasefire,
+    who_pledges,
+)
+from sim.summary import OUTCOME_ORDER, summarize
+
+RUNS = 60
+BACKSTOP = "actors.united_states.mediator.backstop"
+
+
+@pytest.fixture(scope="module")
+def table():
+    """Baseline, a variant with a full US backstop (more deals) and one without (no deals, no force)."""
+    baseline = load_scenario("scenarios/baseline.yaml")
+    variant = baseline.with_overrides({BACKSTOP: 1.0}).with_overrides({"name": "variant"})
+    none = baseline.with_overrides({BACKSTOP: 0.0}).with_overrides({"name": "no-backstop"})
+    return pd.concat([run_many(s, runs=RUNS, seed=1) for s in (baseline, variant, none)], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    baseline = load_scenario("scenarios/baseline.yaml")
+    points = grid(baseline, {BACKSTOP: [0.2, 0.6, 1.0], "actors.russia.party.resolve": [1.0, 2.0]})
+    return run_points(points, runs=30, seed=2)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def names(table):
+    return list(pd.unique(table.scenario))
+
+
+# ----------------------------------------------------------------------------------- colours
+
+
+def test_scenario_colors_follow_first_appearance():
+    colors = scenario_colors(["b", "a", "b", "c"])
+    assert list(colors) == ["b", "a", "c"]
+    assert list(colors.values()) == list(PALETTE[:3])
+    assert scenario_colors(["b", "a"]) == {"b": PALETTE[0], "a": PALETTE[1]}
+    assert len(set(scenario_colors(f"s{i}" for i in range(len(PALETTE))).values())) == len(PALETTE)
+
+
+def test_same_scenario_has_the_same_colour_in_every_figure(table):
+    expected = scenario_colors(table.scenario)
+    bars = outcome_shares(table)
+    lines = time_to_ceasefire(table, horizon=26)
+    dep, _ = deployment(table)
+    heat = who_pledges(table)
+    for k, name in enumerate(names(table)):
+        container = next(c for c in bars.containers if c.get_label() == name)
+        assert to_hex(container.patches[0].get_facecolor()) == expected[name].lower()
+        line = next(ln for ln in lines.get_lines() if ln.get_label().startswith(f"{name}:"))
+        assert to_hex(line.get_color()) == expected[name].lower()
+        assert to_hex(dep.containers[0].patches[k].get_facecolor()) == expected[name].lower()
+        assert to_hex(heat.get_xticklabels()[k].get_color()) == expected[name].lower()
+
+
+def test_outcome_colours_are_fixed_and_used_for_outcome_ticks(table):
+    ax = outcome_shares(table)
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(OUTCOME_ORDER)
+    assert [to_hex(t.get_color()) for t in ax.get_xticklabels()] == [OUTCOME_COLORS[o].lower() for o in OUTCOME_ORDER]
+
+
+# ------------------------------------------------------------------------- data behind figures
+
+
+def test_outcome_share_bars_and_intervals_equal_the_summary(table):
+    ax = outcome_shares(table)
+    summary = summarize(table).set_index("scenario")
+    assert [c.get_label() for c in ax.containers if hasattr(c, "patches")] == names(table)
+    for container in ax.containers:
+        if not hasattr(container, "patches"):
+            continue
+        row = summary.loc[container.get_label()]
+        heights = [p.get_height() for p in container.patches]
+        assert heights == pytest.approx([row[f"p_{o}"] for o in OUTCOME_ORDER])
+        segments = container.errorbar.lines[2][0].get_segments()
+        assert [s[0][1] for s in segments] == pytest.approx([row[f"p_{o}_lo"] for o in OUTCOME_ORDER])
+        assert [s[1][1] for s in segments] == pytest.approx([row[f"p_{o}_hi"] for o in OUTCOME_ORDER])
+    assert "Outcome shares (baseline n=60; variant n=60; no-backstop n=60)" in ax.get_title().replace("\n", " ")
+
+
+def test_time_to_ceasefire_is_cumulative_and_ends_at_the_ceasefire_share(table):
+    ax = time_to_ceasefire(table, horizon=26)
+    summary = summarize(table).set_index("scenario")
+    curves = {ln.get_label().split(":")[0]: ln for ln in ax.get_lines()}
+    assert set(curves) == set(names(table))
+    for name, line in curves.items():
+        x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+        assert x.tolist() == list(range(26))
+        assert np.all(np.diff(y) >= 0)
+        assert y[-1] == pytest.approx(summary.loc[name, "p_ceasefire"])
+        g = table[table.scenario == name]
+        assert y[5] == pytest.approx((g.ceasefire_round <= 5).mean())
+    assert "n=60" in ax.get_title()
+
+
+def test_deployment_bars_add_up_to_the_deployment_share_and_split_by_consent(table):
+    ax1, ax2 = deployment(table)
+    summary = summarize(table).set_index("scenario")
+    by_label = {c.get_label(): c for c in ax1.containers if hasattr(c, "patches")}
+    assert {"consented", "without consent"} <= set(by_label)
+    for k, name in enumerate(names(table)):
+        g = table[table.scenario == name]
+        consented = by_label["consented"].patches[k].get_height()
+        unconsented = by_label["without consent"].patches[k].get_height()
+        assert consented == pytest.approx((g.deployment & (g.deployment_consented == 1)).mean())
+        assert unconsented == pytest.approx((g.deployment & (g.deployment_consented == 0)).mean())
+        assert consented + unconsented == pytest.approx(summary.loc[name, "p_deployment"])
+    assert summary.loc["no-backstop", "p_deployment"] == 0
+    assert any("no\ndeployment" in t.get_text() for t in ax2.texts)
+    assert ax1.figure is ax2.figure
+    assert "Deployment (baseline n=60" in ax1.figure._suptitle.get_text()
+
+
+def test_deployment_draws_on_given_axes(table):
+    _, axes = plt.subplots(1, 2)
+    assert deployment(table, axes=tuple(axes)) == tuple(axes)
+
+
+def test_agreed_terms_one_panel_per_issue_with_the_median_term(table):
+    panels = agreed_terms(table)
+    issues = [c for c in table if c.startswith("terms_")]
+    assert len(panels) == len(issues)
+    assert [ax.get_title() for ax in panels] == [c[6:].replace("_", " ") for c in issues]
+    cf = table[(table.scenario == "baseline") & (table.outcome == "ceasefire")]
+    for ax, column in zip(panels, issues, strict=True):
+        # The median lines are the black ones; the baseline's box is at x = 0.
+        medians = [ln for ln in ax.get_lines() if to_hex(ln.get_color()) == "#000000"]
+        at_zero = [ln.get_ydata()[0] for ln in medians if np.mean(ln.get_xdata()) == pytest.approx(0)]
+        assert at_zero == pytest.approx([cf[column].median()])
+        assert any("no\nceasefire" in t.get_text() for t in ax.texts)  # the scenario without a deal
+
+
+def test_who_pledges_values_are_contributor_shares_of_all_runs(table):
+    ax = who_pledges(table, guarantors=["united_kingdom", "france", "nobody"])
+    values = np.asarray(ax.images[0].get_array())
+    rows = [t.get_text().replace(" ", "_") for t in ax.get_yticklabels()]
+    assert rows[:3] == ["united_kingdom", "france", "nobody"]
+    for r, guarantor in enumerate(rows):
+        for c, name in enumerate(names(table)):
+            g = table[table.scenario == name]
+            share = g.contributors.str.split("+").apply(lambda ids, who=guarantor: who in ids).mean()
+            assert values[r, c] == pytest.approx(share)
+    assert values[2].tolist() == [0, 0, 0]  # listed but never contributes
+    cbar_label = ax.figure.axes[-1].get_ylabel()
+    assert "all runs" in cbar_label
+    assert f"{100 * values[0, 0]:.0f}%" in [t.get_text() for t in ax.texts]
+
+
+def test_contributor_shares_count_a_guarantor_once_per_run():
+    frame = pd.DataFrame({"scenario": ["s", "s", "s", "s"], "contributors": ["a+b", "a", "", "a+a"]})
+    shares = contributor_shares(frame)
+    assert shares.loc["a", "s"] == pytest.approx(0.75)
+    assert shares.loc["b", "s"] == pytest.approx(0.25)
+
+
+def test_sweep_response_points_are_the_shares_per_value(sweep):
+    ax = sweep_response(sweep, BACKSTOP, by="actors.russia.party.resolve")
+    summary = summarize(sweep, by=[BACKSTOP, "actors.russia.party.resolve"])
+    lines = {c.get_label(): c for c in ax.containers}
+    assert set(lines) == {"1", "2"}
+    for level, container in lines.items():
+        part = summary[summary["actors.russia.party.resolve"] == float(level)].sort_values(BACKSTOP)
+        assert container.lines[0].get_ydata() == pytest.approx(part.p_ceasefire.to_numpy())
+        # Lines are only nudged sideways (under 1% of the x range) to keep intervals apart.
+        assert container.lines[0].get_xdata() == pytest.approx(part[BACKSTOP].to_numpy(), abs=0.01)
+    assert ax.get_xlabel() == BACKSTOP
+    single = sweep_response(sweep, BACKSTOP, outcome=["ceasefire", "collapse"], ax=plt.subplots()[1])
+    assert [to_hex(c.lines[0].get_color()) for c in single.containers] == [OUTCOME_COLORS["ceasefire"],
+                                                                          OUTCOME_COLORS["collapse"]]
+
+
+def test_sweep_response_rejects_unknown_columns_and_outcomes(sweep):
+    with pytest.raises(ValueError, match="no column"):
+        sweep_response(sweep, "nope")
+    with pytest.raises(ValueError, match="unknown outcome"):
+        sweep_response(sweep, BACKSTOP, outcome="peace")
+
+
+# --------------------------------------------------------------------------------- house rules
+
+
+def test_plots_neither_change_rcparams_nor_run_the_model(table, monkeypatch):
+    import sim.model
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a plot function ran the model")
+
+    monkeypatch.setattr(sim.model.NegotiationModel, "__init__", forbidden)
+    before = dict(matplotlib.rcParams)
+    outcome_shares(table)
+    time_to_ceasefire(table)
+    deployment(table)
+    agreed_terms(table)
+    who_pledges(table)
+    after = dict(matplotlib.rcParams)
+    assert {k for k in before if before[k] != after[k]} == set()
+
+
+def test_importing_plots_imports_no_pyplot():
+    code = "import sys, sim.plots; print('matplotlib.pyplot' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_given_axes_are_drawn_on_and_returned(table):
+    _, ax = plt.subplots()
+    assert outcome_shares(table, ax=ax) is ax
+    _, ax = plt.subplots()
+    assert time_to_ceasefire(table, ax=ax) is ax
+    _, ax = plt.subplots()
+    assert who_pledges(table, ax=ax) is ax
+
+
+def test_save_all_writes_every_figure_as_png_and_svg(table, sweep, tmp_path):
+    written = save_all(table, tmp_path / "figs", horizon=26)
+    stems = {p.stem for p in written}
+    assert stems == {"outcome_shares", "time_to_ceasefire", "deployment", "agreed_terms", "who_pledges"}
+    assert {p.suffix for p in written} == {".png", ".svg"}
+    for path in written:
+        assert path.exists() and path.stat().st_size > 5000, path
+        head = path.read_bytes()[:8]
+        assert head.startswith(b"\x89PNG") if path.suffix == ".png" else b"<?xml" in path.read_bytes()[:100]
+    assert plt.get_fignums() == []  # every figure closed
+    written = save_all(sweep, tmp_path / "sweep", sweep_params=[BACKSTOP, "actors.russia.party.resolve"])
+    assert {"sweep_response.png", "sweep_response.svg"} <= {p.name for p in written}

@@ -1,0 +1,203 @@
+"""Sensitivity analysis: known answers on a toy scenario, sampling by quantile, files and CLI errors."""
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import BASELINE, run_sim
+from scipy import stats
+from tiny import tiny, tiny_data
+from toy_scenarios import CUT, DECIDING, IRRELEVANT, decisive
+
+from sim import load_scenario
+from sim.experiment import run_many
+from sim.sensitivity import MEASURES, design, format_indices, measures, plot_indices, sensitivity
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return decisive()
+
+
+@pytest.fixture(scope="module")
+def sobol(toy):
+    return sensitivity(toy, method="sobol", n=64, runs_per_point=2, seed=3)
+
+
+@pytest.fixture(scope="module")
+def morris(toy):
+    return sensitivity(toy, method="morris", n=20, runs_per_point=2, seed=3)
+
+
+def index(result, outcome, parameter, column):
+    table = result.indices
+    row = table[(table.outcome == outcome) & (table.parameter == parameter)]
+    assert len(row) == 1
+    return float(row[column].iloc[0])
+
+
+def test_the_toy_is_decided_by_one_parameter_at_a_known_cut(toy):
+    runs = run_many(toy, runs=600, seed=5)
+    ceasefire = runs.outcome == "ceasefire"
+    held_out = runs[DECIDING]
+    # A deal exactly when a's hold-out is below the cut (found at 0.5985 +- 0.001: the mediator's best
+    # proposal for a lands a hair off its ideal point), whatever the irrelevant parameter.
+    highest_deal, lowest_no_deal = held_out[ceasefire].max(), held_out[~ceasefire].min()
+    assert CUT - 0.005 < lowest_no_deal and highest_deal < CUT
+    assert highest_deal - lowest_no_deal < 0.002
+    assert 0.55 < ceasefire.mean() < 0.78  # (0.6 - 0.2) / (0.8 - 0.2) = 2/3
+
+
+def test_sobol_total_index_is_near_one_for_the_deciding_and_near_zero_for_the_irrelevant(sobol):
+    assert index(sobol, "p_ceasefire", DECIDING, "ST") > 0.7
+    assert index(sobol, "p_ceasefire", DECIDING, "S1") > 0.7
+    assert index(sobol, "p_ceasefire", IRRELEVANT, "ST") < 0.1
+    assert abs(index(sobol, "p_ceasefire", IRRELEVANT, "S1")) < 0.1
+    assert list(sobol.indices.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+    assert set(sobol.indices.outcome) == set(MEASURES)
+    # Saltelli without second order: N (k + 2) points, each run runs_per_point times.
+    assert len(sobol.points) == 64 * (2 + 2)
+    assert len(sobol.runs) == 2 * len(sobol.points)
+    assert sobol.runs.groupby("point").size().eq(2).all()
+
+
+def test_a_measure_that_does_not_vary_gets_no_indices(sobol):
+    deployment = sobol.indices[sobol.indices.outcome == "p_deployment"]
+    assert deployment[["S1", "ST"]].isna().all().all()
+    assert "p_deployment: share of runs with a deployment\n  does not vary" in format_indices(sobol.indices)
+
+
+def test_morris_mu_star_of_the_deciding_parameter_dwarfs_the_irrelevant(morris):
+    deciding = index(morris, "p_ceasefire", DECIDING, "mu_star")
+    irrelevant = index(morris, "p_ceasefire", IRRELEVANT, "mu_star")
+    assert deciding > 0.1
+    assert deciding > 5 * irrelevant
+    assert list(morris.indices.columns) == ["outcome", "parameter", "mu_star", "mu_star_conf", "sigma"]
+    assert len(morris.points) == 20 * (2 + 1)
+
+
+def test_points_table_holds_the_sample_and_the_measures(sobol, toy):
+    points = sobol.points
+    assert {"point", DECIDING, IRRELEVANT, "runs", *MEASURES} <= set(points.columns)
+    # p_ceasefire is 1 exactly below the cut (the toy is deterministic)
+    assert (points.p_ceasefire == (points[DECIDING] < CUT)).all()
+    # no ceasefire at a point: its median ceasefire round is the horizon
+    none = points[points.p_ceasefire == 0]
+    assert len(none) and (none.median_ceasefire_round == toy.spec.horizon.rounds).all()
+
+
+def test_median_ceasefire_round_is_nan_safe():
+    runs = pd.DataFrame({"point": [0, 0, 1, 1], "outcome": ["ceasefire", "deadlock", "deadlock", "collapse"],
+                         "ceasefire_round": [3.0, np.nan, np.nan, np.nan], "deployment": [True, False, False, False],
+                         "deployment_troops": [100.0, 0.0, 0.0, np.nan]})
+    table = measures(runs, horizon=12)
+    assert table.median_ceasefire_round.tolist() == [3.0, 12.0]
+    assert table.p_collapse.tolist() == [0.0, 0.5]
+    assert table.mean_troops.tolist() == [50.0, 0.0]
+
+
+def test_samples_follow_the_declared_distribution_not_a_uniform_over_its_bounds():
+    baseline = load_scenario(BASELINE)
+    dist = baseline.distributions()["front.drift"]  # triangular
+    points, _, problem = design(baseline, method="sobol", n=128, params=["front.drift"], seed=1)
+    values = np.array([p.values["front.drift"] for p in points])
+    c = (dist.mode - dist.low) / (dist.high - dist.low)
+    assert stats.kstest(values, stats.triang(c, loc=dist.low, scale=dist.high - dist.low).cdf).pvalue > 0.01
+    assert stats.kstest(values, stats.uniform(loc=dist.low, scale=dist.high - dist.low).cdf).pvalue < 0.01
+    assert problem["bounds"] == [[dist.low, dist.high]]
+    # the scenario of each point has the value fixed
+    assert points[5].scenario.value("front.drift") == pytest.approx(values[5])
+    # Morris: levels at the centres of four equal-probability strata
+    points, _, _ = design(baseline, method="morris", n=6, params=["front.drift"], seed=1)
+    levels = {round(p.values["front.drift"], 12) for p in points}
+    assert len(levels) > 1
+    assert levels <= set(np.round(dist.quantile(np.array([1, 3, 5, 7]) / 8), 12))
+
+
+def test_bad_requests_are_value_errors(toy):
+    with pytest.raises(ValueError, match="not declared as a distribution"):
+        sensitivity(toy, params=["actors.a.party.hold_ou"])
+    with pytest.raises(ValueError, match="power of two"):
+        sensitivity(toy, n=10)
+    with pytest.raises(ValueError, match="unknown outcome"):
+        sensitivity(toy, outcomes=["p_peace"])
+    with pytest.raises(ValueError, match="declares no distributions"):
+        sensitivity(tiny())
+
+
+def test_plot_indices_draws_bars_with_intervals_and_leaves_pyplot_alone(sobol, morris):
+    import matplotlib.pyplot as plt
+
+    before, style = plt.get_fignums(), dict(matplotlib.rcParams)
+    ax = plot_indices(sobol.indices, outcome="p_ceasefire")
+    assert len(ax.patches) == 2 * 2  # ST and S1 per parameter
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1] == "a hold out"  # largest total index on top
+    ax = plot_indices(morris.indices, outcome="p_ceasefire")
+    assert len(ax.patches) == 2
+    assert plt.get_fignums() == before
+    assert dict(matplotlib.rcParams) == style
+
+
+def test_dask_executor_gives_the_same_indices(toy, sobol):
+    pytest.importorskip("dask.distributed")
+    result = sensitivity(toy, method="sobol", n=8, runs_per_point=2, seed=3, outcomes=["p_ceasefire"],
+                         executor="dask", workers=1)
+    local = sensitivity(toy, method="sobol", n=8, runs_per_point=2, seed=3, outcomes=["p_ceasefire"])
+    pd.testing.assert_frame_equal(result.indices, local.indices)
+    pd.testing.assert_frame_equal(result.runs, local.runs)
+
+
+def test_cli_quick_baseline_sensitivity_writes_its_files(tmp_path):
+    out = tmp_path / "sens"
+    result = run_sim("sensitivity", str(BASELINE), "--n", "8", "--runs-per-point", "20", "--workers", "1",
+                     "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    for name in ("indices.csv", "points.csv", "runs.parquet", "manifest.json", "sensitivity.png", "sensitivity.svg"):
+        assert (out / name).stat().st_size > 0, name
+    indices = pd.read_csv(out / "indices.csv")
+    k = len(load_scenario(BASELINE).distributions())
+    assert len(indices) == len(MEASURES) * k
+    assert list(indices.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+    assert len(pd.read_csv(out / "points.csv")) == 8 * (k + 2)
+    assert "p_ceasefire: share of runs ending in a ceasefire" in result.stdout
+    assert "total ST" in result.stdout
+    # the folder is a result folder that discovery can read
+    found = run_sim("discover", str(out), "--outcome", 'outcome == "ceasefire"')
+    assert found.returncode == 0, found.stderr
+    assert "box 1: ceasefire in" in found.stdout
+
+
+def test_cli_morris_on_the_toy(tmp_path):
+    file = tmp_path / "toy.yaml"
+    file.write_text(yaml.safe_dump(dict(decisive().data)))
+    result = run_sim("sensitivity", str(file), "--method", "morris", "--n", "10", "--runs-per-point", "2",
+                     "--workers", "1", "--outcome", "p_ceasefire")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "Morris" in lines[0]
+    table = lines[lines.index("p_ceasefire: share of runs ending in a ceasefire") + 2:]
+    assert table[0].split()[0] == DECIDING  # sorted by mu_star
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--param", "actors.russia.party.resolv"], "did you mean 'actors.russia.party.resolve'"),
+    (["--n", "12"], "power of two"),
+    (["--outcome", "p_peace"], "unknown outcome 'p_peace'"),
+])
+def test_cli_errors_are_one_line(extra, message):
+    result = run_sim("sensitivity", str(BASELINE), "--runs-per-point", "2", *extra)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_scenario_without_distributions_is_a_clear_error(tmp_path):
+    file = tmp_path / "fixed.yaml"
+    file.write_text(yaml.safe_dump(tiny_data()))
+    result = run_sim("sensitivity", str(file))
+    assert result.returncode == 1
+    assert "declares no distributions" in result.stderr
+    assert "Traceback" not in result.stderr
