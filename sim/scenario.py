@@ -218,7 +218,11 @@ def _merge_extends(data: dict[str, Any], lines: LineMap, path: Path, name: str,
                                    path=("extends",), expected="a scenario file next to this one")
     base, base_lines = _resolve(shown, stack)
     merged_lines = {**base_lines, **merged_lines}
-    return _merge(base, data, (), (), lines, merged_lines), merged_lines
+    merged = _merge(base, data, (), (), lines, merged_lines)
+    if "name" not in data and not name.startswith("<"):
+        # An overlay that forgets its name must not pass for its base in tables and plots.
+        merged["name"] = path.stem
+    return merged, merged_lines
 
 
 def deep_merge(base: Any, overlay: Any) -> Any:
@@ -694,6 +698,10 @@ def _cross_problems(spec: ScenarioSpec) -> Iterator[Problem]:
             yield problem(path, f"measure {ref!r} is of kind {measures[ref].kind}", f"a measure of kind {kind}")
 
     talks = spec.institutions.talks
+    # These set the size of arrays shared by a batch of runs, so they cannot vary by run.
+    for key in ("candidates", "perturbations"):
+        if isinstance(getattr(talks, key), Uniform | Normal | Triangular | Choice):
+            yield problem(("institutions", "talks", key), f"{key} cannot be a distribution", "a fixed whole number")
     for aid, actor in actors.items():
         base: tuple[PathPart, ...] = ("actors", aid)
         if len(set(actor.roles)) != len(actor.roles):

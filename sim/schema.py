@@ -303,8 +303,8 @@ class SuspendEffect(Strict):
 class PositionShift(Strict):
     """Moves an actor's ideal term on one issue."""
 
-    actor: str
-    issue: str
+    actor: str = Field(description="Id of a party or the mediator.")
+    issue: str = Field(description="Issue id.")
     by: Num(-1, 1) = Field(description="Change of the ideal term (clipped to 0-1).")
 
 
@@ -313,7 +313,7 @@ class RedLineChange(Strict):
 
     actor: str = Field(description="Party id.")
     issue: str = Field(description="Issue id.")
-    op: Literal[">=", "<="]
+    op: Literal[">=", "<="] = Field(description="The term must be >= or <= the bound.")
     bound: Unit = Field(description="New bound, 0-1.")
     hard: bool | None = Field(None, description="New hardness; default: keep (a new line is soft).")
     penalty: Num(0, 10) | None = Field(None, description="New penalty; default: keep (a new line gets 1).")
@@ -322,16 +322,17 @@ class RedLineChange(Strict):
 class FactorChange(Strict):
     """Multiplies an actor's war cost or strength from now on."""
 
-    actor: str
-    factor: Num(0, 100)
+    actor: str = Field(description="Party id.")
+    factor: Num(0, 100) = Field(description="Multiplier, applied from the round the shock fires on.")
 
 
 class Effects(Strict):
     """What a shock does when it fires. Every effect is optional."""
 
-    suspend_talks: SuspendEffect | None = None
-    positions: tuple[PositionShift, ...] = ()
-    red_lines: tuple[RedLineChange, ...] = ()
+    suspend_talks: SuspendEffect | None = Field(None, description="Talks may be suspended for some rounds.")
+    positions: tuple[PositionShift, ...] = Field((), description="Ideal points that move.")
+    red_lines: tuple[RedLineChange, ...] = Field(
+        (), description="Red lines added or tightened (a shock never loosens a stricter line).")
     consent_thresholds: Num(-2, 2) = Field(0.0, description="Added to thresholds of guarantors that require consent.")
     front: tuple[float, float] | None = Field(None, description="Jump of the front drawn uniformly from [low, high] (negative: defender gains).")
     sanctions: Num(-1, 1) = Field(0.0, description="Change of the sanctions index.")
@@ -339,8 +340,8 @@ class Effects(Strict):
     grievance_ends: tuple[str, ...] = Field((), description="EU members whose grievance is settled.")
     leverage: Num(0, 10, integer=True) = Field(0, description="Pressure episodes added (weigh on durability).")
     walkaway: bool = Field(False, description="The mediator walks away: talks collapse.")
-    war_cost: tuple[FactorChange, ...] = ()
-    strength: tuple[FactorChange, ...] = ()
+    war_cost: tuple[FactorChange, ...] = Field((), description="Parties whose war cost is multiplied.")
+    strength: tuple[FactorChange, ...] = Field((), description="Parties whose military strength is multiplied.")
 
 
 class ShockSpec(Strict):

@@ -319,3 +319,22 @@ def test_validate_does_not_import_mesa():
             "assert rc == 0, rc\nassert 'mesa' not in sys.modules, 'mesa imported'\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_overlay_without_a_name_is_named_after_its_file(tmp_path):
+    import shutil
+
+    shutil.copy("scenarios/baseline.yaml", tmp_path / "baseline.yaml")
+    (tmp_path / "my-variant.yaml").write_text("extends: baseline.yaml\nsanctions: {start: 0.7}\n")
+    assert load_scenario(tmp_path / "my-variant.yaml").name == "my-variant"
+
+
+def test_the_candidate_set_size_cannot_be_a_distribution(tmp_path):
+    import shutil
+
+    shutil.copy("scenarios/baseline.yaml", tmp_path / "baseline.yaml")
+    (tmp_path / "v.yaml").write_text("extends: baseline.yaml\ninstitutions:\n  talks: {candidates: {choice: [64, 128]}}\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(tmp_path / "v.yaml")
+    assert str(err.value).endswith("v.yaml:3: institutions.talks.candidates: candidates cannot be a distribution "
+                                   "(expected a fixed whole number)")
