@@ -78,7 +78,7 @@ class Preferences:
     def issue_utility(self, issue: int, values: np.ndarray) -> np.ndarray:
         """Salience-weighted utility on one issue of values ``(runs, candidates)``."""
         distance = np.abs(values - self.position[:, issue, None])
-        return self.salience[:, issue, None] * (1.0 - distance ** self.risk[:, None])
+        return self.salience[:, issue, None] * (1.0 - mech.power(distance, self.risk[:, None]))
 
     def preferences_changed(self) -> None:
         """Call after changing positions or saliences: drops cached utilities."""
@@ -106,7 +106,8 @@ class Preferences:
         if getattr(self, "_cache_key", None) != key:
             cols = [d for d in range(fixed.shape[1]) if d not in replaced]
             distance = np.abs(fixed[None, :, cols] - self.position[:, None, cols])
-            self._cached = np.sum(self.salience[:, None, cols] * (1.0 - distance ** self.risk[:, None, None]), axis=-1)
+            self._cached = np.sum(self.salience[:, None, cols] * (1.0 - mech.power(distance, self.risk[:, None, None])),
+                                  axis=-1)
             self._cache_key = key
         terms = dynamic.copy()
         for d, values in replaced.items():
@@ -196,20 +197,25 @@ class Party(Actor, Preferences):
         """Soft-line penalty and hard-line breach for terms ``(runs, candidates, issues)``.
 
         ``seen`` replaces some issues' terms by what the party sees (effective control, effective
-        guarantees), as in :meth:`candidate_utility`.
+        guarantees), as in :meth:`candidate_utility`. Only the sides of issues that carry a line are
+        evaluated: lines are few, candidates many (this is the same arithmetic as
+        :func:`sim.mechanisms.red_line_penalty`, one line at a time).
         """
-        cols = np.flatnonzero(np.isfinite(self.at_least).any(axis=0) | np.isfinite(self.at_most).any(axis=0))
-        if cols.size == 0:
-            return np.zeros(terms.shape[:-1]), np.zeros(terms.shape[:-1], bool)
         seen = seen or {}
-        # Only issues with a red line are looked at: lines are few, candidates many.
-        values = np.stack([seen[d] if d in seen else terms[..., d] for d in cols], axis=-1)
-
-        def per_run(a: np.ndarray) -> np.ndarray:
-            return a[:, None, cols]
-        return mech.red_line_penalty(values, per_run(self.at_least), per_run(self.at_most),
-                                     per_run(self.penalty_low), per_run(self.penalty_high),
-                                     per_run(self.hard_low), per_run(self.hard_high))
+        penalty = np.zeros(terms.shape[:-1])
+        broken = np.zeros(terms.shape[:-1], bool)
+        for bounds, hard, weight, sign in ((self.at_least, self.hard_low, self.penalty_low, 1.0),
+                                           (self.at_most, self.hard_high, self.penalty_high, -1.0)):
+            for d in np.flatnonzero(np.isfinite(bounds).any(axis=0)):
+                values = seen[d] if d in seen else terms[..., d]
+                bound = np.where(np.isfinite(bounds[:, d]), bounds[:, d], sign * -np.inf)[:, None]
+                violation = np.maximum(sign * (bound - values), 0.0)
+                soft = np.where(hard[:, d], 0.0, weight[:, d])
+                if soft.any():
+                    penalty += soft[:, None] * violation
+                if hard[:, d].any():
+                    broken |= hard[:, d, None] & (violation > 1e-12)
+        return penalty, broken
 
     def ratification_chance(self, terms: np.ndarray, withdrawal: np.ndarray) -> np.ndarray:
         """Chance the deal clears domestic approval (two-level game), per run and candidate."""
@@ -276,6 +282,7 @@ class Mediator(Actor, Preferences):
         if plan is not None:
             tilt = tilt + self.plan_pull[:, None] * (1 - np.mean(np.abs(candidates - plan[:, None, :]), axis=-1))
         return joint + self.bias[:, None] * tilt
+
 
 
 class Guarantor(Actor):

@@ -274,7 +274,7 @@ def _prim(X: np.ndarray, y: np.ndarray, *, alpha: float, min_count: int, thresho
     total = y.sum()
     lo, hi = np.full(d, -np.inf), np.full(d, np.inf)
     inside = np.ones(n, dtype=bool)
-    trajectory = [(lo.copy(), hi.copy(), y.mean(), 1.0)]
+    trajectory = [(lo.copy(), hi.copy(), inside, y.mean(), 1.0)]
     while True:
         best = None
         for j in range(d):
@@ -296,14 +296,25 @@ def _prim(X: np.ndarray, y: np.ndarray, *, alpha: float, min_count: int, thresho
             hi[j] = cut
         else:
             lo[j] = cut
-        trajectory.append((lo.copy(), hi.copy(), y[inside].mean(), y[inside].sum() / total))
-    eligible = [t for t in trajectory if t[3] >= threshold] or trajectory[:1]
-    best = max(eligible, key=lambda t: (t[2], t[3]))
+        trajectory.append((lo.copy(), hi.copy(), inside, y[inside].mean(), y[inside].sum() / total))
+    eligible = [t for t in trajectory if t[4] >= threshold] or trajectory[:1]
+    best = max(eligible, key=lambda t: (t[3], t[4]))
     # One-standard-error rule: the largest box whose density is within one standard error of the best,
     # so that coverage is not traded for a gain in density that noise could explain.
-    se = math.sqrt(best[2] * (1 - best[2]) / max(best[3] * total, 1))
-    lo, hi, _, _ = max((t for t in eligible if t[2] >= best[2] - se), key=lambda t: t[3])
+    se = _standard_error(X, y, best[2])
+    lo, hi, *_ = max((t for t in eligible if t[3] >= best[3] - se), key=lambda t: t[4])
     return _paste(X, y, lo.copy(), hi.copy(), alpha) if paste else (lo, hi)
+
+
+def _standard_error(X: np.ndarray, y: np.ndarray, inside: np.ndarray) -> float:
+    """Standard error of a box's density, counting distinct parameter settings, not runs.
+
+    Runs at one design point share their parameters, so they are not independent evidence about
+    which parameter values matter; counting points keeps sweeps from overfitting their noise.
+    """
+    density = y[inside].mean()
+    settings = len(np.unique(X[inside], axis=0))
+    return math.sqrt(density * (1 - density) / max(settings, 1))
 
 
 def _paste(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -342,8 +353,10 @@ def _paste(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 
 def _simplify(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
               tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """Drop restrictions, least useful first, while each drop changes the density by less than ``tolerance``."""
+    """Drop restrictions, least useful first, while each drop changes the density by less than ``tolerance``
+    (or than the density's standard error, if that is larger)."""
     lo, hi = lo.copy(), hi.copy()
+    tolerance = max(tolerance, _standard_error(X, y, _inside(X, lo, hi)))
     while True:
         density = y[_inside(X, lo, hi)].mean()
         options = []

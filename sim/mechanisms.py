@@ -47,7 +47,28 @@ def utility(terms: np.ndarray, ideal: np.ndarray, salience: np.ndarray, risk: np
     ``risk`` broadcasts against ``terms`` without the last axis; > 1 is risk-averse.
     """
     distance = np.abs(terms - ideal)
-    return np.sum(salience * (1.0 - distance ** risk[..., None]), axis=-1)
+    return np.sum(salience * (1.0 - power(distance, risk[..., None])), axis=-1)
+
+
+def power(base: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
+    """``base ** exponent``, fast when the exponent is the same everywhere (the usual case).
+
+    A general power costs far more than a product or a square root, and utilities are evaluated for
+    every run, candidate and issue.
+    """
+    exponent = np.asarray(exponent, dtype=float)
+    first = exponent.flat[0] if exponent.size else 1.0
+    if exponent.size and np.all(exponent == first):
+        if first == 1.0:
+            return base
+        if first == 2.0:
+            return base * base
+        if first == 1.5:
+            return base * np.sqrt(base)
+        if first == 0.5:
+            return np.sqrt(base)
+        return np.power(base, first)
+    return base ** exponent
 
 
 def red_line_penalty(terms: np.ndarray, at_least: np.ndarray, at_most: np.ndarray,

@@ -269,6 +269,7 @@ class NegotiationModel(mesa.Model):
         self.guarantees_effective = np.full(runs, np.nan)
         self.ceasefire_held = np.full(runs, np.nan)
         self.relapse_round = np.full(runs, np.nan)
+        self._outlook_round = -1
         self.durability = {k: self.param("durability", k) for k in (
             "base_hazard_per_year", "guarantees_effect", "deterrence_effect", "withdrawal_effect",
             "unconsented_effect", "leverage_effect", "judged_over_years")}
@@ -541,15 +542,24 @@ class NegotiationModel(mesa.Model):
         if self.deployment_issue is None:
             zeros = np.zeros(deployment_terms.shape)
             return CoalitionOutlook(zeros, zeros)
-        covered = np.concatenate([[-np.inf], self.consent_levels])  # consent level of each bucket
-        troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1)
-        pledged, force, beyond = self._cascade(troops, covered[None, :], mandates=None)
-        quality = np.sum(pledged * troops[:, None, :] * self.quality, axis=-1) / np.maximum(force, 1e-9)
-        deterrent = mech.deterrence(force, self.mediator.backstop[:, None], quality,
-                                    self.det_mid[:, None], self.det_scale[:, None])
-        bucket = np.searchsorted(self.consent_levels, deployment_terms, side="right")
-        rows = np.arange(runs)[:, None]
-        return CoalitionOutlook(deterrent[rows, bucket], beyond[rows, bucket] / self.F_needed[:, None])
+        if self._outlook_round != self.round:
+            # The table changes only with the backstop and thresholds (shocks), so once per round.
+            covered = np.concatenate([[-np.inf], self.consent_levels])  # consent level of each bucket
+            troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1)
+            pledged, force, beyond = self._cascade(troops, covered[None, :], mandates=None)
+            quality = np.sum(pledged * troops[:, None, :] * self.quality, axis=-1) / np.maximum(force, 1e-9)
+            deterrent = mech.deterrence(force, self.mediator.backstop[:, None], quality,
+                                        self.det_mid[:, None], self.det_scale[:, None])
+            self._outlook_table = (deterrent, beyond / self.F_needed[:, None])
+            self._outlook_round = self.round
+        deterrent, beyond = self._outlook_table
+        # Bucket k: the term covers the k lowest force-type levels (few levels: comparisons beat a search).
+        bucket = np.zeros(deployment_terms.shape, dtype=np.intp)
+        for level in self.consent_levels:
+            bucket += deployment_terms >= level
+        flat = bucket.reshape(runs, -1)
+        return CoalitionOutlook(np.take_along_axis(deterrent, flat, axis=1).reshape(bucket.shape),
+                                np.take_along_axis(beyond, flat, axis=1).reshape(bucket.shape))
 
     def effective_guarantees(self, guarantees: np.ndarray, deterrent: np.ndarray) -> np.ndarray:
         """Worth of a guarantee term given the deterrent behind it: ``G * (w + (1 - w) * D_eff)``."""
