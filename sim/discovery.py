@@ -10,14 +10,17 @@ outcome is much more common than overall. Two methods:
   high end of one parameter, choosing the peel that raises the outcome's rate in the box the most;
   stop before the box holds less than ``min_mass`` of all runs. Of the boxes on that trajectory, take
   the one with the highest rate (*density*) among those still holding at least ``threshold`` (50%)
-  of all runs with the outcome (*coverage*) -- or rather the largest box whose density is within one
-  standard error of that highest one, so that coverage is not given up for a gain noise could
-  explain -- then *paste*: widen a bound again while the density does not fall.
-- ``tree``: a shallow classification tree (CART with Gini splits, written here in numpy; depth 3):
-  its leaves where the outcome is the majority are the boxes.
+  of all runs with the outcome (*coverage*) -- or rather the largest box whose density is within two
+  standard errors of that highest one (counting distinct parameter settings), so that coverage is not
+  given up for a gain noise could explain -- then *paste*: widen a bound again while the density does
+  not fall.
+  Further boxes (``max_boxes``) are found the same way among the runs outside the earlier ones.
+- ``tree``: a shallow classification tree (CART with Gini splits, written here in numpy; depth 3;
+  a split whose two leaves are on the same side of the overall rate is pruned): its leaves where
+  the outcome is the majority are the boxes.
 
 Both then drop any restriction whose removal changes the density by less than ``simplify`` (one
-percentage point), so that a box names only parameters that matter.
+percentage point) or its standard error, so that a box names only parameters that matter.
 
 A box's *density* is the outcome's rate among the runs in it, its *mass* the share of all runs it
 holds and its *coverage* the share of all runs with the outcome that fall in it. A bound lies half
@@ -299,10 +302,10 @@ def _prim(X: np.ndarray, y: np.ndarray, *, alpha: float, min_count: int, thresho
         trajectory.append((lo.copy(), hi.copy(), inside, y[inside].mean(), y[inside].sum() / total))
     eligible = [t for t in trajectory if t[4] >= threshold] or trajectory[:1]
     best = max(eligible, key=lambda t: (t[3], t[4]))
-    # One-standard-error rule: the largest box whose density is within one standard error of the best,
-    # so that coverage is not traded for a gain in density that noise could explain.
+    # The largest box whose density is within two standard errors of the best (the best of many noisy
+    # densities overstates its box), so that coverage is not traded for a gain noise could explain.
     se = _standard_error(X, y, best[2])
-    lo, hi, *_ = max((t for t in eligible if t[3] >= best[3] - se), key=lambda t: t[4])
+    lo, hi, *_ = max((t for t in eligible if t[3] >= best[3] - 2 * se), key=lambda t: t[4])
     return _paste(X, y, lo.copy(), hi.copy(), alpha) if paste else (lo, hi)
 
 

@@ -72,6 +72,10 @@ class Assessment:
     """Approval below the party's threshold, (runs, candidates, parties)."""
     acceptance: np.ndarray
     """Chance the party accepts, (runs, candidates, parties)."""
+    penalty: np.ndarray
+    """Utility lost to soft red lines, (runs, candidates, parties)."""
+    seen: np.ndarray
+    """The terms as each party sees them (effective control and guarantees), (runs, candidates, parties, issues)."""
     mediator_utility: np.ndarray
     """The mediator's own utility, (runs, candidates)."""
 
@@ -134,6 +138,7 @@ class NegotiationModel(mesa.Model):
         self.issues = list(spec.issues)
         self.log_events = self.runs == 1 if log_events is None else log_events
         self.events: list[Event] = []
+        self._logged_proposal: dict[int, np.ndarray] = {}
         self.round = 0
         self.drawn = {path: draw(dist, draw_uniforms(run_seeds, path))
                       for path, dist in scenario.distributions().items()}
@@ -234,6 +239,7 @@ class NegotiationModel(mesa.Model):
         self.via_workaround = np.zeros((runs, n_m), bool)
         self.blocked_rounds = np.zeros((runs, n_m), dtype=np.int64)
         self.vetoes = np.zeros(runs, dtype=np.int64)
+        self.vetoed_last = np.zeros((runs, n_m, len(self.eu_members)), bool)
         # Shocks
         self.shock_ids = list(spec.shocks)
         self.shock_fired = np.zeros((runs, len(self.shock_ids)), dtype=np.int64)
@@ -507,7 +513,12 @@ class NegotiationModel(mesa.Model):
             self.vetoes += veto.sum(axis=-1)
             self.blocked_rounds[:, m] += blocked
             for e, member in enumerate(self.eu_members):
-                self.log(veto[:, e], member.actor_id, "veto", f"blocks {mid}")
+                # The story notes when a member starts blocking, not every round it goes on.
+                started = veto[:, e] & ~self.vetoed_last[:, m, e]
+                self.log(started, member.actor_id, "veto", f"blocks {mid}")
+                self.log(~veto[:, e] & self.vetoed_last[:, m, e] & ~passes, member.actor_id, "no veto",
+                         f"stops blocking {mid}")
+            self.vetoed_last[:, m, :] = veto[:, : len(self.eu_members)] if self.eu_members else False
             value = np.where(passes, 1.0, 0.0)
             if measure.workaround is not None:
                 base = ("institutions", "eu_council", "measures", mid, "workaround")
@@ -517,7 +528,9 @@ class NegotiationModel(mesa.Model):
                 self.via_workaround[:, m] |= around
                 self.log(around, "-", "workaround", f"{mid} passes without the vetoers at reduced value")
                 passes = passes | around
-            self.log(passes & ~self.via_workaround[:, m], "-", "adopted", f"{mid} passes unanimously")
+            self.log(passes & ~self.via_workaround[:, m], "-", "adopted",
+                     lambda i: f"{mid} passes unanimously" + (f" after {self.blocked_rounds[i, m]} blocked round(s)"
+                                                              if self.blocked_rounds[i, m] else ""))
             self.adopted[:, m] |= passes
             self.adopted_round[:, m] = np.where(passes, t, self.adopted_round[:, m])
             base = ("institutions", "eu_council", "measures", mid)
@@ -632,7 +645,7 @@ class NegotiationModel(mesa.Model):
                 withdrawal_effect=dur["withdrawal_effect"][:, None], unconsented_effect=dur["unconsented_effect"][:, None],
                 leverage_effect=dur["leverage_effect"][:, None])
             relapse_risk = 1 - np.exp(-dur["judged_over_years"][:, None] * hazard)
-        deal_values, hard_lines, approval, home = [], [], [], []
+        deal_values, hard_lines, approval, home, penalties, views = [], [], [], [], [], []
         for party in self.parties:
             relapse_value = None
             if party.judges_guarantees and f is not None:
@@ -646,6 +659,12 @@ class NegotiationModel(mesa.Model):
             seen = judged if party.judges_guarantees else replaced
             utility = party.candidate_utility(fixed, dynamic, seen)
             penalty, hard = party.red_lines(candidates, seen)
+            penalties.append(penalty)
+            if self.log_events:
+                view = candidates.copy()
+                for d, values in seen.items():
+                    view[..., d] = values
+                views.append(view)
             deal_values.append(party.deal_value(utility, penalty, relapse_risk, relapse_value, outlook,
                                                 party is self.consenting))
             hard_lines.append(hard)
@@ -663,6 +682,8 @@ class NegotiationModel(mesa.Model):
         return Assessment(candidates=candidates, territory=replaced.get(f) if f is not None else None,
                           withdrawal=withdrawal, deal_values=deal_values_arr, margin=margin, hard=hard_arr,
                           approval=np.stack(approval, axis=-1), blocked_at_home=home_arr, acceptance=acceptance,
+                          penalty=np.stack(penalties, axis=-1),
+                          seen=np.stack(views, axis=2) if views else np.empty((runs, candidates.shape[1], 0, 0)),
                           mediator_utility=self.mediator.candidate_utility(fixed, dynamic, replaced))
 
     def mediator_scores(self, t: int, a: Assessment) -> np.ndarray:
@@ -765,19 +786,37 @@ class NegotiationModel(mesa.Model):
         for i in np.flatnonzero(active):
             who = self.mediator.actor_id if proposer[i] < 0 else self.parties[proposer[i]].actor_id
             proposal = final.candidates[i]
-            self.events.append(Event(int(i), self.round, who, "proposes", self._fmt_terms(proposal)
-                                     + ("" if zopa[i] else "; no terms would satisfy every party this round")))
+            previous = self._logged_proposal.get(int(i))
+            verb = "proposes again" if previous is not None and np.allclose(previous, proposal, atol=0.005) else "proposes"
+            self._logged_proposal[int(i)] = proposal.copy()
+            self.events.append(Event(int(i), self.round, who, verb, self._fmt_terms(proposal)
+                                     + ("" if zopa[i] else "; no terms clear every party's bar this round")))
             for j, party in enumerate(self.parties):
                 value = final.deal_values[i, j]
                 outside, hold = party.outside_option[i], party.hold_out[i]
+                seen = final.seen[i, j]
                 if final.hard[i, j]:
                     broken = [self.issues[d] for d in range(len(self.issues))
-                              if party.hard_low[i, d] or party.hard_high[i, d]] or ["a red line"]
+                              if (party.hard_low[i, d] and seen[d] < party.at_least[i, d] - 1e-12)
+                              or (party.hard_high[i, d] and seen[d] > party.at_most[i, d] + 1e-12)] or ["a red line"]
                     why = f"crosses its red line on {', '.join(broken)}"
+                    if self.guarantees_issue is not None and party.judges_guarantees \
+                            and self.issues[self.guarantees_issue] in broken:
+                        why += (f" (guarantee {proposal[self.guarantees_issue]:.2f} is worth "
+                                f"{seen[self.guarantees_issue]:.2f} with the force that would deploy)")
                 elif final.blocked_at_home[i, j]:
                     why = f"would not pass at home (approval {final.approval[i, j]:.2f})"
                 else:
                     why = f"deal value {value:.3f} vs outside option {outside:.3f} + hold-out {hold:.3f}"
+                    if final.penalty[i, j] > 0.005:
+                        why += f"; its soft red lines cost {final.penalty[i, j]:.3f}"
+                    if not accepts[i, j]:
+                        losses = party.salience[i] * np.abs(seen - party.position[i]) ** party.risk[i]
+                        losses = losses + np.where(party.hard_low[i], 0, party.penalty_low[i]) * np.maximum(
+                            np.where(np.isfinite(party.at_least[i]), party.at_least[i], 0) - seen, 0)
+                        losses = losses + np.where(party.hard_high[i], 0, party.penalty_high[i]) * np.maximum(
+                            seen - np.where(np.isfinite(party.at_most[i]), party.at_most[i], 1), 0)
+                        why += f"; it objects most to {self.issues[int(np.argmax(losses))]}"
                 self.events.append(Event(int(i), self.round, party.actor_id,
                                          "accepts" if accepts[i, j] else "rejects", why))
 
