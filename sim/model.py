@@ -529,8 +529,8 @@ class NegotiationModel(mesa.Model):
                 self.log(around, "-", "workaround", f"{mid} passes without the vetoers at reduced value")
                 passes = passes | around
             self.log(passes & ~self.via_workaround[:, m], "-", "adopted",
-                     lambda i: f"{mid} passes unanimously" + (f" after {self.blocked_rounds[i, m]} blocked round(s)"
-                                                              if self.blocked_rounds[i, m] else ""))
+                     lambda i, mid=mid, m=m: f"{mid} passes unanimously" + (
+                         f" after {self.blocked_rounds[i, m]} blocked round(s)" if self.blocked_rounds[i, m] else ""))
             self.adopted[:, m] |= passes
             self.adopted_round[:, m] = np.where(passes, t, self.adopted_round[:, m])
             base = ("institutions", "eu_council", "measures", mid)
