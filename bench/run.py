@@ -106,7 +106,7 @@ def main() -> None:
     results[f"seconds_{n_scale}_runs_2_workers"] = round(
         timed(lambda: run_many(baseline, runs=n_scale, seed=4, workers=2)), 3)
 
-    small_mb, _ = peak_memory_mb(n_mem_small)
+    small_mb, _ = peak_memory_mb(n_mem_small, workers=2)
     large_mb, large_s = peak_memory_mb(n_mem_large, workers=2)
     results[f"peak_mb_{n_mem_small}_runs"] = round(small_mb, 1)
     results[f"peak_mb_{n_mem_large}_runs"] = round(large_mb, 1)
