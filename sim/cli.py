@@ -408,7 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-mass", type=float, default=0.05, help="least share of all runs in a box (default 0.05)")
     p.add_argument("--alpha", type=float, default=0.05, help="PRIM: share peeled per step (default 0.05)")
     p.add_argument("--depth", type=_positive, default=3, help="tree: depth (default 3)")
-    p.add_argument("--boxes", type=_positive, default=2, help="at most this many boxes (default 2)")
+    p.add_argument("--boxes", type=_positive, default=1,
+                   help="at most this many boxes (default 1; PRIM looks for each next one outside the earlier ones)")
     p.set_defaults(func=cmd_discover)
     return parser
 

@@ -11,9 +11,8 @@ outcome is much more common than overall. Two methods:
   stop before the box holds less than ``min_mass`` of all runs. Of the boxes on that trajectory, take
   the one with the highest rate (*density*) among those still holding at least ``threshold`` (50%)
   of all runs with the outcome (*coverage*) -- or rather the largest box whose density is within two
-  standard errors of that highest one (counting distinct parameter settings), so that coverage is not
-  given up for a gain noise could explain -- then *paste*: widen a bound again while the density does
-  not fall.
+  standard errors of that highest one, so that coverage is not given up for a gain noise could
+  explain -- then *paste*: widen a bound again while the density does not fall.
   Further boxes (``max_boxes``) are found the same way among the runs outside the earlier ones.
 - ``tree``: a shallow classification tree (CART with Gini splits, written here in numpy; depth 3;
   a split whose two leaves are on the same side of the overall rate is pruned): its leaves where
@@ -179,7 +178,7 @@ def _numeric(column: pd.Series) -> bool:
 
 def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None = None, method: str = "prim",
              alpha: float = 0.05, min_mass: float = 0.05, threshold: float = 0.5, paste: bool = True,
-             depth: int = 3, max_boxes: int = 2, simplify: float = 0.01) -> list[Box]:
+             depth: int = 3, max_boxes: int = 1, simplify: float = 0.01) -> list[Box]:
     """Boxes of parameter ranges where the outcome is common, best first (an empty list if none).
 
     Args:
@@ -304,20 +303,15 @@ def _prim(X: np.ndarray, y: np.ndarray, *, alpha: float, min_count: int, thresho
     best = max(eligible, key=lambda t: (t[3], t[4]))
     # The largest box whose density is within two standard errors of the best (the best of many noisy
     # densities overstates its box), so that coverage is not traded for a gain noise could explain.
-    se = _standard_error(X, y, best[2])
-    lo, hi, *_ = max((t for t in eligible if t[3] >= best[3] - 2 * se), key=lambda t: t[4])
+    se = _standard_error(y, best[2])
+    lo, hi, *_ = max((t for t in eligible if t[3] >= best[3] - 2 * se), key=lambda t: (t[4], t[3]))
     return _paste(X, y, lo.copy(), hi.copy(), alpha) if paste else (lo, hi)
 
 
-def _standard_error(X: np.ndarray, y: np.ndarray, inside: np.ndarray) -> float:
-    """Standard error of a box's density, counting distinct parameter settings, not runs.
-
-    Runs at one design point share their parameters, so they are not independent evidence about
-    which parameter values matter; counting points keeps sweeps from overfitting their noise.
-    """
+def _standard_error(y: np.ndarray, inside: np.ndarray) -> float:
+    """Standard error of a box's density (binomial, over its runs)."""
     density = y[inside].mean()
-    settings = len(np.unique(X[inside], axis=0))
-    return math.sqrt(density * (1 - density) / max(settings, 1))
+    return math.sqrt(density * (1 - density) / max(inside.sum(), 1))
 
 
 def _paste(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -359,7 +353,7 @@ def _simplify(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     """Drop restrictions, least useful first, while each drop changes the density by less than ``tolerance``
     (or than the density's standard error, if that is larger)."""
     lo, hi = lo.copy(), hi.copy()
-    tolerance = max(tolerance, _standard_error(X, y, _inside(X, lo, hi)))
+    tolerance = max(tolerance, _standard_error(y, _inside(X, lo, hi)))
     while True:
         density = y[_inside(X, lo, hi)].mean()
         options = []

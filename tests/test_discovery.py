@@ -42,8 +42,8 @@ def synthetic(n=3000, noise=0.1, seed=0):
 
 @pytest.mark.parametrize("method", ["prim", "tree"])
 def test_discovery_recovers_the_deciding_range_of_the_toy(toy_runs, method):
-    boxes = discover(toy_runs, CEASEFIRE, method=method)
-    assert len(boxes) == 1
+    boxes = discover(toy_runs, CEASEFIRE, method=method, max_boxes=3)
+    assert len(boxes) == 1  # nothing left to find outside the first box
     box = boxes[0]
     assert set(box.restrictions) == {DECIDING}
     low, high = box.restrictions[DECIDING]
@@ -84,6 +84,16 @@ def test_prim_finds_a_box_in_two_dimensions():
     assert abs(box.restrictions["p.x0"][1] - 0.5) < 0.03
     assert abs(box.restrictions["p.x1"][0] - 0.3) < 0.03
     assert box.density > 0.97 and box.coverage >= 0.8
+
+
+def test_prim_covering_finds_a_second_box_outside_the_first():
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame(rng.uniform(size=(4000, 3)), columns=["p.x0", "p.x1", "p.x2"])
+    frame["outcome"] = np.where((frame["p.x0"] < 0.3) | (frame["p.x1"] > 0.8), "ceasefire", "deadlock")
+    first, second = discover(frame, CEASEFIRE, max_boxes=2)
+    assert {tuple(first.restrictions), tuple(second.restrictions)} == {("p.x0",), ("p.x1",)}
+    assert first.coverage + second.coverage == pytest.approx(1.0, abs=0.03)
+    assert min(first.density, second.density) > 0.97
 
 
 def test_grid_values_give_a_bound_half_way_between_levels():

@@ -44,7 +44,7 @@ def test_the_toy_is_decided_by_one_parameter_at_a_known_cut(toy):
     # A deal exactly when a's hold-out is below the cut (found at 0.5985 +- 0.001: the mediator's best
     # proposal for a lands a hair off its ideal point), whatever the irrelevant parameter.
     highest_deal, lowest_no_deal = held_out[ceasefire].max(), held_out[~ceasefire].min()
-    assert CUT - 0.005 < lowest_no_deal and highest_deal < CUT
+    assert lowest_no_deal > CUT - 0.005 and highest_deal < CUT
     assert highest_deal - lowest_no_deal < 0.002
     assert 0.55 < ceasefire.mean() < 0.78  # (0.6 - 0.2) / (0.8 - 0.2) = 2/3
 
