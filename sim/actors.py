@@ -271,18 +271,24 @@ class Mediator(Actor, Preferences):
         self.backstop = self.param("mediator", "backstop").copy()
 
     def score(self, candidates: np.ndarray, own_utility: np.ndarray, estimated_acceptance: np.ndarray,
-              plan: np.ndarray | None) -> np.ndarray:
+              plan: np.ndarray | None, n_fixed: int = 0) -> np.ndarray:
         """How much it wants to propose each candidate, per run; it proposes the best.
 
-        The log of the product of the parties' (estimated) acceptance chances (a Nash product),
-        tilted toward its own utility and its plan: a biased mediator.
+        The log of the product of the parties' (estimated) acceptance chances (a Nash product;
+        ``estimated_acceptance`` is (parties, runs, candidates)), tilted toward its own utility and
+        its plan: a biased mediator. The first ``n_fixed`` candidates are the fixed set, the same in
+        every round, whose closeness to the (fixed) plan is computed once.
         """
-        joint = np.sum(np.log(np.clip(estimated_acceptance, 1e-12, 1.0)), axis=-1)
+        joint = np.sum(np.log(np.maximum(estimated_acceptance, 1e-12)), axis=0)
         tilt = own_utility
         if plan is not None:
-            tilt = tilt + self.plan_pull[:, None] * (1 - np.mean(np.abs(candidates - plan[:, None, :]), axis=-1))
+            rest = 1 - np.mean(np.abs(candidates[:, n_fixed:] - plan[:, None, :]), axis=-1)
+            if n_fixed:
+                if getattr(self, "_fixed_closeness", None) is None:
+                    self._fixed_closeness = 1 - np.mean(np.abs(candidates[:, :n_fixed] - plan[:, None, :]), axis=-1)
+                rest = np.concatenate([self._fixed_closeness, rest], axis=1)
+            tilt = tilt + self.plan_pull[:, None] * rest
         return joint + self.bias[:, None] * tilt
-
 
 
 class Guarantor(Actor):

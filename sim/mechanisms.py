@@ -96,9 +96,12 @@ def acceptance_probability(margin: np.ndarray, noise: np.ndarray | float) -> np.
     accept exactly when the margin is not negative.
     """
     noise = np.asarray(noise, dtype=float)
+    if np.all(noise > 0):
+        return logistic(margin / noise)
+    if not np.any(noise > 0):
+        return (margin >= 0).astype(float)
     safe = np.where(noise > 0, noise, 1.0)
-    soft = logistic(margin / safe)
-    return np.where(noise > 0, soft, (margin >= 0).astype(float))
+    return np.where(noise > 0, logistic(margin / safe), (margin >= 0).astype(float))
 
 
 def future_cost(cost_per_round: np.ndarray, discount: np.ndarray, rounds: np.ndarray | int,

@@ -61,28 +61,41 @@ class Assessment:
     withdrawal: np.ndarray
     """Share of the contested area given up at the table, (runs, candidates)."""
     deal_values: np.ndarray
-    """Each party's value of the deal, (runs, candidates, parties)."""
+    """Each party's value of the deal, (parties, runs, candidates)."""
     margin: np.ndarray
-    """Deal value minus outside option minus hold-out, (runs, candidates, parties)."""
+    """Deal value minus outside option minus hold-out, (parties, runs, candidates)."""
     hard: np.ndarray
-    """The terms cross the party's hard red line, (runs, candidates, parties)."""
+    """The terms cross the party's hard red line, (parties, runs, candidates)."""
     approval: np.ndarray
-    """Chance of domestic approval, (runs, candidates, parties)."""
+    """Chance of domestic approval, (parties, runs, candidates)."""
     blocked_at_home: np.ndarray
-    """Approval below the party's threshold, (runs, candidates, parties)."""
+    """Approval below the party's threshold, (parties, runs, candidates)."""
     acceptance: np.ndarray
-    """Chance the party accepts, (runs, candidates, parties)."""
+    """Chance the party accepts, (parties, runs, candidates)."""
     penalty: np.ndarray
-    """Utility lost to soft red lines, (runs, candidates, parties)."""
+    """Utility lost to soft red lines, (parties, runs, candidates)."""
     seen: np.ndarray
-    """The terms as each party sees them (effective control and guarantees), (runs, candidates, parties, issues)."""
+    """The terms as each party sees them (effective control and guarantees), (parties, runs, candidates, issues);
+    kept only when the story is."""
     mediator_utility: np.ndarray
     """The mediator's own utility, (runs, candidates)."""
 
+    # Per-party arrays put parties first: with only two or three parties, a last axis that short
+    # would make every operation crawl.
+    PER_PARTY = ("deal_values", "margin", "hard", "approval", "blocked_at_home", "acceptance", "penalty", "seen")
+
     def at(self, choice: np.ndarray) -> Assessment:
-        """The assessment of one candidate per run (the candidate axis taken away)."""
+        """The assessment of one candidate per run: arrays over (runs,) or (runs, parties[, issues])."""
         rows = np.arange(len(choice))
-        return Assessment(**{k: (None if v is None else v[rows, choice]) for k, v in vars(self).items()})
+        out = {}
+        for key, value in vars(self).items():
+            if value is None or (key == "seen" and value.size == 0):
+                out[key] = value
+            elif key in self.PER_PARTY:
+                out[key] = np.moveaxis(value[:, rows, choice], 0, 1)
+            else:
+                out[key] = value[rows, choice]
+        return Assessment(**out)
 
 
 def halton(n: int, dims: int) -> np.ndarray:
@@ -545,7 +558,7 @@ class NegotiationModel(mesa.Model):
 
     # 4-7. negotiation ------------------------------------------------------------------------
 
-    def coalition_outlook(self, deployment_terms: np.ndarray) -> CoalitionOutlook:
+    def coalition_outlook(self, deployment_terms: np.ndarray, fixed_terms: np.ndarray | None = None) -> CoalitionOutlook:
         """Force the coalition would field for each deployment term, as the parties expect it.
 
         Consent changes only where a force type's level is crossed, so the cascade is run once per
@@ -571,8 +584,13 @@ class NegotiationModel(mesa.Model):
         for level in self.consent_levels:
             bucket += deployment_terms >= level
         flat = bucket.reshape(runs, -1)
-        return CoalitionOutlook(np.take_along_axis(deterrent, flat, axis=1).reshape(bucket.shape),
-                                np.take_along_axis(beyond, flat, axis=1).reshape(bucket.shape))
+        per_run = [np.take_along_axis(table, flat, axis=1).reshape(bucket.shape) for table in (deterrent, beyond)]
+        if fixed_terms is not None:
+            # Terms shared by every run need one bucket each, not one per run.
+            shared = np.searchsorted(self.consent_levels, fixed_terms, side="right")
+            per_run = [np.concatenate([table[:, shared], part], axis=1) for table, part in zip((deterrent, beyond), per_run,
+                                                                                               strict=True)]
+        return CoalitionOutlook(*per_run)
 
     def effective_guarantees(self, guarantees: np.ndarray, deterrent: np.ndarray) -> np.ndarray:
         """Worth of a guarantee term given the deterrent behind it: ``G * (w + (1 - w) * D_eff)``."""
@@ -629,7 +647,7 @@ class NegotiationModel(mesa.Model):
         if f is not None:
             replaced[f] = mech.effective_territory(candidates[..., f], self.taken[:, None])
             withdrawal = candidates[..., f] * (1 - self.taken[:, None])
-        outlook = self.coalition_outlook(candidates[..., dep]) if dep is not None else None
+        outlook = self.coalition_outlook(dynamic[..., dep], fixed[:, dep]) if dep is not None else None
         # 6. A guarantee is only as good as the force behind it: parties that judge guarantees see
         # the guarantee term scaled by the deterrent the coalition would field for these terms, and
         # weigh the deal by the risk that the war resumes.
@@ -672,29 +690,27 @@ class NegotiationModel(mesa.Model):
             approval.append(chance)
             home.append(party.ratification is not None and party.ratification.rule == "threshold"
                         and chance < party.rat_threshold[:, None] if party.ratification else np.zeros_like(hard))
-        deal_values_arr = np.stack(deal_values, axis=-1)
-        v_nd = np.stack([party.outside_option for party in self.parties], axis=-1)
-        hold_out = np.stack([p.hold_out for p in self.parties], axis=-1)[:, None, :]
-        margin = deal_values_arr - v_nd[:, None, :] - hold_out
-        hard_arr = np.stack(hard_lines, axis=-1)
-        home_arr = np.stack(home, axis=-1)
-        acceptance = np.where(hard_arr | home_arr, 0.0, mech.acceptance_probability(margin, self.noise[:, None, None]))
+        deal_values_arr = np.stack(deal_values)
+        bar = np.stack([party.outside_option + party.hold_out for party in self.parties])
+        margin = deal_values_arr - bar[:, :, None]
+        hard_arr = np.stack(hard_lines)
+        home_arr = np.stack(home)
+        acceptance = np.where(hard_arr | home_arr, 0.0, mech.acceptance_probability(margin, self.noise[None, :, None]))
         return Assessment(candidates=candidates, territory=replaced.get(f) if f is not None else None,
                           withdrawal=withdrawal, deal_values=deal_values_arr, margin=margin, hard=hard_arr,
-                          approval=np.stack(approval, axis=-1), blocked_at_home=home_arr, acceptance=acceptance,
-                          penalty=np.stack(penalties, axis=-1),
-                          seen=np.stack(views, axis=2) if views else np.empty((runs, candidates.shape[1], 0, 0)),
+                          approval=np.stack(approval), blocked_at_home=home_arr, acceptance=acceptance,
+                          penalty=np.stack(penalties), seen=np.stack(views) if views else np.empty((0,)),
                           mediator_utility=self.mediator.candidate_utility(fixed, dynamic, replaced))
 
-    def mediator_scores(self, t: int, a: Assessment) -> np.ndarray:
+    def mediator_scores(self, t: int, a: Assessment, n_fixed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """The mediator's score of each candidate, from its estimate of the parties' outside options.
 
         Its estimate is off by an error that shrinks round by round as rejections reveal information.
         """
-        error = self.estimate_sd[:, None] * self.draws_talks["estimate"][:, t]
+        error = (self.estimate_sd[:, None] * self.draws_talks["estimate"][:, t]).T
         estimated = np.where(a.hard | a.blocked_at_home, 0.0,
-                             mech.acceptance_probability(a.margin - error[:, None, :], self.noise[:, None, None]))
-        return self.mediator.score(a.candidates, a.mediator_utility, estimated, self.plan), estimated
+                             mech.acceptance_probability(a.margin - error[:, :, None], self.noise[None, :, None]))
+        return self.mediator.score(a.candidates, a.mediator_utility, estimated, self.plan, n_fixed), estimated
 
     def negotiate(self, t: int, active: np.ndarray) -> None:
         """One round of talks: outside options, a proposal, and each party's answer."""
@@ -711,8 +727,8 @@ class NegotiationModel(mesa.Model):
         if self.n_perturb:
             parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * self.draws_talks["perturb"][:, t], 0, 1))
         wide = self.assess(self.fixed_candidates, np.concatenate(parts, axis=1))
-        zopa = np.any(np.all(wide.acceptance >= 0.5, axis=-1), axis=-1)
-        scores, estimated = self.mediator_scores(t, wide)
+        zopa = np.any(np.all(wide.acceptance >= 0.5, axis=0), axis=-1)
+        scores, estimated = self.mediator_scores(t, wide, n_fixed=len(self.fixed_candidates))
         choice = np.argmax(scores, axis=1)
         proposer = np.full(runs, -1)
         if self.recognition.any():
@@ -720,11 +736,11 @@ class NegotiationModel(mesa.Model):
             draw = self.draws_talks["proposer"][:, t]
             proposer = np.where(draw < cumulative[:, -1], np.argmax(draw[:, None] < cumulative, axis=-1), -1)
             for j in range(n_p):
-                others = np.prod(np.delete(estimated, j, axis=-1), axis=-1)
+                others = np.prod(np.delete(estimated, j, axis=0), axis=0)
                 feasible = others >= self.acceptance_floor[:, None]
-                own = np.where(feasible, wide.deal_values[..., j], -np.inf)
+                own = np.where(feasible, wide.deal_values[j], -np.inf)
                 pick = np.where(feasible.any(axis=-1), np.argmax(own, axis=-1),
-                                np.argmax(wide.deal_values[..., j], axis=-1))
+                                np.argmax(wide.deal_values[j], axis=-1))
                 choice = np.where(proposer == j, pick, choice)
         # The mediator then refines its pick: it tries small steps along each issue around it and
         # keeps the best, so its proposal does not hinge on how fine the candidate grid is.
@@ -733,7 +749,7 @@ class NegotiationModel(mesa.Model):
         for step in REFINE_STEPS:
             moves = np.concatenate([np.eye(len(self.issues)), -np.eye(len(self.issues))]) * step
             local = self.assess(no_fixed, np.clip(np.concatenate([best[:, None, :], best[:, None, :] + moves], axis=1), 0, 1))
-            zopa |= np.any(np.all(local.acceptance >= 0.5, axis=-1), axis=-1)
+            zopa |= np.any(np.all(local.acceptance >= 0.5, axis=0), axis=-1)
             local_scores, _ = self.mediator_scores(t, local)
             pick = np.where(proposer < 0, np.argmax(local_scores, axis=1), 0)
             best = local.candidates[rows, pick]
