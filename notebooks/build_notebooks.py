@@ -67,6 +67,7 @@ def setup(tables: bool = True) -> str:
     """The setup cell; ``tables`` adds pandas and IPython's display for notebooks that show tables."""
     return SETUP.format(tables="import pandas as pd\nfrom IPython.display import display\n" if tables else "")
 
+
 NOT_A_FORECAST = '''
 > **The model compares assumptions; it does not forecast.** Every number in a scenario file is an
 > assumption, many of them given as ranges, and none is estimated from data. When we say "22% of runs
@@ -263,6 +264,21 @@ NEGOTIATION: list[Cell] = [
         display(log.set_index(["round", "actor"]))
     '''),
     md('''
+    The same run at a glance: one row per round, with each party's answer to the proposal and
+    everything else that happened in that round.
+    '''),
+    code('''
+    answers = log[log["event"].isin(["accepts", "rejects"])]
+    glance = answers.pivot_table(index="round", columns="actor", values="event", aggfunc="first")
+    other = log[~log["event"].isin(["accepts", "rejects", "proposes"])].copy()
+    other["what"] = other["actor"].where(other["actor"] != "-", "").str.cat(other["event"], sep=" ").str.strip()
+    other.loc[other["event"] == "shock", "what"] = "shock: " + other["detail"].str.split(" (", regex=False).str[0]
+    happened = other.groupby("round")["what"].agg(lambda s: ", ".join(dict.fromkeys(s))).rename("what else happened")
+    glance = glance.join(happened, how="outer")
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", None):
+        display(glance.fillna(""))
+    '''),
+    md('''
     Why this run went the way it did depends partly on the values drawn for its uncertain parameters
     (compare them with their ranges in the tables above), and partly on chance events: which shocks
     fired, and the acceptance draws. Here is the run's record: its outcome, the agreed terms, the
@@ -288,13 +304,18 @@ NEGOTIATION: list[Cell] = [
     Look for these patterns in the log (the numbers differ from run to run):
 
     - **Early rounds: Russia rejects.** Its outside option is high: it expects the front to keep moving
-      its way (its *optimism*), and its resolve makes the cost of fighting weigh less. Deal values
-      below outside options mean that no amount of skill at the table closes the gap; the log says so
-      with *no terms would satisfy every party this round*.
+      its way (its *optimism*), and its resolve makes the cost of fighting weigh less. When the
+      mediator's line adds that no terms clear every party's bar this round, the model has checked
+      every candidate set of terms and found none that both parties would be expected to accept: no
+      amount of skill at the table closes that gap. A deal can still come about by the acceptance draw
+      (next point) when both sides are close to it.
     - **Ukraine's guarantees-first line.** Ukraine judges a guarantee by the force that would stand
       behind it. A guarantee on paper keeps only 30% of its worth, and the rest depends on the troops
       the coalition would actually send. So terms that keep troops out fail Ukraine's red line on
-      guarantees ("crosses its red line on guarantees"), however strong the guarantee sounds.
+      guarantees, however strong the guarantee sounds on paper.
+    - **Acceptance is a draw.** A party whose deal value is close to its outside option plus hold-out
+      accepts with a chance near one half (the model's *acceptance noise*), so a deal both sides are
+      nearly indifferent to can take several rounds to be signed, or never be.
     - **What moves the parties.** Sanctions that pass, a front that stalls, and Russia's beliefs
       catching up with what it observes all lower its outside option. The mediator also learns from
       rejections what each side needs.
@@ -303,17 +324,19 @@ NEGOTIATION: list[Cell] = [
       election in round 7 may bring a government that stops blocking.
     - **After a deal.** The `pledges` lines are the coalition filling up: first the leads, then the
       members whose thresholds are reached. Consent-conditional members come only if the agreed
-      deployment term covers their kind of force (a reassurance force needs 0.5 or more). The last
-      line says whether the ceasefire held.
+      deployment term covers their kind of force (a reassurance force needs 0.5 or more). A member
+      that `stays home` says why. The last line says whether the ceasefire held.
 
-    When this notebook was written, the run retold with seed 1 went like this: Russia rejected every
-    proposal for ten rounds, although the mediator kept offering almost all of Donbas, because fighting
-    on looked better to it. Ukraine accepted only when the guarantees were strong enough. In round 10
-    the mediator added full sanctions relief. That pushed the deal's value for Russia above its outside
-    option, which sanctions and a stalling front had been lowering, and both signed a deal that allowed
-    a rear-area reassurance force. Because Russia signed that deployment term, the whole coalition
-    counted it as consent and about 24,000 troops deployed; the ceasefire held. If the model or the
-    scenario has changed since, your run may differ: the table above is the authority.
+    Questions to ask of the run above (the answers differ from run to run, and the tables are the
+    authority):
+
+    - In which round did each party first accept, and what had changed for it by then? Compare its
+      *deal value* and *outside option* in the log from round to round.
+    - If both accepted only in different rounds before the deal, how close to indifferent were they?
+    - Which terms were agreed (the record above), and who pledged troops? Did the members that need
+      Russia's consent come, and why (look at the agreed deployment term)?
+    - Which of the drawn values were unusual for their ranges? A low penalty on Russia's red line on
+      troops, for instance, makes a deal with a reassurance force cheaper for Russia to sign.
     '''),
     md('''
     ## 3. A thousand runs
@@ -463,8 +486,8 @@ COMPARING: list[Cell] = [
     plt.show()
     '''),
     md('''
-    **Outcome shares.** One group of bars per outcome, one bar per scenario, always in the same colour
-    for the same scenario (in every figure). The whiskers are 95% intervals. When two bars' whiskers
+    **Outcome shares.** One group of bars per outcome, one bar per scenario; a scenario keeps its colour
+    in all the figures of this full comparison. The whiskers are 95% intervals. When two bars' whiskers
     overlap, that alone does not mean their difference could be noise: the runs are paired, and the
     paired intervals below are much narrower.
     '''),
@@ -775,7 +798,9 @@ OWN: list[Cell] = [
     FILE:LINE: key.path: what is wrong (expected ...)
     ```
 
-    with the line in your text, the path of the key, and what was expected, often with a suggestion.
+    with the line in the YAML text (counting from the line of the opening quotes), the path of the key,
+    and what was expected, often with a suggestion. The checker reports every problem at once, so
+    that you can fix them in one go.
     '''),
     code('''
     BROKEN = (OVERLAY
@@ -830,12 +855,12 @@ OWN: list[Cell] = [
     TROOPS = "actors.germany.guarantor.troops"
     points = grid(mine, {TROOPS: [0, 2500, 5000, 10000, 20000]})
     sweep = run_points(points, runs=max(50, RUNS // 4), seed=SEED)
-    ax = sweep_response(sweep, TROOPS, outcome=["ceasefire", "deployment"])
+    ax = sweep_response(sweep, TROOPS, outcome="ceasefire")
     plt.show()
     '''),
     md('''
-    **How to read it.** Each point is one value of Germany's troops, with the share of runs ending in a
-    ceasefire (green) and with a deployment (blue), and their 95% intervals. At 0 troops Germany adds
+    **How to read it.** Each point is one value of Germany's troops, with the share of its runs ending in
+    a ceasefire and its 95% interval. (The title counts the runs of all points together.) At 0 troops Germany adds
     nothing, and the share should be close to the baseline's. The slope says how much each extra soldier
     buys in this model. Where the curve flattens, more troops stop helping, because other conditions
     (consent, the backstop, Russia's red lines) bind first.
