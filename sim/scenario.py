@@ -51,12 +51,14 @@ class Scenario:
         data: The merged scenario as plain data (what ``scenario.resolved.yaml`` holds).
         source: The file it was loaded from, if any.
         facts: Fact id -> fact, from the facts folder the evidence was checked against.
+        facts_dir: That folder (variants made with ``with_overrides`` check against it too).
     """
 
     spec: ScenarioSpec
     data: Mapping[str, Any]
     source: str | None = None
     facts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    facts_dir: Path | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -92,7 +94,8 @@ class Scenario:
         problems[:0] = _cross_problems(spec)
         if problems:
             raise ScenarioError(_in_order([_locate(p, source, lines) for p in problems], source))
-        return cls(spec=spec, data=data, source=None if source.startswith("<") else source, facts=facts)
+        return cls(spec=spec, data=data, source=None if source.startswith("<") else source, facts=facts,
+                   facts_dir=facts_dir)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A new scenario with values replaced at dotted key paths, e.g. ``{"actors.russia.risk": 1.2}``.
@@ -112,7 +115,7 @@ class Scenario:
             except ValueError as exc:
                 raise ScenarioError.single("<overrides>", f"cannot set {key!r}: {exc}",
                                            expected="a dotted key path into the scenario") from None
-        facts_dir = _find_facts_dir(self.spec.facts, self.source or "<overrides>")
+        facts_dir = self.facts_dir or _find_facts_dir(self.spec.facts, self.source or "<overrides>")
         new = Scenario.from_dict(data, source="<overrides>", facts_dir=facts_dir)
         return dataclasses.replace(new, source=self.source)
 
@@ -173,8 +176,10 @@ def scenario_from_yaml(text: str, *, base_dir: str | Path = ".", name: str = "<y
         raise ScenarioError.single(name, "top level is not a mapping", line=1, expected="key: value pairs")
     fake = Path(base_dir) / "__inline__.yaml"
     data, lines = _merge_extends(data, lines, fake, name, (fake.resolve(),))
-    return Scenario.from_dict(data, source=name, lines=lines,
-                              facts_dir=_facts_dir_near(Path(base_dir)) or _default_facts())
+    facts_key = data.get("facts") if isinstance(data.get("facts"), str) else None
+    facts_dir = (Path(base_dir) / facts_key).resolve() if facts_key else (
+        _facts_dir_near(Path(base_dir)) or _default_facts())
+    return Scenario.from_dict(data, source=name, lines=lines, facts_dir=facts_dir)
 
 
 # ---------------------------------------------------------------------------------------------

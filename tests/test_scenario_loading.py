@@ -338,3 +338,17 @@ def test_the_candidate_set_size_cannot_be_a_distribution(tmp_path):
         load_scenario(tmp_path / "v.yaml")
     assert str(err.value).endswith("v.yaml:3: institutions.talks.candidates: candidates cannot be a distribution "
                                    "(expected a fixed whole number)")
+
+
+def test_variants_of_an_inline_scenario_check_evidence_against_its_own_facts(tmp_path, monkeypatch):
+    import shutil
+
+    from sim import scenario_from_yaml
+
+    shutil.copytree(ROOT / "docs" / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)  # far from any seeds/ folder of the project
+    text = "extends: river-dam-dispute.yaml\nname: dam-variant\n"
+    base = scenario_from_yaml(text, base_dir=tmp_path / "examples")
+    assert base.facts_dir == (tmp_path / "examples" / "seeds").resolve()
+    variant = base.with_overrides({"horizon.rounds": 10})
+    assert variant.spec.horizon.rounds == 10
