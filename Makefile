@@ -22,7 +22,7 @@ run: $(VENV)/.installed
 	$(BIN)/sim run scenarios/baseline.yaml --runs $(RUNS) --out results/baseline
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check sim tests bench
+	$(BIN)/ruff check sim tests bench notebooks
 
 test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest
