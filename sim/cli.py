@@ -84,8 +84,26 @@ def cmd_schema(args: argparse.Namespace) -> int:
     schema["title"] = "ceasefire-sim scenario"
     # Overlays may name a base file; the loader removes the key before validation.
     schema["properties"]["extends"] = {"type": "string", "description": "Scenario file this one overlays."}
+    if args.overlay:
+        # An overlay states only what it changes: nothing is required, and any mapping may carry the
+        # $delete / $replace / $append directives.
+        schema = _relax_for_overlays(schema)
+        schema["title"] = "ceasefire-sim scenario overlay"
     print(json.dumps(schema, indent=2 if args.indent else None))
     return 0
+
+
+def _relax_for_overlays(node: object) -> object:
+    """The scenario schema with no required keys and the overlay directives allowed everywhere."""
+    if isinstance(node, dict):
+        out = {k: _relax_for_overlays(v) for k, v in node.items() if k != "required"}
+        if out.get("type") == "object" and "properties" in out:
+            out["properties"] = {**out["properties"], "$delete": {"const": True}, "$replace": {},
+                                 "$append": {"type": "array"}}
+        return out
+    if isinstance(node, list):
+        return [_relax_for_overlays(v) for v in node]
+    return node
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -337,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.add_argument("--indent", action="store_true", help="pretty-print")
+    p.add_argument("--overlay", action="store_true",
+                   help="schema for overlay files (extends: ...): nothing required, $delete/$replace/$append allowed")
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("run", help="run replications of a scenario and summarise them")

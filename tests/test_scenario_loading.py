@@ -352,3 +352,21 @@ def test_variants_of_an_inline_scenario_check_evidence_against_its_own_facts(tmp
     assert base.facts_dir == (tmp_path / "examples" / "seeds").resolve()
     variant = base.with_overrides({"horizon.rounds": 10})
     assert variant.spec.horizon.rounds == 10
+
+
+def test_overlay_schema_requires_nothing_and_allows_directives():
+    done = subprocess.run([sys.executable, "-m", "sim", "schema", "--overlay"], capture_output=True, text=True)
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+
+    def keys(node):
+        if isinstance(node, dict):
+            yield from node
+            for value in node.values():
+                yield from keys(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from keys(value)
+
+    assert "required" not in set(keys(schema))
+    assert "$delete" in schema["$defs"]["ActorSpec"]["properties"]
