@@ -19,7 +19,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/sim run scenarios/baseline.yaml --runs $(RUNS) --out results/baseline
+	$(BIN)/sim run scenarios/baseline.yaml --runs $(RUNS) --out results/baseline --force
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check sim tests bench notebooks
