@@ -346,6 +346,7 @@ class NegotiationModel(mesa.Model):
         t = self.round
         if t >= self.max_rounds:
             self.running = False
+            self._release()
             return
         in_time = t < self.horizon
         self.apply_shocks(t, (self.status == TALKING) & in_time)
@@ -365,6 +366,15 @@ class NegotiationModel(mesa.Model):
             self.log(ended, "-", "deadlock", "the horizon is reached without a deal")
         if self.round >= self.max_rounds:
             self.running = False
+            self._release()
+
+    def _release(self) -> None:
+        # Mesa 3.3 keeps a class-level counter of agent ids per model (Agent._ids), which holds every
+        # model it ever saw alive: a million runs would keep thousands of batches in memory. A
+        # finished model creates no more agents, so its entry can go.
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
 
     def run(self) -> None:
         """Play every round to the horizon."""

@@ -204,3 +204,16 @@ def test_every_mechanism_has_one_named_place():
     # A reader who knows Mesa finds each phase of the round as a method of the model.
     for name in ("apply_shocks", "fight", "vote_eu_measures", "negotiate", "coalition_outlook", "deploy_and_endure"):
         assert callable(getattr(NegotiationModel, name))
+
+
+def test_finished_models_are_not_kept_alive(baseline):
+    # Memory must stay flat over many chunks: nothing (Mesa's id counters included) may hold a
+    # finished model.
+    import gc
+
+    for k in range(3):
+        model = NegotiationModel(baseline, seeds=[run_seed(1, i) for i in range(k * 5, k * 5 + 5)])
+        model.run()
+        del model
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, NegotiationModel)]
