@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri
 
 __all__ = [
     "Choice", "Distribution", "Normal", "Triangular", "Uniform", "draw", "draw_uniforms", "stream_key",
@@ -57,6 +56,8 @@ class Normal:
 
     def quantile(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF, clipped to the parameter's range."""
+        from scipy.special import ndtri  # imported here: loading scenarios should not pay for SciPy
+
         u = np.clip(u, 1e-12, 1 - 1e-12)
         return np.clip(self.mean + self.sd * ndtri(u), self.low, self.high)
 
