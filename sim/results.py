@@ -89,6 +89,13 @@ def read_results(folder: str | Path, columns: Sequence[str] | None = None) -> pd
     return pd.read_parquet(folder / RUNS, columns=list(columns) if columns else None)
 
 
+def _file_digest(path: str | None) -> str | None:
+    """SHA-256 of a scenario file's bytes (the resolved scenario's own hash covers what it extends)."""
+    if not path or not Path(path).is_file():
+        return None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def _part_path(folder: Path, chunk: Chunk) -> Path:
     return folder / PARTS / f"part-{chunk.index:06d}.parquet"
 
@@ -144,7 +151,8 @@ def run_to_directory(experiment: Scenario | Sequence[Point], folder: str | Path,
     todo = [c for c in chunks if not _part_path(folder, c).exists()]
     manifest: dict[str, Any] = {
         "package": "ceasefire-sim", "version": __version__, **settings,
-        "scenario_file": scenario.source, "executor": executor, "workers": int(workers),
+        "scenario_file": scenario.source, "scenario_file_sha256": _file_digest(scenario.source),
+        "executor": executor, "workers": int(workers),
         "scheduler": scheduler, "chunks": len(chunks), "python": platform.python_version(),
         "platform": platform.platform(), "cores": os.cpu_count(), "status": "running",
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **(extra_manifest or {}),

@@ -78,6 +78,8 @@ def test_result_folder_holds_runs_manifest_and_resolved_scenario(baseline, seria
     assert manifest["status"] == "complete"
     assert manifest["runs"] == RUNS and manifest["seed"] == 42
     assert manifest["scenario_sha256"] == baseline.digest()
+    import hashlib
+    assert manifest["scenario_file_sha256"] == hashlib.sha256(Path("scenarios/baseline.yaml").read_bytes()).hexdigest()
     assert manifest["seconds_per_run"] > 0
     assert (out / "scenario.resolved.yaml").read_text().startswith("name: baseline")
     pd.testing.assert_frame_equal(read_results(out), serial)
