@@ -153,6 +153,7 @@ class NegotiationModel(mesa.Model):
         self.events: list[Event] = []
         self._logged_proposal: dict[int, np.ndarray] = {}
         self.round = 0
+        self._params: dict[tuple[tuple[str | int, ...], bool], np.ndarray] = {}
         self.drawn = {path: draw(dist, draw_uniforms(run_seeds, path))
                       for path, dist in scenario.distributions().items()}
         self.horizon = self.param("horizon", "rounds", integer=True).astype(int)
@@ -165,7 +166,14 @@ class NegotiationModel(mesa.Model):
     # ------------------------------------------------------------------------------ set-up
 
     def param(self, *path: str | int, integer: bool = False) -> np.ndarray:
-        """A scenario parameter at a key path, one value per run (drawn if it is a distribution)."""
+        """A scenario parameter at a key path, one value per run (drawn if it is a distribution).
+
+        Parameters do not change during a run, so each is looked up once; the array is read-only
+        (state that changes is copied from it).
+        """
+        cached = self._params.get((path, integer))
+        if cached is not None:
+            return cached
         key = format_path(path)
         if key in self.drawn:
             values = self.drawn[key]
@@ -174,7 +182,10 @@ class NegotiationModel(mesa.Model):
             for part in path:
                 value = value[part] if isinstance(value, dict | tuple | list) else getattr(value, str(part))
             values = np.full(self.runs, float(value))
-        return np.round(values) if integer else values
+        values = np.round(values) if integer else values.copy()
+        values.setflags(write=False)
+        self._params[(path, integer)] = values
+        return values
 
     def _build_agents(self) -> None:
         spec = self.scenario.spec
