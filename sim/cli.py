@@ -307,7 +307,14 @@ def cmd_discover(args: argparse.Namespace) -> int:
     method = "PRIM" if args.method == "prim" else f"a classification tree (depth {args.depth})"
     print(f"{method} over {len(columns)} parameters and {len(runs):,} runs of {folder}: "
           f"{label} in {100 * rate:.0f}% of all runs")
-    names = short_names(columns)
+    resolved = folder / "scenario.resolved.yaml"
+    scenario_data = None
+    if resolved.is_file():
+        import yaml
+
+        loaded = yaml.safe_load(resolved.read_text(encoding="utf-8"))
+        scenario_data = loaded if isinstance(loaded, dict) else None
+    names = short_names(columns, scenario_data)
     if not boxes:
         print(f"no box found: no range of these parameters makes {label} clearly more common")
         return 0

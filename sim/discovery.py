@@ -33,6 +33,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,9 +85,26 @@ class Box:
 # names
 
 
-def short_name(path: str) -> str:
-    """A readable name for a key path: ``actors.russia.party.resolve`` -> ``russia resolve``."""
-    parts = path.split(".")
+_RED_LINE = re.compile(r"red_lines\[(\d+)\]")
+
+
+def short_name(path: str, scenario_data: Mapping[str, Any] | None = None) -> str:
+    """A readable name for a key path: ``actors.russia.party.resolve`` -> ``russia resolve``.
+
+    With the scenario's data, a red line is named by its issue: ``actors.russia.red_lines[1].penalty``
+    -> ``russia red line on deployment penalty``.
+    """
+    text = path
+    if scenario_data is not None:
+        def issue_of(match: re.Match[str]) -> str:
+            actor = path.split(".")[1] if path.startswith("actors.") else ""
+            try:
+                issue = scenario_data["actors"][actor]["red_lines"][int(match.group(1))]["issue"]
+            except (KeyError, IndexError, TypeError):
+                return match.group(0)
+            return f"red line on {issue}"
+        text = _RED_LINE.sub(issue_of, path)
+    parts = text.split(".")
     if parts[0] == "actors" and len(parts) >= 3:
         parts = [parts[1], *(p for p in parts[2:] if p not in _ROLES)]
     elif parts[0] == "institutions" and len(parts) >= 3:
@@ -94,9 +112,9 @@ def short_name(path: str) -> str:
     return " ".join(parts).replace("_", " ")
 
 
-def short_names(paths: Sequence[str]) -> dict[str, str]:
+def short_names(paths: Sequence[str], scenario_data: Mapping[str, Any] | None = None) -> dict[str, str]:
     """Readable names for key paths; a path whose short name would be shared keeps its full path."""
-    names = {p: short_name(p) for p in paths}
+    names = {p: short_name(p, scenario_data) for p in paths}
     counts: dict[str, int] = {}
     for name in names.values():
         counts[name] = counts.get(name, 0) + 1

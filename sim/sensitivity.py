@@ -26,6 +26,7 @@ An outcome measure that does not vary across the sample gets no indices (NaN).
 from __future__ import annotations
 
 import difflib
+import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -262,6 +263,8 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
         idx.insert(0, "outcome", outcome)
         frames.append(idx.sort_values(TOTAL[method], ascending=False, na_position="last"))
     indices = pd.concat(frames, ignore_index=True)
+    labels = short_names([str(p) for p in indices["parameter"].unique()], scenario.data)
+    indices.insert(2, "label", [labels[str(p)] for p in indices["parameter"]])
     result = SensitivityResult(indices=indices, points=table, runs=runs, method=method, problem=problem)
     if out is not None:
         result.save(out)
@@ -319,7 +322,8 @@ def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_ceasefire", ax=None
     method = _method_of(indices)
     total = TOTAL[method]
     g = indices[indices["outcome"] == outcome].sort_values(total, ascending=True, na_position="first")
-    labels = short_names([str(p) for p in g["parameter"]])
+    labels = (dict(zip(g["parameter"].astype(str), g["label"], strict=True)) if "label" in g
+              else short_names([str(p) for p in g["parameter"]]))
     y = np.arange(len(g))
     ax.set_yticks(y, [labels[str(p)] for p in g["parameter"]])
     if method == "sobol":
@@ -332,7 +336,7 @@ def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_ceasefire", ax=None
         ax.barh(y, g["mu_star"], height=0.6, xerr=g["mu_star_conf"], capsize=2, color="tab:blue", label="mu*")
         ax.plot(g["sigma"], y, "o", color="tab:red", label="sigma")
         ax.set_xlabel("Morris mean absolute elementary effect (mu*) with 95% interval")
-    ax.set_title(f"{outcome}: {MEASURES.get(outcome, '')}", fontsize="medium")
+    ax.set_title(textwrap.fill(f"{outcome}: {MEASURES.get(outcome, '')}", 70), fontsize="medium")
     ax.legend(loc="lower right", fontsize="small")
     return ax
 

@@ -54,7 +54,7 @@ def test_sobol_total_index_is_near_one_for_the_deciding_and_near_zero_for_the_ir
     assert index(sobol, "p_ceasefire", DECIDING, "S1") > 0.7
     assert index(sobol, "p_ceasefire", IRRELEVANT, "ST") < 0.1
     assert abs(index(sobol, "p_ceasefire", IRRELEVANT, "S1")) < 0.1
-    assert list(sobol.indices.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+    assert list(sobol.indices.columns) == ["outcome", "parameter", "label", "S1", "S1_conf", "ST", "ST_conf"]
     assert set(sobol.indices.outcome) == set(MEASURES)
     # Saltelli without second order: N (k + 2) points, each run runs_per_point times.
     assert len(sobol.points) == 64 * (2 + 2)
@@ -73,7 +73,7 @@ def test_morris_mu_star_of_the_deciding_parameter_dwarfs_the_irrelevant(morris):
     irrelevant = index(morris, "p_ceasefire", IRRELEVANT, "mu_star")
     assert deciding > 0.1
     assert deciding > 5 * irrelevant
-    assert list(morris.indices.columns) == ["outcome", "parameter", "mu_star", "mu_star_conf", "sigma"]
+    assert list(morris.indices.columns) == ["outcome", "parameter", "label", "mu_star", "mu_star_conf", "sigma"]
     assert len(morris.points) == 20 * (2 + 1)
 
 
@@ -159,10 +159,12 @@ def test_cli_quick_baseline_sensitivity_writes_its_files(tmp_path):
     indices = pd.read_csv(out / "indices.csv")
     k = len(load_scenario(BASELINE).distributions())
     assert len(indices) == len(MEASURES) * k
-    assert list(indices.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+    assert list(indices.columns) == ["outcome", "parameter", "label", "S1", "S1_conf", "ST", "ST_conf"]
     assert len(pd.read_csv(out / "points.csv")) == 8 * (k + 2)
     assert "p_ceasefire: share of runs ending in a ceasefire" in result.stdout
     assert "total ST" in result.stdout
+    # red lines are named by their issue, not by their place in a list
+    assert "russia red line on deployment penalty" in set(indices["label"])
     # the folder is a result folder that discovery can read
     found = run_sim("discover", str(out), "--outcome", 'outcome == "ceasefire"')
     assert found.returncode == 0, found.stderr
