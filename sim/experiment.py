@@ -12,6 +12,8 @@ notebooks want); ``workers>1`` uses a local process pool started with the ``spaw
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -112,6 +114,15 @@ def explain_run(scenario: Scenario, seed: int) -> tuple[dict[str, Any], list[Eve
     return record, events
 
 
+def _check_spawnable() -> None:
+    """Spawned workers re-import the main program; a program read from stdin cannot be re-imported."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is not None and not os.path.exists(path):
+        raise ExperimentError(f"worker processes cannot restart this program ({path} is not a file): "
+                              "run it from a script file or notebook, or use workers=1")
+
+
 def _spawn_pool(workers: int) -> ProcessPoolExecutor:
     # Mesa switches the global start method to "spawn"; we ask for it explicitly so that the pool
     # behaves the same whether or not Mesa was imported first, and never forks a threaded parent.
@@ -146,6 +157,7 @@ def iter_chunks(points: Scenario | Sequence[Point], master_seed: int, chunks: Se
         for chunk in chunks:
             yield chunk, task(*args(chunk))
         return
+    _check_spawnable()
     pending = list(chunks)
     retries = dict.fromkeys((c.index for c in chunks), 0)
     while pending:

@@ -204,3 +204,19 @@ def test_cli_sweep_with_a_bad_key_reports_it(tmp_path):
     assert result.returncode == 1
     assert "did you mean 'resolve'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_dying_dask_worker_has_its_chunk_retried(baseline, serial, tmp_path, monkeypatch):
+    distributed = pytest.importorskip("dask.distributed")
+    monkeypatch.setenv("SIM_TEST_MARKERS", str(tmp_path))
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    from faulty import dies_once
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        chunks = plan_chunks(RUNS, 60)
+        tables = dict(iter_chunks(baseline, 42, chunks, executor="dask", scheduler=cluster.scheduler_address,
+                                  task=dies_once))
+    assert (tmp_path / "chunk-0").exists()  # the first attempt did kill its worker
+    table = pd.concat([tables[c] for c in chunks], ignore_index=True)
+    pd.testing.assert_frame_equal(table, serial)
