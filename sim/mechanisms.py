@@ -10,6 +10,7 @@ Equations follow ``docs/model.md`` (and the design's literature notes, sections 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 __all__ = [
     "acceptance_probability",
@@ -28,8 +29,8 @@ __all__ = [
 
 
 def logistic(x: np.ndarray) -> np.ndarray:
-    """The logistic function, numerically safe for large |x|."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+    """The logistic function, numerically safe for large |x| (SciPy's ufunc: the fastest we have)."""
+    return expit(np.asarray(x, dtype=float))
 
 
 def effective_territory(term: np.ndarray, taken: np.ndarray) -> np.ndarray:
