@@ -354,10 +354,10 @@ file:
 or map the schema to a pattern in the editor's settings, e.g.
 `"yaml.schemas": {"scenario.schema.json": "scenarios/*.yaml"}`.
 
-The schema describes a complete scenario. In an overlay the editor will therefore complain about
-missing required keys (`issues`, `actors`, ...) and does not know the `$replace`, `$append` and
-`$delete` directives; trust `sim validate` for overlays. The schema also cannot check references
-between sections (an actor id in the talks, a fact id), which only `sim validate` does.
+The schema describes a complete scenario. For overlays use `sim schema --overlay >
+overlay.schema.json` instead: it requires no key and allows the `$replace`, `$append` and `$delete`
+directives. Neither schema can check references between sections (an actor id in the talks, a fact
+id) or what the base file provides; only `sim validate` does.
 """
 
 WALKTHROUGH_HEAD = """\
