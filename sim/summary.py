@@ -20,7 +20,8 @@ def wilson_interval(successes: float, n: float, z: float = 1.96) -> tuple[float,
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # Rounding can put a bound a hair past the share itself (at 0 or 1); the interval must hold it.
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
 
 
 def summarize(results: pd.DataFrame, *, by: str | list[str] = "scenario") -> pd.DataFrame:

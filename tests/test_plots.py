@@ -257,3 +257,12 @@ def test_save_all_writes_every_figure_as_png_and_svg(table, sweep, tmp_path):
     assert plt.get_fignums() == []  # every figure closed
     written = save_all(sweep, tmp_path / "sweep", sweep_params=[BACKSTOP, "actors.russia.party.resolve"])
     assert {"sweep_response.png", "sweep_response.svg"} <= {p.name for p in written}
+
+
+def test_wilson_interval_always_holds_the_share_even_at_zero_and_one():
+    from sim.summary import wilson_interval
+
+    for n in range(1, 500):
+        for k in (0, n):
+            lo, hi = wilson_interval(k, n)
+            assert lo <= k / n <= hi, (k, n)
