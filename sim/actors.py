@@ -67,18 +67,21 @@ class Preferences:
         # Drawn saliences need not sum to 1 exactly; normalising keeps utilities in [0, 1].
         self.salience = salience / np.maximum(salience.sum(axis=-1, keepdims=True), 1e-12)
         self.risk = self.param("risk")
+        # One number when the risk attitude is fixed (fast powers), per-run values when it is drawn.
+        self.exponent = self.risk if f"actors.{self.actor_id}.risk" in self.model.drawn else float(self.risk[0])
 
     def utility(self, terms: np.ndarray) -> np.ndarray:
         """Utility of terms ``(runs, ..., issues)`` whose front issue is already effective control."""
         extra = terms.ndim - 2
         shape = (self.position.shape[0],) + (1,) * extra
-        return mech.utility(terms, self.position.reshape(*shape, -1), self.salience.reshape(*shape, -1),
-                            self.risk.reshape(shape))
+        exponent = self.exponent if np.ndim(self.exponent) == 0 else self.exponent.reshape(shape)
+        return mech.utility(terms, self.position.reshape(*shape, -1), self.salience.reshape(*shape, -1), exponent)
 
     def issue_utility(self, issue: int, values: np.ndarray) -> np.ndarray:
         """Salience-weighted utility on one issue of values ``(runs, candidates)``."""
         distance = np.abs(values - self.position[:, issue, None])
-        return self.salience[:, issue, None] * (1.0 - mech.power(distance, self.risk[:, None]))
+        exponent = self.exponent if np.ndim(self.exponent) == 0 else self.exponent[:, None]
+        return self.salience[:, issue, None] * (1.0 - mech.power(distance, exponent))
 
     def preferences_changed(self) -> None:
         """Call after changing positions or saliences: drops cached utilities."""
@@ -106,8 +109,8 @@ class Preferences:
         if getattr(self, "_cache_key", None) != key:
             cols = [d for d in range(fixed.shape[1]) if d not in replaced]
             distance = np.abs(fixed[None, :, cols] - self.position[:, None, cols])
-            self._cached = np.sum(self.salience[:, None, cols] * (1.0 - mech.power(distance, self.risk[:, None, None])),
-                                  axis=-1)
+            exponent = self.exponent if np.ndim(self.exponent) == 0 else self.exponent[:, None, None]
+            self._cached = np.sum(self.salience[:, None, cols] * (1.0 - mech.power(distance, exponent)), axis=-1)
             self._cache_key = key
         terms = dynamic.copy()
         for d, values in replaced.items():
@@ -208,8 +211,7 @@ class Party(Actor, Preferences):
                                            (self.at_most, self.hard_high, self.penalty_high, -1.0)):
             for d in np.flatnonzero(np.isfinite(bounds).any(axis=0)):
                 values = seen[d] if d in seen else terms[..., d]
-                bound = np.where(np.isfinite(bounds[:, d]), bounds[:, d], sign * -np.inf)[:, None]
-                violation = np.maximum(sign * (bound - values), 0.0)
+                violation = np.maximum(sign * (bounds[:, d, None] - values), 0.0)
                 soft = np.where(hard[:, d], 0.0, weight[:, d])
                 if soft.any():
                     penalty += soft[:, None] * violation

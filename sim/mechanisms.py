@@ -42,33 +42,36 @@ def effective_territory(term: np.ndarray, taken: np.ndarray) -> np.ndarray:
     return taken + term * (1.0 - taken)
 
 
-def utility(terms: np.ndarray, ideal: np.ndarray, salience: np.ndarray, risk: np.ndarray) -> np.ndarray:
+def utility(terms: np.ndarray, ideal: np.ndarray, salience: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
     """Salience-weighted spatial utility ``sum_d s_d (1 - |z_d - x_d| ** risk)`` over the last axis.
 
-    ``risk`` broadcasts against ``terms`` without the last axis; > 1 is risk-averse.
+    ``risk`` is one number, or an array that broadcasts against ``terms`` without the last axis;
+    > 1 is risk-averse.
     """
     distance = np.abs(terms - ideal)
-    return np.sum(salience * (1.0 - power(distance, risk[..., None])), axis=-1)
+    exponent = risk if np.ndim(risk) == 0 else np.asarray(risk)[..., None]
+    return np.sum(salience * (1.0 - power(distance, exponent)), axis=-1)
 
 
 def power(base: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
-    """``base ** exponent``, fast when the exponent is the same everywhere (the usual case).
+    """``base ** exponent``, with fast paths for a single common exponent.
 
     A general power costs far more than a product or a square root, and utilities are evaluated for
-    every run, candidate and issue.
+    every run, candidate and issue. The path depends only on whether the exponent is one number
+    (a fixed parameter) or an array (a drawn one), never on the values in a batch, so a run gives
+    the same bits alone or in any batch.
     """
-    exponent = np.asarray(exponent, dtype=float)
-    first = exponent.flat[0] if exponent.size else 1.0
-    if exponent.size and np.all(exponent == first):
-        if first == 1.0:
+    if np.ndim(exponent) == 0:
+        e = float(exponent)
+        if e == 1.0:
             return base
-        if first == 2.0:
+        if e == 2.0:
             return base * base
-        if first == 1.5:
+        if e == 1.5:
             return base * np.sqrt(base)
-        if first == 0.5:
+        if e == 0.5:
             return np.sqrt(base)
-        return np.power(base, first)
+        return np.power(base, e)
     return base ** exponent
 
 
@@ -196,7 +199,8 @@ def front_advance(drift: np.ndarray, attacker: np.ndarray, defender: np.ndarray,
     A ratio contest success function ``a^k / (a^k + d^k)`` scales the baseline drift relative to
     the round-0 balance; past ``fortified_at`` fortifications slow the advance.
     """
-    share = attacker ** decisiveness / (attacker ** decisiveness + defender ** decisiveness)
+    total = attacker ** decisiveness + defender ** decisiveness
+    share = np.where(total > 0, attacker ** decisiveness / np.where(total > 0, total, 1.0), 0.5)
     slow = np.where(taken >= fortified_at, 1.0 - fortification, 1.0)
     return drift * share / baseline_share * slow
 

@@ -157,7 +157,11 @@ class NegotiationModel(mesa.Model):
         self.drawn = {path: draw(dist, draw_uniforms(run_seeds, path))
                       for path, dist in scenario.distributions().items()}
         self.horizon = self.param("horizon", "rounds", integer=True).astype(int)
-        self.max_rounds = int(self.horizon.max())
+        # The longest horizon the scenario allows, not the longest in this batch: every run's draws
+        # must have the same shapes whatever batch it is in.
+        horizon = scenario.distributions().get("horizon.rounds")
+        self.max_rounds = (int(draw(horizon, np.array([1.0 - 1e-12]))[0]) if horizon is not None
+                           else int(self.horizon[0]))
         self.round_weeks = self.param("horizon", "round_weeks")
         self._build_agents()
         self._init_state()
@@ -356,12 +360,11 @@ class NegotiationModel(mesa.Model):
         """Play one round for every run still going; after the last round, close the records."""
         t = self.round
         if t >= self.max_rounds:
-            self.running = False
-            self._release()
+            self._finish()
             return
         in_time = t < self.horizon
         self.apply_shocks(t, (self.status == TALKING) & in_time)
-        self.fight(t, (self.status != CEASEFIRE) & in_time)
+        self.fight(t, (self.status != CEASEFIRE) & in_time, in_time)
         self.vote_eu_measures(t, in_time)
         for influencer in self.influencers:
             influencer.step()
@@ -376,10 +379,10 @@ class NegotiationModel(mesa.Model):
             self.cause[ended] = self.last_failure[ended]
             self.log(ended, "-", "deadlock", "the horizon is reached without a deal")
         if self.round >= self.max_rounds:
-            self.running = False
-            self._release()
+            self._finish()
 
-    def _release(self) -> None:
+    def _finish(self) -> None:
+        self.running = False
         # Mesa 3.3 keeps a class-level counter of agent ids per model (Agent._ids), which holds every
         # model it ever saw alive: a million runs would keep thousands of batches in memory. A
         # finished model creates no more agents, so its entry can go.
@@ -403,7 +406,9 @@ class NegotiationModel(mesa.Model):
             fires = d["fire"][:, t] < self.param("shocks", sid, "probability")
             if shock.at_round is not None:
                 fires |= self.param("shocks", sid, "at_round", integer=True) == t
-            fires &= live & (self.failed_rounds >= self.param("shocks", sid, "after_failed_rounds"))
+            # A shock earlier in this round may have ended the talks of some runs.
+            fires &= live & (self.status == TALKING) & (
+                self.failed_rounds >= self.param("shocks", sid, "after_failed_rounds"))
             if shock.when_rejected_by:
                 fires &= self.rejected_by[:, self.party_by_id[shock.when_rejected_by].index]
             if shock.once:
@@ -481,8 +486,11 @@ class NegotiationModel(mesa.Model):
 
     # 2. war and costs ---------------------------------------------------------------------
 
-    def fight(self, t: int, fighting: np.ndarray) -> None:
-        """Move the front, update beliefs, funding, sanctions and this round's war costs."""
+    def fight(self, t: int, fighting: np.ndarray, live: np.ndarray) -> None:
+        """Move the front, update beliefs, funding, sanctions and this round's war costs.
+
+        ``fighting``: runs at war this round; ``live``: runs within their horizon.
+        """
         spec = self.scenario.spec
         if spec.front:
             att, dfd = self.attacker, self.defender
@@ -504,13 +512,16 @@ class NegotiationModel(mesa.Model):
                 shortfall = party.param("party", "funding", "shortfall_per_round")
                 floor = party.param("party", "funding", "floor")
                 dry = party.runway <= 0
-                party.funding = np.where(dry, np.maximum(floor, party.funding - shortfall),
-                                         np.minimum(1.0, party.funding + shortfall))
+                funding = np.where(dry, np.maximum(floor, party.funding - shortfall),
+                                   np.minimum(1.0, party.funding + shortfall))
+                party.funding = np.where(live, funding, party.funding)
                 newly_dry = fighting & dry & (party.runway > -1)
                 self.log(newly_dry, party.actor_id, "funding runs out", "war effort shrinks until money arrives")
-                party.runway = party.runway - 1
-        self.sanctions = np.clip((1 - self.param("sanctions", "decay")) * self.sanctions, 0, 1)
-        self.sanctions_felt += (self.sanctions - self.sanctions_felt) / self.param("sanctions", "lag_rounds")
+                party.runway = np.where(live, party.runway - 1, party.runway)
+        decayed = np.clip((1 - self.param("sanctions", "decay")) * self.sanctions, 0, 1)
+        self.sanctions = np.where(live, decayed, self.sanctions)
+        felt = self.sanctions_felt + (self.sanctions - self.sanctions_felt) / self.param("sanctions", "lag_rounds")
+        self.sanctions_felt = np.where(live, felt, self.sanctions_felt)
         for party in self.parties:
             party.update_costs(self.sanctions)
 
@@ -709,8 +720,8 @@ class NegotiationModel(mesa.Model):
             hard_lines.append(hard)
             chance = party.ratification_chance(candidates, withdrawal)
             approval.append(chance)
-            home.append(party.ratification is not None and party.ratification.rule == "threshold"
-                        and chance < party.rat_threshold[:, None] if party.ratification else np.zeros_like(hard))
+            signs_only_if_approved = party.ratification is not None and party.ratification.rule == "threshold"
+            home.append(chance < party.rat_threshold[:, None] if signs_only_if_approved else np.zeros_like(hard))
         deal_values_arr = np.stack(deal_values)
         bar = np.stack([party.outside_option + party.hold_out for party in self.parties])
         margin = deal_values_arr - bar[:, :, None]
@@ -757,11 +768,15 @@ class NegotiationModel(mesa.Model):
             draw = self.draws_talks["proposer"][:, t]
             proposer = np.where(draw < cumulative[:, -1], np.argmax(draw[:, None] < cumulative, axis=-1), -1)
             for j in range(n_p):
+                # A proposing party offers only terms it would sign itself, and among them the best
+                # for it that the others (as the mediator's estimate has it) would likely accept;
+                # failing that, it postures with the best terms for itself.
+                acceptable = ~wide.hard[j] & ~wide.blocked_at_home[j] & (wide.margin[j] >= 0)
                 others = np.prod(np.delete(estimated, j, axis=0), axis=0)
-                feasible = others >= self.acceptance_floor[:, None]
-                own = np.where(feasible, wide.deal_values[j], -np.inf)
-                pick = np.where(feasible.any(axis=-1), np.argmax(own, axis=-1),
-                                np.argmax(wide.deal_values[j], axis=-1))
+                feasible = acceptable & (others >= self.acceptance_floor[:, None])
+                best_feasible = np.argmax(np.where(feasible, wide.deal_values[j], -np.inf), axis=-1)
+                posture = np.argmax(np.where(~wide.hard[j], wide.deal_values[j], -np.inf), axis=-1)
+                pick = np.where(feasible.any(axis=-1), best_feasible, posture)
                 choice = np.where(proposer == j, pick, choice)
         # The mediator then refines its pick: it tries small steps along each issue around it and
         # keeps the best, so its proposal does not hinge on how fine the candidate grid is.
@@ -944,8 +959,8 @@ class NegotiationModel(mesa.Model):
         """Round the first of these measures was adopted (NaN if none was)."""
         if not measures:
             return np.full(self.runs, np.nan)
-        rounds = self.adopted_round[:, measures]
-        return np.where(np.isnan(rounds).all(axis=1), np.nan, np.nanmin(np.where(np.isnan(rounds), np.inf, rounds), axis=1))
+        first = np.min(np.where(np.isnan(self.adopted_round[:, measures]), np.inf, self.adopted_round[:, measures]), axis=1)
+        return np.where(np.isinf(first), np.nan, first)
 
     def records(self) -> dict[str, np.ndarray]:
         """One column per field of the run record (see :mod:`sim.record`), one entry per run."""

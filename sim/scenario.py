@@ -830,6 +830,9 @@ def _cross_problems(spec: ScenarioSpec) -> Iterator[Problem]:
             yield problem((*epath, "front"), "low is above high", "[low, high]")
         if eff.suspend_talks and eff.suspend_talks.rounds[0] > eff.suspend_talks.rounds[1]:
             yield problem((*epath, "suspend_talks", "rounds"), "min is above max", "[min, max] rounds")
+        elif eff.suspend_talks and eff.suspend_talks.rounds[0] < 1:
+            yield problem((*epath, "suspend_talks", "rounds"), f"a suspension of {eff.suspend_talks.rounds[0]} rounds",
+                          "at least 1 round")
         if shock.at_round is None and _mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
             yield problem(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
 

@@ -217,3 +217,60 @@ def test_finished_models_are_not_kept_alive(baseline):
         del model
     gc.collect()
     assert not [o for o in gc.get_objects() if isinstance(o, NegotiationModel)]
+
+
+def test_the_referendum_rule_runs_and_can_vote_a_deal_down():
+    # b's public never approves (intercept -10): under a referendum every signed deal fails at home.
+    home = {"party": {"ratification": {"rule": "referendum", "intercept": -10.0}}}
+    table = run_table(tiny(actors={"b": home}), n=20)
+    assert (table.outcome == "deadlock").all()
+    assert (table.breakdown_cause == "ratification").all()
+
+
+def test_a_proposing_party_never_offers_terms_it_would_reject_itself():
+    scenario = tiny(actors={"a": {"red_lines": [{"issue": "split", "op": "<=", "bound": 0.45}]}},
+                    institutions={"talks": {"recognition": {"a": 1.0}}}, horizon={"rounds": 3})
+    for seed in range(5):
+        _, events = explain_run(scenario, seed=seed)
+        assert not [e for e in events if e.actor == "a" and e.event == "rejects"]
+
+
+def test_a_drawn_horizon_gives_each_run_the_same_record_alone_and_in_a_batch():
+    scenario = tiny(horizon={"rounds": {"uniform": [3, 12]}},
+                    shocks={"noise": {"probability": 0.3, "effects": {"sanctions": 0.01}}},
+                    actors={"a": {"party": {"war_cost": 0.0}}, "b": {"party": {"war_cost": 0.0}}},
+                    issues={"split": {"status_quo": 0.4}})
+    seeds = [run_seed(2, i) for i in range(12)]
+    model = NegotiationModel(scenario, seeds=seeds)
+    model.run()
+    batch = records_frame("tiny", range(12), seeds, model.records())
+    for i in range(12):
+        alone = NegotiationModel(scenario, seed=seeds[i])
+        alone.run()
+        row = records_frame("tiny", [i], [seeds[i]], alone.records())
+        pd.testing.assert_frame_equal(row.reset_index(drop=True), batch.iloc[[i]].reset_index(drop=True))
+
+
+def test_a_drawn_risk_attitude_gives_the_same_record_alone_and_in_a_batch():
+    scenario = tiny(actors={"a": {"risk": {"choice": [1.0, 1.5, 2.0]}}, "b": {"risk": {"uniform": [0.5, 2.0]}}},
+                    institutions={"talks": {"acceptance_noise": 0.02}})
+    seeds = [run_seed(3, i) for i in range(20)]
+    model = NegotiationModel(scenario, seeds=seeds)
+    model.run()
+    batch = records_frame("tiny", range(20), seeds, model.records())
+    for i in (0, 5, 19):
+        alone = NegotiationModel(scenario, seed=seeds[i])
+        alone.run()
+        row = records_frame("tiny", [i], [seeds[i]], alone.records())
+        pd.testing.assert_frame_equal(row.reset_index(drop=True), batch.iloc[[i]].reset_index(drop=True))
+
+
+def test_no_shock_touches_a_run_whose_talks_ended_earlier_in_the_round():
+    shocks = {"shocks": {
+        "walk": {"at_round": 1, "effects": {"walkaway": True}},
+        "later": {"at_round": 1, "effects": {"leverage": 1}},
+    }, "actors": {"a": {"party": {"war_cost": 0.0}}, "b": {"party": {"war_cost": 0.0}}},
+        "issues": {"split": {"status_quo": 0.4}}}
+    table = run_table(tiny(**shocks), n=5)
+    assert (table.outcome == "collapse").all()
+    assert (table.leverage == 0).all() and (table.shocks == 1).all()
