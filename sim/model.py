@@ -84,12 +84,17 @@ class Assessment:
     # would make every operation crawl.
     PER_PARTY = ("deal_values", "margin", "hard", "approval", "blocked_at_home", "acceptance", "penalty", "seen")
 
+    def zopa(self) -> np.ndarray:
+        """Per run: some candidate clears every party's bar (acceptance chance at least one half)."""
+        clears = ~self.hard & ~self.blocked_at_home & (self.margin >= 0)
+        return np.any(np.all(clears, axis=0), axis=-1)
+
     def at(self, choice: np.ndarray) -> Assessment:
         """The assessment of one candidate per run: arrays over (runs,) or (runs, parties[, issues])."""
         rows = np.arange(len(choice))
         out = {}
         for key, value in vars(self).items():
-            if value is None or (key == "seen" and value.size == 0):
+            if value is None or (key in ("seen", "acceptance") and value.size == 0):
                 out[key] = value
             elif key in self.PER_PARTY:
                 out[key] = np.moveaxis(value[:, rows, choice], 0, 1)
@@ -303,7 +308,7 @@ class NegotiationModel(mesa.Model):
         self.guarantees_effective = np.full(runs, np.nan)
         self.ceasefire_held = np.full(runs, np.nan)
         self.relapse_round = np.full(runs, np.nan)
-        self._outlook_round = -1
+        self._outlook_stale = True
         self.durability = {k: self.param("durability", k) for k in (
             "base_hazard_per_year", "guarantees_effect", "deterrence_effect", "withdrawal_effect",
             "unconsented_effect", "leverage_effect", "judged_over_years")}
@@ -446,6 +451,8 @@ class NegotiationModel(mesa.Model):
                 party.set_red_line(m, self.issues.index(change.issue), change.op,
                                    self.param(*base, "red_lines", j, "bound"), change.hard, penalty, tighten=True)
                 self.log(m, change.actor, "red line hardens", f"now {change.issue} {change.op} {change.bound}")
+        if eff.consent_thresholds or eff.backstop:
+            self._outlook_stale = True
         if eff.consent_thresholds:
             by = self.param(*base, "consent_thresholds")
             for g in self.guarantors:
@@ -600,8 +607,8 @@ class NegotiationModel(mesa.Model):
         if self.deployment_issue is None:
             zeros = np.zeros(deployment_terms.shape)
             return CoalitionOutlook(zeros, zeros)
-        if self._outlook_round != self.round:
-            # The table changes only with the backstop and thresholds (shocks), so once per round.
+        if self._outlook_stale:
+            # The table changes only when a shock moves the backstop or the thresholds.
             covered = np.concatenate([[-np.inf], self.consent_levels])  # consent level of each bucket
             troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1)
             pledged, force, beyond = self._cascade(troops, covered[None, :], mandates=None)
@@ -609,7 +616,7 @@ class NegotiationModel(mesa.Model):
             deterrent = mech.deterrence(force, self.mediator.backstop[:, None], quality,
                                         self.det_mid[:, None], self.det_scale[:, None])
             self._outlook_table = (deterrent, beyond / self.F_needed[:, None])
-            self._outlook_round = self.round
+            self._outlook_stale = False
         deterrent, beyond = self._outlook_table
         # Bucket k: the term covers the k lowest force-type levels (few levels: comparisons beat a search).
         bucket = np.zeros(deployment_terms.shape, dtype=np.intp)
@@ -664,7 +671,7 @@ class NegotiationModel(mesa.Model):
             party.no_deal_terms = nd
             party.outside_option = party.value_no_deal(nd, self.projection)
 
-    def assess(self, fixed: np.ndarray, dynamic: np.ndarray) -> Assessment:
+    def assess(self, fixed: np.ndarray, dynamic: np.ndarray, *, with_acceptance: bool = False) -> Assessment:
         """5-7. How every party would answer each candidate, per run.
 
         Candidates are ``fixed`` (the same in every run; its utilities are cached) followed by
@@ -727,7 +734,10 @@ class NegotiationModel(mesa.Model):
         margin = deal_values_arr - bar[:, :, None]
         hard_arr = np.stack(hard_lines)
         home_arr = np.stack(home)
-        acceptance = np.where(hard_arr | home_arr, 0.0, mech.acceptance_probability(margin, self.noise[None, :, None]))
+        # The acceptance chances are needed only for the candidate finally proposed; for the wide
+        # set, whether a candidate clears every bar (zopa) follows from the margins alone.
+        acceptance = (np.where(hard_arr | home_arr, 0.0, mech.acceptance_probability(margin, self.noise[None, :, None]))
+                      if with_acceptance else np.empty((0,)))
         return Assessment(candidates=candidates, territory=replaced.get(f) if f is not None else None,
                           withdrawal=withdrawal, deal_values=deal_values_arr, margin=margin, hard=hard_arr,
                           approval=np.stack(approval), blocked_at_home=home_arr, acceptance=acceptance,
@@ -759,7 +769,7 @@ class NegotiationModel(mesa.Model):
         if self.n_perturb:
             parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * self.draws_talks["perturb"][:, t], 0, 1))
         wide = self.assess(self.fixed_candidates, np.concatenate(parts, axis=1))
-        zopa = np.any(np.all(wide.acceptance >= 0.5, axis=0), axis=-1)
+        zopa = wide.zopa()
         scores, estimated = self.mediator_scores(t, wide, n_fixed=len(self.fixed_candidates))
         choice = np.argmax(scores, axis=1)
         proposer = np.full(runs, -1)
@@ -784,8 +794,9 @@ class NegotiationModel(mesa.Model):
         no_fixed = np.empty((0, len(self.issues)))
         for step in REFINE_STEPS:
             moves = np.concatenate([np.eye(len(self.issues)), -np.eye(len(self.issues))]) * step
-            local = self.assess(no_fixed, np.clip(np.concatenate([best[:, None, :], best[:, None, :] + moves], axis=1), 0, 1))
-            zopa |= np.any(np.all(local.acceptance >= 0.5, axis=0), axis=-1)
+            local = self.assess(no_fixed, np.clip(np.concatenate([best[:, None, :], best[:, None, :] + moves], axis=1), 0, 1),
+                                with_acceptance=True)
+            zopa |= local.zopa()
             local_scores, _ = self.mediator_scores(t, local)
             pick = np.where(proposer < 0, np.argmax(local_scores, axis=1), 0)
             best = local.candidates[rows, pick]
