@@ -201,22 +201,22 @@ class Party(Actor, Preferences):
 
         ``seen`` replaces some issues' terms by what the party sees (effective control, effective
         guarantees), as in :meth:`candidate_utility`. Only the sides of issues that carry a line are
-        evaluated: lines are few, candidates many (this is the same arithmetic as
-        :func:`sim.mechanisms.red_line_penalty`, one line at a time).
+        evaluated, one line at a time: lines are few, candidates many (the arithmetic of
+        :func:`sim.mechanisms.red_line_penalty`).
         """
         seen = seen or {}
         penalty = np.zeros(terms.shape[:-1])
         broken = np.zeros(terms.shape[:-1], bool)
-        for bounds, hard, weight, sign in ((self.at_least, self.hard_low, self.penalty_low, 1.0),
-                                           (self.at_most, self.hard_high, self.penalty_high, -1.0)):
+        for bounds, hard, weight, lower in ((self.at_least, self.hard_low, self.penalty_low, True),
+                                            (self.at_most, self.hard_high, self.penalty_high, False)):
             for d in np.flatnonzero(np.isfinite(bounds).any(axis=0)):
                 values = seen[d] if d in seen else terms[..., d]
-                violation = np.maximum(sign * (bounds[:, d, None] - values), 0.0)
+                violation = mech.red_line_violation(values, bounds[:, d, None], at_least=lower)
                 soft = np.where(hard[:, d], 0.0, weight[:, d])
                 if soft.any():
                     penalty += soft[:, None] * violation
                 if hard[:, d].any():
-                    broken |= hard[:, d, None] & (violation > 1e-12)
+                    broken |= hard[:, d, None] & (violation > mech.BREACH)
         return penalty, broken
 
     def ratification_chance(self, terms: np.ndarray, withdrawal: np.ndarray) -> np.ndarray:

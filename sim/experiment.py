@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -264,8 +264,3 @@ def run_points(points: Sequence[Point], *, runs: int, seed: int = 0, workers: in
         if progress:
             progress(done, total)
     return pd.concat([frames[k] for k in sorted(frames)], ignore_index=True)
-
-
-def concat_tables(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate result tables (e.g. of several scenarios) into one tidy table."""
-    return pd.concat(list(tables), ignore_index=True)

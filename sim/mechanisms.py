@@ -75,6 +75,15 @@ def power(base: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
     return base ** exponent
 
 
+#: A hard red line is broken by any violation beyond rounding.
+BREACH = 1e-12
+
+
+def red_line_violation(values: np.ndarray, bound: np.ndarray, *, at_least: bool) -> np.ndarray:
+    """How far terms fall short of ``term >= bound`` (``at_least``) or exceed ``term <= bound``; 0 if kept."""
+    return np.maximum(bound - values, 0.0) if at_least else np.maximum(values - bound, 0.0)
+
+
 def red_line_penalty(terms: np.ndarray, at_least: np.ndarray, at_most: np.ndarray,
                      penalty_low: np.ndarray, penalty_high: np.ndarray,
                      hard_low: np.ndarray, hard_high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -86,10 +95,10 @@ def red_line_penalty(terms: np.ndarray, at_least: np.ndarray, at_most: np.ndarra
         (penalty, broken): utility lost to soft lines, and a boolean for hard lines, both without
         the issue axis.
     """
-    short = np.maximum(at_least - terms, 0.0)
-    over = np.maximum(terms - at_most, 0.0)
+    short = red_line_violation(terms, at_least, at_least=True)
+    over = red_line_violation(terms, at_most, at_least=False)
     penalty = np.sum(np.where(hard_low, 0.0, penalty_low * short) + np.where(hard_high, 0.0, penalty_high * over), axis=-1)
-    broken = np.any((hard_low & (short > 1e-12)) | (hard_high & (over > 1e-12)), axis=-1)
+    broken = np.any((hard_low & (short > BREACH)) | (hard_high & (over > BREACH)), axis=-1)
     return penalty, broken
 
 

@@ -612,9 +612,7 @@ class NegotiationModel(mesa.Model):
             covered = np.concatenate([[-np.inf], self.consent_levels])  # consent level of each bucket
             troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1)
             pledged, force, beyond = self._cascade(troops, covered[None, :], mandates=None)
-            quality = np.sum(pledged * troops[:, None, :] * self.quality, axis=-1) / np.maximum(force, 1e-9)
-            deterrent = mech.deterrence(force, self.mediator.backstop[:, None], quality,
-                                        self.det_mid[:, None], self.det_scale[:, None])
+            deterrent = self._deterrent(pledged, troops[:, None, :], force)
             self._outlook_table = (deterrent, beyond / self.F_needed[:, None])
             self._outlook_stale = False
         deterrent, beyond = self._outlook_table
@@ -630,6 +628,15 @@ class NegotiationModel(mesa.Model):
             per_run = [np.concatenate([table[:, shared], part], axis=1) for table, part in zip((deterrent, beyond), per_run,
                                                                                                strict=True)]
         return CoalitionOutlook(*per_run)
+
+    def _deterrent(self, pledged: np.ndarray, troops: np.ndarray, force: np.ndarray) -> np.ndarray:
+        """Deterrent value of the pledged force; ``force`` is (runs,) or (runs, k)."""
+        quality = np.sum(pledged * troops * self.quality, axis=-1) / np.maximum(force, 1e-9)
+
+        def per_run(a: np.ndarray) -> np.ndarray:
+            return a.reshape(a.shape + (1,) * (force.ndim - 1))
+        return mech.deterrence(force, per_run(self.mediator.backstop), quality, per_run(self.det_mid),
+                               per_run(self.det_scale))
 
     def effective_guarantees(self, guarantees: np.ndarray, deterrent: np.ndarray) -> np.ndarray:
         """Worth of a guarantee term given the deterrent behind it: ``G * (w + (1 - w) * D_eff)``."""
@@ -898,8 +905,7 @@ class NegotiationModel(mesa.Model):
             mandates = self.draws_coalition["mandate"][:, : len(self.guarantors)] < mandate_p
             pledged, force, beyond = self._cascade(troops, consent[:, None], mandates)
             pledged, force, beyond = pledged[:, 0], force[:, 0], beyond[:, 0]
-            quality = np.sum(pledged * troops * self.quality, axis=-1) / np.maximum(force, 1e-9)
-            deterrent = mech.deterrence(force, self.mediator.backstop, quality, self.det_mid, self.det_scale)
+            deterrent = self._deterrent(pledged, troops, force)
             unconsented = (beyond > 0).astype(float)
             self.deployed[agreed] = (force > 0)[agreed]
             self.deployment_troops[agreed] = force[agreed]

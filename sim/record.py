@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["COLUMNS", "parameter_columns", "records_frame", "terms_columns"]
+__all__ = ["COLUMNS", "records_frame", "terms_columns"]
 
 #: Column -> meaning. ``terms_<issue>`` columns follow ``ceasefire_round``; drawn parameters, named by
 #: their key path, come last.
@@ -50,11 +50,6 @@ COLUMNS: dict[str, str] = {
 def terms_columns(frame: pd.DataFrame) -> list[str]:
     """The ``terms_<issue>`` columns of a results table."""
     return [c for c in frame.columns if c.startswith("terms_")]
-
-
-def parameter_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns holding drawn or swept parameters (named by key path, with a dot)."""
-    return [c for c in frame.columns if "." in c]
 
 
 def records_frame(scenario: str, runs: Sequence[int], seeds: Sequence[int],

@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .distributions import Choice, Distribution, Normal, Triangular, Uniform
-from .errors import PathPart, Problem, ScenarioError
+from .errors import PathPart, Problem, ScenarioError, format_path
 from .params import DIST_KEYS
 from .schema import ScenarioSpec
 from .yamlsource import LineMap, parse_yaml_text, read_yaml
@@ -141,7 +141,7 @@ class Scenario:
         for path, ids in _walk_evidence(self.data, ()):
             for fid in ids:
                 fact = self.facts.get(fid, {})
-                rows.append({"where": _dotted(path), "fact": fid, "kind": fact.get("kind", ""),
+                rows.append({"where": format_path(path), "fact": fid, "kind": fact.get("kind", ""),
                              "claim": fact.get("claim", "")})
         return rows
 
@@ -401,19 +401,14 @@ def set_path(data: Any, path: tuple[PathPart, ...], value: Any) -> None:
                 cur = cur.setdefault(part, {})
         elif isinstance(cur, list) and isinstance(part, int):
             if part >= len(cur):
-                raise ValueError(f"{_dotted(path[:depth])} has {len(cur)} item(s), no [{part}]")
+                raise ValueError(f"{format_path(path[:depth])} has {len(cur)} item(s), no [{part}]")
             if last:
                 cur[part] = value
             else:
                 cur = cur[part]
         else:
-            raise ValueError(f"{_dotted(path[:depth])} is {_short(cur)}, not a mapping"
+            raise ValueError(f"{format_path(path[:depth])} is {_short(cur)}, not a mapping"
                              + (" (use [index] for a list)" if isinstance(cur, list) else ""))
-
-
-def _dotted(path: tuple[PathPart, ...]) -> str:
-    from .errors import format_path
-    return format_path(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -857,7 +852,7 @@ def _evidence_problems(data: Mapping[str, Any], facts: Mapping[str, Any],
 
 def _walk_distributions(value: Any, path: tuple[PathPart, ...]) -> Iterator[tuple[str, Distribution]]:
     if isinstance(value, Uniform | Normal | Triangular | Choice):
-        yield _dotted(path), value
+        yield format_path(path), value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _walk_distributions(getattr(value, name), (*path, name))
