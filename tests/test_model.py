@@ -201,10 +201,17 @@ def test_drawn_parameters_are_recorded_within_their_declared_ranges(baseline, ba
         assert baseline_runs[path].nunique() > 50, path
 
 
-def test_every_mechanism_has_one_named_place():
-    # A reader who knows Mesa finds each phase of the round as a method of the model.
-    for name in ("apply_shocks", "fight", "vote_eu_measures", "negotiate", "coalition_outlook", "deploy_and_endure"):
-        assert callable(getattr(NegotiationModel, name))
+def test_every_arena_is_a_component_of_the_model_with_a_step(baseline):
+    # A reader who knows Mesa finds each phase of the round as an arena of the model, each in its own
+    # module, advanced by step(t, mask).
+    model = NegotiationModel(baseline, seed=1)
+    model.run()  # a finished model lets go of Mesa's class-level id counter
+    for name in ("shocks", "front", "economy", "council", "talks"):
+        arena = getattr(model, name)
+        assert type(arena).__module__ == f"sim.model.{name}"
+        assert callable(arena.step)
+    assert callable(model.coalition.outlook) and callable(model.coalition.deploy)
+    assert callable(model.durability.endure)
 
 
 def test_finished_models_are_not_kept_alive(baseline):

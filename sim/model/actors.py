@@ -1,0 +1,248 @@
+"""The Mesa agents: what each role decides.
+
+Every agent holds its own state as arrays over the runs of a batch (one entry per run), so one
+call decides for every run at once; :mod:`sim.mechanisms` holds the math. An actor with several
+roles is one agent per role, all carrying the same ``actor_id``.
+
+- :class:`~sim.model.party.Party` (its own module) values terms and its outside option.
+- :class:`Mediator` proposes terms and provides the backstop.
+- :class:`Guarantor` may pledge troops after a ceasefire (the cascade is run by the model).
+- :class:`EUMember` votes on measures that need unanimity.
+- :class:`Influencer` raises aid for a party.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import mesa
+import numpy as np
+
+from .. import mechanisms as mech
+from ..schema import ActorSpec
+
+__all__ = ["Actor", "CoalitionOutlook", "EUMember", "Guarantor", "Influencer", "Mediator", "Preferences"]
+
+
+@dataclass(frozen=True)
+class CoalitionOutlook:
+    """What the coalition would field for each candidate's deployment term (per run, per candidate)."""
+
+    deterrent: np.ndarray
+    """Deterrent value of the force that would deploy, 0-1."""
+    beyond_consent: np.ndarray
+    """Troops deploying beyond what the consenting party agreed to, as a share of F_needed."""
+
+
+class Actor(mesa.Agent):
+    """An actor of the scenario in one role; state is held per run of the batch."""
+
+    role = "actor"
+
+    def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any):
+        super().__init__(model)
+        self.actor_id = actor_id
+        self.spec = spec
+        self.params = params
+        """This actor's block of the run's typed parameters (:mod:`sim.model.params`)."""
+        self.name = spec.name
+        self.runs = len(params.capability)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.actor_id!r})"
+
+
+class Preferences:
+    """Ideal terms, saliences and risk attitude, per run (shared by parties and the mediator)."""
+
+    def _init_preferences(self: Actor, issues: list[str]) -> None:
+        p = self.params
+        self.position = np.stack([p.position[i] for i in issues], axis=-1)
+        salience = np.stack([p.salience[i] for i in issues], axis=-1)
+        # Drawn saliences need not sum to 1 exactly; normalising keeps utilities in [0, 1].
+        self.salience = salience / np.maximum(salience.sum(axis=-1, keepdims=True), 1e-12)
+        self.risk = p.risk
+        self.capability = p.capability
+        # One number when the risk attitude is fixed (fast powers), per-run values when it is drawn.
+        self.exponent = self.risk if p.is_drawn("risk") else float(self.risk[0])
+
+    def utility(self, terms: np.ndarray) -> np.ndarray:
+        """Utility of terms ``(runs, ..., issues)`` whose front issue is already effective control."""
+        extra = terms.ndim - 2
+        shape = (self.position.shape[0],) + (1,) * extra
+        exponent = self.exponent if np.ndim(self.exponent) == 0 else self.exponent.reshape(shape)
+        return mech.utility(terms, self.position.reshape(*shape, -1), self.salience.reshape(*shape, -1), exponent)
+
+    def issue_utility(self, issue: int, values: np.ndarray) -> np.ndarray:
+        """Salience-weighted utility on one issue of values ``(runs, candidates)``."""
+        distance = np.abs(values - self.position[:, issue, None])
+        exponent = self.exponent if np.ndim(self.exponent) == 0 else self.exponent[:, None]
+        return self.salience[:, issue, None] * (1.0 - mech.power(distance, exponent))
+
+    def preferences_changed(self) -> None:
+        """Call after changing positions or saliences: drops cached utilities."""
+        self._cache_key = None
+
+    def shift_position(self, runs: np.ndarray, issue: int, by: np.ndarray) -> None:
+        """Move its ideal term on one issue (clipped to 0-1) in the runs of the mask."""
+        self.position[:, issue] = np.where(runs, np.clip(self.position[:, issue] + by, 0, 1), self.position[:, issue])
+        self.preferences_changed()
+
+    def candidate_utility(self, fixed: np.ndarray, dynamic: np.ndarray, replaced: dict[int, np.ndarray]) -> np.ndarray:
+        """Utility of the round's candidates: a fixed set shared by all runs, then per-run ones.
+
+        Args:
+            fixed: ``(n_fixed, issues)`` terms, the same in every run and round.
+            dynamic: ``(runs, n_dynamic, issues)`` terms of this round.
+            replaced: issue -> ``(runs, n_fixed + n_dynamic)`` values that replace those terms (the
+                front issue as effective control, guarantees as effective guarantees).
+
+        The fixed candidates' utility on the other issues changes only when positions do, so it is
+        computed once and cached: this is most of the model's arithmetic.
+        """
+        n_fixed = fixed.shape[0]
+        key = tuple(sorted(replaced))
+        if n_fixed == 0:
+            terms = dynamic.copy()
+            for d, values in replaced.items():
+                terms[..., d] = values
+            return self.utility(terms)
+        if getattr(self, "_cache_key", None) != key:
+            cols = [d for d in range(fixed.shape[1]) if d not in replaced]
+            distance = np.abs(fixed[None, :, cols] - self.position[:, None, cols])
+            exponent = self.exponent if np.ndim(self.exponent) == 0 else self.exponent[:, None, None]
+            self._cached = np.sum(self.salience[:, None, cols] * (1.0 - mech.power(distance, exponent)), axis=-1)
+            self._cache_key = key
+        terms = dynamic.copy()
+        for d, values in replaced.items():
+            terms[..., d] = values[:, n_fixed:]
+        fixed_part = self._cached.copy()
+        for d, values in replaced.items():
+            fixed_part += self.issue_utility(d, values[:, :n_fixed])
+        return np.concatenate([fixed_part, self.utility(terms)], axis=1)
+
+
+class Mediator(Actor, Preferences):
+    """Proposes terms each round and backs the coalition's force."""
+
+    role = "mediator"
+
+    def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any, issues: list[str]):
+        super().__init__(model, actor_id, spec, params)
+        self._init_preferences(issues)
+        m = params.mediator
+        self.plan_id = spec.mediator.plan if spec.mediator else None
+        self.bias = m.bias
+        self.plan_pull = m.plan_pull
+        self.estimate_noise = m.estimate_noise
+        self.learning = m.learning
+        self.backstop = m.backstop.copy()
+
+    def score(self, candidates: np.ndarray, own_utility: np.ndarray, estimated_acceptance: np.ndarray,
+              plan: np.ndarray | None, n_fixed: int = 0) -> np.ndarray:
+        """How much it wants to propose each candidate, per run; it proposes the best.
+
+        The log of the product of the parties' (estimated) acceptance chances (a Nash product;
+        ``estimated_acceptance`` is (parties, runs, candidates)), tilted toward its own utility and
+        its plan: a biased mediator. The first ``n_fixed`` candidates are the fixed set, the same in
+        every round, whose closeness to the (fixed) plan is computed once.
+        """
+        joint = np.sum(np.log(np.maximum(estimated_acceptance, 1e-12)), axis=0)
+        tilt = own_utility
+        if plan is not None:
+            rest = 1 - np.mean(np.abs(candidates[:, n_fixed:] - plan[:, None, :]), axis=-1)
+            if n_fixed:
+                if getattr(self, "_fixed_closeness", None) is None:
+                    self._fixed_closeness = 1 - np.mean(np.abs(candidates[:, :n_fixed] - plan[:, None, :]), axis=-1)
+                rest = np.concatenate([self._fixed_closeness, rest], axis=1)
+            tilt = tilt + self.plan_pull[:, None] * rest
+        return joint + self.bias[:, None] * tilt
+
+    def change_backstop(self, runs: np.ndarray, by: np.ndarray) -> None:
+        """A shock moves the backstop it offers, in the runs of the mask ``runs``."""
+        self.backstop = np.where(runs, np.clip(self.backstop + by, 0, 1), self.backstop)
+
+
+class Guarantor(Actor):
+    """A potential troop contributor; its conditions are arrays the coalition cascade reads."""
+
+    role = "guarantor"
+
+    def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any, index: int):
+        super().__init__(model, actor_id, spec, params)
+        g = spec.guarantor
+        assert g is not None
+        p = params.guarantor
+        self.index = index
+        self.troops = p.troops
+        self.force_type = g.force_type
+        self.requires_consent = g.requires_consent
+        self.min_backstop = p.min_backstop
+        self.threshold = p.threshold.copy()
+        self.mandate_probability = p.mandate_probability
+        self.risk_tolerance = p.risk_tolerance
+
+    def hesitate(self, runs: np.ndarray, by: np.ndarray) -> None:
+        """A shock raises its joining threshold, if it deploys only with consent."""
+        if self.requires_consent:
+            self.threshold = np.where(runs, self.threshold + by, self.threshold)
+
+
+class EUMember(Actor):
+    """Votes on council measures under unanimity: vetoes what it blocks while its grievance lasts."""
+
+    role = "eu_member"
+
+    def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any, index: int):
+        super().__init__(model, actor_id, spec, params)
+        e = spec.eu_member
+        p = params.eu_member
+        self.index = index
+        self.blocks = set(e.blocks) if e else set()
+        runs = self.runs
+        self.veto_probability = p.veto_probability if e else np.zeros(runs)
+        self.grievance_end = p.grievance_end_probability if e else np.zeros(runs)
+        self.election_round = p.election_round if e and e.election_round is not None else np.full(runs, -1.0)
+        self.change_probability = p.government_change_probability if e else np.zeros(runs)
+        self.veto_after_change = p.veto_probability_after_change if e else np.zeros(runs)
+        self.aggrieved = np.ones(runs, bool)
+        self.government_changed = np.zeros(runs, bool)
+
+    def veto_chance(self) -> np.ndarray:
+        """Chance this round that it vetoes a measure it blocks, per run."""
+        return np.where(self.government_changed, self.veto_after_change,
+                        np.where(self.aggrieved, self.veto_probability, 0.0))
+
+    def vetoes(self, measure: str, draw: np.ndarray) -> np.ndarray:
+        """Whether it vetoes ``measure`` this round, per run."""
+        if measure not in self.blocks:
+            return np.zeros(draw.shape, bool)
+        return draw < self.veto_chance()
+
+    def settle_grievance(self, runs: np.ndarray) -> None:
+        """Its grievance ends in the runs of the mask: it stops linking its vote to the dispute."""
+        self.aggrieved &= ~runs
+
+
+class Influencer(Actor):
+    """Raises aid for the party it supports, round by round, up to a cap."""
+
+    role = "influencer"
+
+    def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any, supported: Any):
+        super().__init__(model, actor_id, spec, params)
+        self.supports = spec.influencer.supports if spec.influencer else ""
+        self.supported = supported
+        """The party agent it aids (None if the supported actor is not a party of the talks)."""
+        self.aid_per_round = params.influencer.aid_per_round
+        self.max_aid = params.influencer.max_aid
+        self.given = np.zeros(self.runs)
+
+    def give_aid(self) -> None:
+        """Add this round's aid to the supported party's strength."""
+        if self.supported is None:
+            return
+        more = np.minimum(self.aid_per_round, np.maximum(self.max_aid - self.given, 0.0))
+        self.given += more
+        self.supported.aid += more

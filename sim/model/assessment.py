@@ -1,0 +1,209 @@
+"""How every party sees candidate terms: deal values, margins, red lines, approval, acceptance.
+
+Used by the talks for the wide set of candidates each round and for the mediator's refinement. It
+reads the other arenas only through the views the model hands the talks (:class:`Views`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import mechanisms as mech
+from .actors import CoalitionOutlook
+
+__all__ = ["Assessment", "Assessor", "Views", "halton"]
+
+
+@dataclass(frozen=True)
+class Views:
+    """What the talks see of the other arenas, handed in by the model (read-only)."""
+
+    front: Any
+    """The front: ``issue``, ``taken``, ``projection``, ``expected_line(belief)``."""
+    relapse_advance: np.ndarray | None
+    """Extra attacker speed after a relapse per unit of territory withdrawn (None without a front)."""
+    outlook: Callable[..., CoalitionOutlook]
+    """The coalition's outlook for deployment terms (``outlook(dynamic, fixed)``)."""
+    effective_guarantees: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    deployment_issue: int | None
+    guarantees_issue: int | None
+    consenting: Any
+    """The party whose acceptance of the deployment term is its consent (or None)."""
+    hazard: Callable[..., np.ndarray]
+    judged_risk: Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How every party sees each candidate: arrays over runs, candidates (and parties)."""
+
+    candidates: np.ndarray
+    """Terms, (runs, candidates, issues)."""
+    territory: np.ndarray | None
+    """Effective control of the front issue under the terms, (runs, candidates)."""
+    withdrawal: np.ndarray
+    """Share of the contested area given up at the table, (runs, candidates)."""
+    deal_values: np.ndarray
+    """Each party's value of the deal, (parties, runs, candidates)."""
+    margin: np.ndarray
+    """Deal value minus outside option minus hold-out, (parties, runs, candidates)."""
+    hard: np.ndarray
+    """The terms cross the party's hard red line, (parties, runs, candidates)."""
+    approval: np.ndarray
+    """Chance of domestic approval, (parties, runs, candidates)."""
+    blocked_at_home: np.ndarray
+    """Approval below the party's threshold, (parties, runs, candidates)."""
+    acceptance: np.ndarray
+    """Chance the party accepts, (parties, runs, candidates)."""
+    penalty: np.ndarray
+    """Utility lost to soft red lines, (parties, runs, candidates)."""
+    seen: np.ndarray
+    """The terms as each party sees them (effective control and guarantees), (parties, runs, candidates, issues);
+    kept only when the story is."""
+    mediator_utility: np.ndarray
+    """The mediator's own utility, (runs, candidates)."""
+
+    # Per-party arrays put parties first: with only two or three parties, a last axis that short
+    # would make every operation crawl.
+    PER_PARTY = ("deal_values", "margin", "hard", "approval", "blocked_at_home", "acceptance", "penalty", "seen")
+
+    def zopa(self) -> np.ndarray:
+        """Per run: some candidate clears every party's bar (acceptance chance at least one half)."""
+        clears = ~self.hard & ~self.blocked_at_home & (self.margin >= 0)
+        return np.any(np.all(clears, axis=0), axis=-1)
+
+    def at(self, choice: np.ndarray) -> Assessment:
+        """The assessment of one candidate per run: arrays over (runs,) or (runs, parties[, issues])."""
+        rows = np.arange(len(choice))
+        out = {}
+        for key, value in vars(self).items():
+            if value is None or (key in ("seen", "acceptance") and value.size == 0):
+                out[key] = value
+            elif key in self.PER_PARTY:
+                out[key] = np.moveaxis(value[:, rows, choice], 0, 1)
+            else:
+                out[key] = value[rows, choice]
+        return Assessment(**out)
+
+
+def halton(n: int, dims: int) -> np.ndarray:
+    """The first ``n`` points (skipping the origin) of the Halton sequence in ``[0, 1]^dims``.
+
+    A fixed, evenly spread set of candidate terms: part of the model, not of its randomness.
+    """
+    primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71]
+    if dims > len(primes):
+        raise ValueError(f"at most {len(primes)} issues are supported")
+    out = np.empty((n, dims))
+    for d in range(dims):
+        base = primes[d]
+        for i in range(n):
+            f, r, k = 1.0, 0.0, i + 1
+            while k > 0:
+                f /= base
+                r += f * (k % base)
+                k //= base
+            out[i, d] = r
+    return out
+
+
+class Assessor:
+    """Evaluates candidate terms for every party at once, per run."""
+
+    def __init__(self, parties: list[Any], mediator: Any, views: Views, noise: np.ndarray, keep_views: bool):
+        self.parties = parties
+        self.mediator = mediator
+        self.views = views
+        self.noise = noise
+        self.keep_views = keep_views
+
+    def _on_the_ground(self, candidates: np.ndarray, runs: int) -> tuple[dict[int, np.ndarray], np.ndarray]:
+        """What the terms mean on the ground: the front issue is evaluated as effective control."""
+        front = self.views.front
+        replaced: dict[int, np.ndarray] = {}
+        withdrawal = np.zeros(candidates.shape[:2])
+        if front.issue is not None:
+            f = front.issue
+            replaced[f] = mech.effective_territory(candidates[..., f], front.taken[:, None])
+            withdrawal = candidates[..., f] * (1 - front.taken[:, None])
+        return replaced, withdrawal
+
+    def _relapse_value(self, party: Any, replaced: dict[int, np.ndarray], withdrawal: np.ndarray) -> np.ndarray:
+        """After a relapse the attacker fights on from the deal's line, faster for the ground given up:
+        the no-deal value with the front moved."""
+        front = self.views.front
+        f = front.issue
+        speed = np.maximum(party.belief, 0)[:, None] * (1 + self.views.relapse_advance[:, None] * withdrawal)
+        front_after = np.minimum(1.0, replaced[f] + front.projection[:, None] * speed)
+        return (party.outside_option[:, None] - party.issue_utility(f, party.no_deal_terms[:, f, None])
+                + party.issue_utility(f, front_after))
+
+    def assess(self, fixed: np.ndarray, dynamic: np.ndarray, leverage: np.ndarray, *,
+               with_acceptance: bool = False) -> Assessment:
+        """How every party would answer each candidate, per run.
+
+        Candidates are ``fixed`` (the same in every run; its utilities are cached) followed by
+        ``dynamic`` (this round's, per run).
+        """
+        v = self.views
+        runs = dynamic.shape[0]
+        dep, gi = v.deployment_issue, v.guarantees_issue
+        candidates = np.concatenate([np.broadcast_to(fixed, (runs, *fixed.shape)), dynamic], axis=1)
+        replaced, withdrawal = self._on_the_ground(candidates, runs)
+        outlook = v.outlook(dynamic[..., dep], fixed[:, dep]) if dep is not None else None
+        # A guarantee is only as good as the force behind it: parties that judge guarantees see the
+        # guarantee term scaled by the deterrent the coalition would field for these terms, and weigh
+        # the deal by the risk that the war resumes.
+        judged = dict(replaced)
+        relapse_risk = None
+        if outlook is not None and gi is not None:
+            judged[gi] = v.effective_guarantees(candidates[..., gi], outlook.deterrent)
+            hazard = v.hazard(candidates[..., gi], outlook.deterrent, withdrawal,
+                              (outlook.beyond_consent > 0).astype(float), leverage)
+            relapse_risk = v.judged_risk(hazard)
+        columns: dict[str, list[np.ndarray]] = {k: [] for k in ("value", "hard", "approval", "home", "penalty", "seen")}
+        for party in self.parties:
+            relapse_value = (self._relapse_value(party, replaced, withdrawal)
+                             if party.judges_guarantees and v.front.issue is not None else None)
+            seen = judged if party.judges_guarantees else replaced
+            utility = party.candidate_utility(fixed, dynamic, seen)
+            penalty, hard = party.red_lines(candidates, seen)
+            columns["penalty"].append(penalty)
+            if self.keep_views:
+                view = candidates.copy()
+                for d, values in seen.items():
+                    view[..., d] = values
+                columns["seen"].append(view)
+            columns["value"].append(party.deal_value(utility, penalty, relapse_risk, relapse_value, outlook,
+                                                     party is v.consenting))
+            columns["hard"].append(hard)
+            chance = party.ratification_chance(candidates, withdrawal)
+            columns["approval"].append(chance)
+            signs_only_if_approved = party.ratification is not None and party.ratification.rule == "threshold"
+            columns["home"].append(chance < party.rat_threshold[:, None] if signs_only_if_approved
+                                   else np.zeros_like(hard))
+        return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic, with_acceptance)
+
+    def _assemble(self, candidates: np.ndarray, replaced: dict[int, np.ndarray], withdrawal: np.ndarray,
+                  columns: dict[str, list[np.ndarray]], fixed: np.ndarray, dynamic: np.ndarray,
+                  with_acceptance: bool) -> Assessment:
+        f = self.views.front.issue
+        deal_values = np.stack(columns["value"])
+        bar = np.stack([party.outside_option + party.hold_out for party in self.parties])
+        margin = deal_values - bar[:, :, None]
+        hard = np.stack(columns["hard"])
+        home = np.stack(columns["home"])
+        # The acceptance chances are needed only for the candidate finally proposed; for the wide
+        # set, whether a candidate clears every bar (zopa) follows from the margins alone.
+        acceptance = (np.where(hard | home, 0.0, mech.acceptance_probability(margin, self.noise[None, :, None]))
+                      if with_acceptance else np.empty((0,)))
+        return Assessment(candidates=candidates, territory=replaced.get(f) if f is not None else None,
+                          withdrawal=withdrawal, deal_values=deal_values, margin=margin, hard=hard,
+                          approval=np.stack(columns["approval"]), blocked_at_home=home, acceptance=acceptance,
+                          penalty=np.stack(columns["penalty"]),
+                          seen=np.stack(columns["seen"]) if columns["seen"] else np.empty((0,)),
+                          mediator_utility=self.mediator.candidate_utility(fixed, dynamic, replaced))

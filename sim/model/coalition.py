@@ -1,0 +1,168 @@
+"""The coalition: the pledge cascade of the guarantors, as the parties expect it and as it happens.
+
+Consent changes only where a force type's level is crossed, so the expected cascade is run once per
+consent level (with expected troops: capacity times the mandate chance) and looked up; the table is
+recomputed only when a shock moves the backstop or the thresholds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import mechanisms as mech
+from ..streams import draw_streams
+from .actors import CoalitionOutlook
+from .events import EventSink
+
+__all__ = ["Coalition", "Deployment"]
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The realised cascade for the agreed terms, per run (and per guarantor)."""
+
+    consent: np.ndarray
+    mandates: np.ndarray
+    pledged: np.ndarray
+    force: np.ndarray
+    beyond: np.ndarray
+    deterrent: np.ndarray
+
+
+class Coalition:
+    """The guarantors' cascade; inert (``active`` False) without a coalition or without guarantors.
+
+    Args:
+        params: The scenario's ``institutions.coalition`` block of the typed parameters (or None).
+        guarantors: The guarantor agents.
+        mediator: The agent whose backstop the guarantors need.
+        issues: Issue ids, in the model's order.
+        seeds: One seed per run (stream ``coalition:mandate``).
+        sink: Where the story goes.
+    """
+
+    def __init__(self, params: Any, guarantors: list[Any], mediator: Any, issues: list[str], seeds: list[int],
+                 sink: EventSink):
+        self.p = params
+        self.guarantors = guarantors
+        self.mediator = mediator
+        self.sink = sink
+        self.runs = len(seeds)
+        self.active = params is not None and bool(guarantors)
+        self.deployment_issue = self.guarantees_issue = None
+        self._stale = True
+        self.draws = draw_streams(seeds, "coalition", [("mandate", "uniform", (max(len(guarantors), 1),))])
+        if not self.active:
+            return
+        spec = params.spec
+        self.deployment_issue = issues.index(spec.deployment_issue)
+        self.guarantees_issue = issues.index(spec.guarantees_issue)
+        types = spec.force_types
+        self.levels = np.array([types[g.force_type].level for g in guarantors])
+        self.quality = np.array([types[g.force_type].deterrence for g in guarantors])
+        self.needs_consent = np.array([g.requires_consent for g in guarantors])
+        self.is_lead = np.array([g.actor_id in spec.lead_nations for g in guarantors])
+        self.consent_levels = np.unique(self.levels)
+        self.consent_from = spec.consent_from
+
+    def invalidate_outlook(self) -> None:
+        """The backstop or the thresholds changed: the expected cascade must be recomputed."""
+        self._stale = True
+
+    def outlook(self, deployment_terms: np.ndarray, fixed_terms: np.ndarray | None = None) -> CoalitionOutlook:
+        """Force the coalition would field for each deployment term, as the parties expect it."""
+        if not self.active:
+            zeros = np.zeros(deployment_terms.shape)
+            return CoalitionOutlook(zeros, zeros)
+        if self._stale:
+            covered = np.concatenate([[-np.inf], self.consent_levels])  # consent level of each bucket
+            troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1)
+            pledged, force, beyond = self._cascade(troops, covered[None, :], mandates=None)
+            deterrent = self._deterrent(pledged, troops[:, None, :], force)
+            self._table = (deterrent, beyond / self.p.F_needed[:, None])
+            self._stale = False
+        deterrent, beyond = self._table
+        # Bucket k: the term covers the k lowest force-type levels (few levels: comparisons beat a search).
+        bucket = np.zeros(deployment_terms.shape, dtype=np.intp)
+        for level in self.consent_levels:
+            bucket += deployment_terms >= level
+        flat = bucket.reshape(self.runs, -1)
+        per_run = [np.take_along_axis(table, flat, axis=1).reshape(bucket.shape) for table in (deterrent, beyond)]
+        if fixed_terms is not None:
+            # Terms shared by every run need one bucket each, not one per run.
+            shared = np.searchsorted(self.consent_levels, fixed_terms, side="right")
+            per_run = [np.concatenate([table[:, shared], part], axis=1)
+                       for table, part in zip((deterrent, beyond), per_run, strict=True)]
+        return CoalitionOutlook(*per_run)
+
+    def effective_guarantees(self, guarantees: np.ndarray, deterrent: np.ndarray) -> np.ndarray:
+        """Worth of a guarantee term given the deterrent behind it: ``G * (w + (1 - w) * D_eff)``."""
+        weight = self.p.paper_guarantee_weight
+        w = weight.reshape(weight.shape + (1,) * (guarantees.ndim - 1))
+        return guarantees * (w + (1 - w) * deterrent)
+
+    def _deterrent(self, pledged: np.ndarray, troops: np.ndarray, force: np.ndarray) -> np.ndarray:
+        """Deterrent value of the pledged force; ``force`` is (runs,) or (runs, k)."""
+        quality = np.sum(pledged * troops * self.quality, axis=-1) / np.maximum(force, 1e-9)
+
+        def per_run(a: np.ndarray) -> np.ndarray:
+            return a.reshape(a.shape + (1,) * (force.ndim - 1))
+        return mech.deterrence(force, per_run(self.mediator.backstop), quality, per_run(self.p.deterrence_midpoint),
+                               per_run(self.p.deterrence_scale))
+
+    def _cascade(self, troops: np.ndarray, consent: np.ndarray, mandates: np.ndarray | None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Run the cascade for consent levels ``consent`` (runs, k); returns pledged, force, beyond-consent troops."""
+        p, backstop = self.p, self.mediator.backstop
+        min_backstop = np.stack([g.min_backstop for g in self.guarantors], axis=-1)
+        threshold = np.stack([g.threshold for g in self.guarantors], axis=-1)
+        consented = self.levels[None, None, :] <= consent[..., None]
+        # Beyond consent a member's troops are targets: only members without a consent condition
+        # whose risk tolerance covers the target risk go there.
+        tolerance = np.stack([g.risk_tolerance for g in self.guarantors], axis=-1)
+        braves_targets = ~self.needs_consent & (tolerance >= p.target_risk[:, None])
+        eligible = ((troops > 0)[:, None, :] & (consented | braves_targets[:, None, :])
+                    & (backstop[:, None] >= min_backstop)[:, None, :])
+        if mandates is not None:
+            eligible &= mandates[:, None, :]
+        k = consent.shape[-1]
+        pledged = mech.cascade(np.broadcast_to(troops[:, None, :], eligible.shape), eligible,
+                               np.broadcast_to(threshold[:, None, :], eligible.shape), self.is_lead,
+                               p.F_needed[:, None], np.broadcast_to(p.F_min[:, None], (self.runs, k)),
+                               np.broadcast_to((backstop >= p.leads_min_backstop)[:, None], (self.runs, k)))
+        force = np.sum(pledged * troops[:, None, :], axis=-1)
+        beyond = np.sum(pledged * troops[:, None, :] * ~consented, axis=-1)
+        return pledged, force, beyond
+
+    def deploy(self, consent_terms: np.ndarray) -> Deployment:
+        """The realised cascade for the agreed deployment terms (NaN where there is no deal)."""
+        consent = np.nan_to_num(consent_terms, nan=-1.0)
+        troops = np.stack([g.troops for g in self.guarantors], axis=-1)
+        mandate_p = np.stack([g.mandate_probability for g in self.guarantors], axis=-1)
+        mandates = self.draws["mandate"][:, : len(self.guarantors)] < mandate_p
+        pledged, force, beyond = self._cascade(troops, consent[:, None], mandates)
+        pledged, force, beyond = pledged[:, 0], force[:, 0], beyond[:, 0]
+        return Deployment(consent, mandates, pledged, force, beyond, self._deterrent(pledged, troops, force))
+
+    def stays_home_reason(self, run: int, j: int, deployment: Deployment) -> tuple[str, dict[str, float]]:
+        """Why guarantor ``j`` did not pledge in run ``run``: the first of its conditions that failed,
+        with the numbers that decided it (for the story)."""
+        g, backstop = self.guarantors[j], self.mediator.backstop
+        consent = deployment.consent[run]
+        if g.troops[run] <= 0:
+            return "no troops", {}
+        if g.requires_consent and self.levels[j] > consent:
+            return "needs consent", {"consent": consent}
+        if self.levels[j] > consent and g.risk_tolerance[run] < self.p.target_risk[run]:
+            return "targets", {"risk": self.p.target_risk[run], "tolerance": g.risk_tolerance[run]}
+        if backstop[run] < g.min_backstop[run]:
+            return "backstop", {"backstop": backstop[run], "minimum": g.min_backstop[run]}
+        if not deployment.mandates[run, j]:
+            return "no mandate", {}
+        if self.is_lead[j]:
+            return "leads withdraw", {}
+        share = deployment.force[run] / self.p.F_needed[run]
+        return "below threshold", {"share": share, "threshold": g.threshold[run]}

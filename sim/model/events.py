@@ -1,0 +1,77 @@
+"""The run state every arena shares (status per run, its cause), the outcome codes and the event sink.
+
+These sit below the arenas: an arena receives them in its constructor and never imports the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["CEASEFIRE", "COLLAPSE", "DEADLOCK", "OUTCOMES", "TALKING", "Event", "EventSink", "RunState"]
+
+OUTCOMES = ("talking", "ceasefire", "collapse", "deadlock")
+TALKING, CEASEFIRE, COLLAPSE, DEADLOCK = range(4)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of a run's story."""
+
+    run: int
+    round: int
+    actor: str
+    event: str
+    detail: str
+
+
+class EventSink:
+    """Collects the story of each run, if it is kept; otherwise every call returns at once."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.events: list[Event] = []
+        self.round = 0
+        self.told_proposal: dict[int, np.ndarray] = {}
+        """The last proposal told in each run (the story says "proposes again" for a repeat)."""
+
+    def log(self, runs: np.ndarray, actor: str, event: str, detail: str | Callable[[int], str]) -> None:
+        """Add an event for every run in the boolean mask ``runs``.
+
+        ``detail`` is text, or a function of the run index (only called when the story is kept).
+        """
+        if not self.enabled:
+            return
+        for i in np.flatnonzero(runs):
+            text = detail if isinstance(detail, str) else detail(int(i))
+            self.events.append(Event(int(i), self.round, actor, event, text))
+
+    def add(self, run: int, round_: int, actor: str, event: str, detail: str) -> None:
+        """Add one event of one run at a given round."""
+        self.events.append(Event(int(run), int(round_), actor, event, detail))
+
+
+class RunState:
+    """Where each run of the batch stands: talking or ended, and why it ended."""
+
+    def __init__(self, runs: int, sink: EventSink):
+        self.runs = runs
+        self.sink = sink
+        self.status = np.full(runs, TALKING, dtype=np.int8)
+        self.cause = np.full(runs, "none", dtype=object)
+        # Why the last round of talks failed: the cause recorded if the horizon ends the talks.
+        self.last_failure = np.full(runs, "horizon", dtype=object)
+
+    def talking(self) -> np.ndarray:
+        """Runs whose talks go on."""
+        return self.status == TALKING
+
+    def end(self, mask: np.ndarray, status: int, cause: str, detail: str) -> None:
+        """End the talks of the runs in ``mask`` with an outcome and its cause."""
+        if not mask.any():
+            return
+        self.status[mask] = status
+        self.cause[mask] = cause
+        self.sink.log(mask, "-", OUTCOMES[status], detail)

@@ -1,0 +1,217 @@
+"""``NegotiationModel``: the arenas of a negotiation composed in the design's order.
+
+One model object simulates a batch of runs at once: every piece of state is an array with one
+entry per run, and each run draws only from its own seeded streams (:mod:`sim.streams`), so a run
+gives the same record alone (``seed=``) or in a batch (``seeds=``). One round (``step``):
+
+1. shocks (:mod:`sim.model.shocks`)
+2. the front and the war's costs (:mod:`sim.model.front`, :mod:`sim.model.economy`)
+3. the council (:mod:`sim.model.council`) and influencers' aid
+4-7. the talks: outside options, a proposal, guarantee credibility, acceptance (:mod:`sim.model.talks`,
+   with the coalition's outlook handed in)
+8. ending; after a ceasefire, the cascade (:mod:`sim.model.coalition`) and durability
+   (:mod:`sim.model.durability`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import mesa
+import numpy as np
+from mesa.agent import AgentSet
+
+from ..scenario import Scenario
+from .actors import EUMember, Guarantor, Influencer, Mediator
+from .assessment import Views
+from .coalition import Coalition
+from .council import Council
+from .durability import Durability
+from .economy import Economy
+from .events import CEASEFIRE, DEADLOCK, Event, EventSink, RunState
+from .front import Front
+from .params import build_params
+from .party import Party
+from .records import record_columns
+from .shocks import Shocks, ShockTargets
+from .story import tell_pledges
+from .talks import Talks
+
+__all__ = ["NegotiationModel"]
+
+
+class NegotiationModel(mesa.Model):
+    """Multi-party ceasefire talks with a coalition cascade, simulated for one or many runs.
+
+    Args:
+        scenario: A validated scenario.
+        seed: Seed of a single run (as recorded in a results table).
+        seeds: Seeds of a batch of runs (give ``seed`` or ``seeds``).
+        log_events: Keep the story of each run in ``events`` (default: only for a single run).
+
+    Examples:
+        >>> from sim import load_scenario
+        >>> model = NegotiationModel(load_scenario("scenarios/baseline.yaml"), seed=1)  # doctest: +SKIP
+        >>> model.run()  # doctest: +SKIP
+        >>> model.records()["outcome"]  # doctest: +SKIP
+    """
+
+    def __init__(self, scenario: Scenario, *, seed: int | None = None, seeds: Sequence[int] | None = None,
+                 log_events: bool | None = None):
+        if (seed is None) == (seeds is None):
+            raise ValueError("give either seed (one run) or seeds (a batch)")
+        run_seeds = [int(seed)] if seeds is None else [int(s) for s in seeds]
+        if not run_seeds:
+            raise ValueError("seeds is empty")
+        # Mesa's own generator is seeded too, though every decision draws from the per-run streams.
+        super().__init__(rng=run_seeds[0])
+        for name in ("candidates", "perturbations"):
+            if f"institutions.talks.{name}" in scenario.distributions():
+                raise ValueError(f"institutions.talks.{name} must be a fixed number, not a distribution")
+        self.scenario = scenario
+        self.seeds = np.asarray(run_seeds, dtype=np.int64)
+        self.runs = len(run_seeds)
+        self.issues = list(scenario.spec.issues)
+        self.params = build_params(scenario, run_seeds)
+        self.round = 0
+        self.max_rounds = self.params.max_rounds
+        p = self.params.tree
+        self.horizon = np.round(p.horizon.rounds).astype(int)
+        self.round_weeks = p.horizon.round_weeks
+        self.sink = EventSink(self.runs == 1 if log_events is None else log_events)
+        self.state = RunState(self.runs, self.sink)
+        self._build_agents()
+        self._build_arenas(run_seeds)
+
+    @property
+    def events(self) -> list[Event]:
+        """The story of each run (kept only with ``log_events``), in the order it happened."""
+        return self.sink.events
+
+    def _build_agents(self) -> None:
+        spec, p = self.scenario.spec, self.params.tree
+        talks = spec.institutions.talks
+        self.parties = [Party(self, pid, spec.actors[pid], p.actors[pid], self.issues, i)
+                        for i, pid in enumerate(talks.parties)]
+        self.party_by_id = {party.actor_id: party for party in self.parties}
+        self.mediator = Mediator(self, talks.mediator, spec.actors[talks.mediator], p.actors[talks.mediator], self.issues)
+        guarantors = [aid for aid, a in spec.actors.items() if "guarantor" in a.roles]
+        self.guarantors = [Guarantor(self, aid, spec.actors[aid], p.actors[aid], i) for i, aid in enumerate(guarantors)]
+        council = spec.institutions.eu_council
+        members = council.members if council else ()
+        self.eu_members = [EUMember(self, aid, spec.actors[aid], p.actors[aid], i) for i, aid in enumerate(members)]
+        for aid, a in spec.actors.items():
+            if "influencer" in a.roles:
+                supported = self.party_by_id.get(a.influencer.supports) if a.influencer else None
+                Influencer(self, aid, a, p.actors[aid], supported)
+        self.influencers = self.agents_by_type.get(Influencer, AgentSet([], random=self.random))
+
+    def _build_arenas(self, seeds: list[int]) -> None:
+        spec, p, sink, rounds = self.scenario.spec, self.params.tree, self.sink, self.max_rounds
+        front = spec.front
+        self.front = Front(p.front if front else None, self.issues,
+                           self.party_by_id[front.attacker] if front else None,
+                           self.party_by_id[front.defender] if front else None, seeds, rounds, sink)
+        self.economy = Economy(p.sanctions, self.parties, sink)
+        self.council = Council(p.institutions.eu_council, self.eu_members, self.parties, self.economy, seeds,
+                               rounds, sink)
+        self.coalition = Coalition(p.institutions.coalition, self.guarantors, self.mediator, self.issues, seeds, sink)
+        self.durability = Durability(p.durability, self.horizon, self.round_weeks, seeds, rounds, sink)
+        c = self.coalition
+        views = Views(front=self.front, relapse_advance=p.front.relapse_advance if front else None,
+                      outlook=c.outlook, effective_guarantees=c.effective_guarantees,
+                      deployment_issue=c.deployment_issue, guarantees_issue=c.guarantees_issue,
+                      consenting=self.party_by_id.get(c.consent_from) if c.active else None,
+                      hazard=self.durability.hazard, judged_risk=self.durability.judged_risk)
+        self.talks = Talks(p, self.parties, self.mediator, self.issues, views, self.state, seeds, rounds, sink)
+        targets = ShockTargets(talks=self.talks, front=self.front, economy=self.economy, coalition=c,
+                               parties=self.party_by_id, mediator=self.mediator, guarantors=self.guarantors,
+                               council_members=self.eu_members, issues=self.issues)
+        self.shocks = Shocks(p.shocks, targets, self.state, seeds, rounds, sink)
+        # The record of what followed a ceasefire.
+        runs = self.runs
+        self.deployed = np.zeros(runs, bool)
+        self.deployment_troops = np.zeros(runs)
+        self.contributors = np.full(runs, "", dtype=object)
+        self.deployment_consented = np.full(runs, np.nan)
+        self.deterrence_effective = np.full(runs, np.nan)
+        self.guarantees_effective = np.full(runs, np.nan)
+
+    # ------------------------------------------------------------------------------ one round
+
+    def step(self) -> None:
+        """Play one round for every run still going; after the last round, close the records."""
+        t = self.round
+        if t >= self.max_rounds:
+            self._finish()
+            return
+        self.sink.round = t
+        state = self.state
+        in_time = t < self.horizon
+        self.shocks.step(t, state.talking() & in_time)
+        fighting = (state.status != CEASEFIRE) & in_time
+        self.front.step(t, fighting, self.economy.sanctions_felt)
+        self.economy.step(t, fighting, in_time)
+        self.council.step(t, in_time)
+        self.influencers.do("give_aid")
+        talking = state.talking() & in_time
+        suspended = talking & (self.talks.suspended_until > t)
+        state.last_failure[suspended] = "shock_suspension"
+        agreed = self.talks.step(t, talking & ~suspended)
+        if agreed.any():
+            self._after_ceasefire(t, agreed)
+        self.round += 1
+        self.sink.round = self.round
+        ended = state.talking() & (self.round >= self.horizon)
+        if ended.any():
+            state.status[ended] = DEADLOCK
+            state.cause[ended] = state.last_failure[ended]
+            self.sink.log(ended, "-", "deadlock", "the horizon is reached without a deal")
+        if self.round >= self.max_rounds:
+            self._finish()
+
+    def _after_ceasefire(self, t: int, agreed: np.ndarray) -> None:
+        """The pledge cascade for the agreed terms, the deployment, and the relapse to the horizon."""
+        terms, c = self.talks.terms, self.coalition
+        guarantees = terms[:, c.guarantees_issue] if c.guarantees_issue is not None else np.zeros(self.runs)
+        deterrent = np.zeros(self.runs)
+        unconsented = np.zeros(self.runs)
+        if c.active:
+            deployment = c.deploy(terms[:, c.deployment_issue])
+            force, beyond, deterrent = deployment.force, deployment.beyond, deployment.deterrent
+            unconsented = (beyond > 0).astype(float)
+            self.deployed[agreed] = (force > 0)[agreed]
+            self.deployment_troops[agreed] = force[agreed]
+            self.deployment_consented[agreed] = np.where(force > 0, beyond == 0, np.nan)[agreed]
+            names = np.array([g.actor_id for g in self.guarantors])
+            for i in np.flatnonzero(agreed):
+                self.contributors[i] = "+".join(names[deployment.pledged[i]])
+            if self.sink.enabled:
+                tell_pledges(self.sink, c, deployment, agreed)
+            self.guarantees_effective[agreed] = c.effective_guarantees(guarantees, deterrent)[agreed]
+        else:
+            self.guarantees_effective[agreed] = guarantees[agreed]
+        self.deterrence_effective[agreed] = deterrent[agreed]
+        hazard = self.durability.hazard(guarantees, deterrent, np.nan_to_num(self.talks.withdrawal), unconsented,
+                                        self.talks.leverage)
+        self.durability.endure(t, agreed, hazard)
+
+    def _finish(self) -> None:
+        self.running = False
+        # Mesa 3.3 keeps a class-level counter of agent ids per model (Agent._ids), which holds every
+        # model it ever saw alive: a million runs would keep thousands of batches in memory. A
+        # finished model creates no more agents, so its entry can go.
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+
+    def run(self) -> None:
+        """Play every round to the horizon."""
+        while self.running:
+            self.step()
+
+    def records(self) -> dict[str, np.ndarray]:
+        """One column per field of the run record (see :mod:`sim.record`), one entry per run."""
+        if self.running:
+            raise RuntimeError("the runs are not finished: call run() first")
+        return record_columns(self)

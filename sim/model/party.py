@@ -1,0 +1,192 @@
+"""The party agent: a deal needs its acceptance.
+
+It values terms (its preferences less its red lines' penalties, weighed by the risk that the war
+resumes), its outside option (where it expects the front to be, less the war's costs), and whether
+the deal would pass at home. Its state is held per run of the batch; :mod:`sim.mechanisms` holds the math.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from .. import mechanisms as mech
+from ..schema import ActorSpec
+from .actors import Actor, CoalitionOutlook, Preferences
+
+__all__ = ["Party"]
+
+
+class Party(Actor, Preferences):
+    """A party to the talks: a deal needs its acceptance."""
+
+    role = "party"
+
+    def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any, issues: list[str], index: int):
+        super().__init__(model, actor_id, spec, params)
+        self.index = index
+        self._init_preferences(issues)
+        p = spec.party
+        assert p is not None
+        q = params.party
+        self.resolve = q.resolve
+        self.discount = q.discount
+        self.hold_out = q.hold_out
+        self.war_cost = q.war_cost
+        self.sanctions_cost = q.sanctions_cost
+        self.funding_cost = q.funding_cost
+        self.optimism = q.optimism
+        self.unconsented_penalty = q.unconsented_force_penalty
+        self.judges_guarantees = p.judges_guarantees
+        runs, n_issues = self.position.shape
+        self.at_least = np.full((runs, n_issues), -np.inf)
+        self.at_most = np.full((runs, n_issues), np.inf)
+        self.penalty_low = np.zeros((runs, n_issues))
+        self.penalty_high = np.zeros((runs, n_issues))
+        self.hard_low = np.zeros((runs, n_issues), bool)
+        self.hard_high = np.zeros((runs, n_issues), bool)
+        everyone = np.ones(runs, bool)
+        for k, line in enumerate(spec.red_lines):
+            lines = params.red_lines[k]
+            self.set_red_line(everyone, issues.index(line.issue), line.op, lines.bound, line.hard, lines.penalty)
+        # Changing state, per run.
+        self.cost_factor = np.ones(runs)
+        self.strength_factor = np.ones(runs)
+        self.aid = np.zeros(runs)
+        self.funding = np.ones(runs)
+        self.runway = q.funding.runway_rounds if p.funding else np.full(runs, np.inf)
+        self.belief = np.zeros(runs)
+        self.cost_now = self.war_cost.copy()
+        self.outside_option = np.zeros(runs)
+        r = p.ratification
+        self.ratification = r
+        if r is not None:
+            rq = q.ratification
+            self.rat_intercept = rq.intercept
+            self.rat_weights = np.stack([rq.weights[i] if i in r.weights else np.zeros(runs) for i in issues], axis=-1)
+            self.rat_withdrawal = rq.weights["withdrawal"] if "withdrawal" in r.weights else np.zeros(runs)
+            self.rat_threshold = rq.threshold
+
+    def set_red_line(self, runs: np.ndarray, issue: int, op: str, bound: np.ndarray | float, hard: bool | None,
+                     penalty: np.ndarray | float | None, *, tighten: bool = False) -> None:
+        """Add or move, in the runs of the mask ``runs``, the red line on one issue.
+
+        ``hard`` and ``penalty`` of None keep what the line had (a line that did not exist
+        becomes soft with penalty 1). With ``tighten`` the bound only moves the strict way: a
+        hardening shock never loosens a stricter line.
+        """
+        lower = op == ">="
+        bounds = self.at_least if lower else self.at_most
+        hards = self.hard_low if lower else self.hard_high
+        penalties = self.penalty_low if lower else self.penalty_high
+        existed = np.isfinite(bounds[:, issue])
+        new_bound = np.broadcast_to(bound, runs.shape)
+        if tighten:
+            new_bound = np.maximum(new_bound, bounds[:, issue]) if lower else np.minimum(new_bound, bounds[:, issue])
+        bounds[runs, issue] = new_bound[runs]
+        if hard is not None:
+            hards[runs, issue] = hard
+        if penalty is not None:
+            penalties[runs, issue] = np.broadcast_to(penalty, runs.shape)[runs]
+        else:
+            penalties[runs & ~existed, issue] = 1.0
+
+    def red_lines(self, terms: np.ndarray, seen: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Soft-line penalty and hard-line breach for terms ``(runs, candidates, issues)``.
+
+        ``seen`` replaces some issues' terms by what the party sees (effective control, effective
+        guarantees), as in :meth:`candidate_utility`. Only the sides of issues that carry a line are
+        evaluated, one line at a time: lines are few, candidates many (the arithmetic of
+        :func:`sim.mechanisms.red_line_penalty`).
+        """
+        seen = seen or {}
+        penalty = np.zeros(terms.shape[:-1])
+        broken = np.zeros(terms.shape[:-1], bool)
+        for bounds, hard, weight, lower in ((self.at_least, self.hard_low, self.penalty_low, True),
+                                            (self.at_most, self.hard_high, self.penalty_high, False)):
+            for d in np.flatnonzero(np.isfinite(bounds).any(axis=0)):
+                values = seen[d] if d in seen else terms[..., d]
+                violation = mech.red_line_violation(values, bounds[:, d, None], at_least=lower)
+                soft = np.where(hard[:, d], 0.0, weight[:, d])
+                if soft.any():
+                    penalty += soft[:, None] * violation
+                if hard[:, d].any():
+                    broken |= hard[:, d, None] & (violation > mech.BREACH)
+        return penalty, broken
+
+    def ratification_chance(self, terms: np.ndarray, withdrawal: np.ndarray) -> np.ndarray:
+        """Chance the deal clears domestic approval (two-level game), per run and candidate."""
+        if self.ratification is None:
+            return np.ones(terms.shape[:-1])
+        logit = self.rat_intercept[:, None] + self.rat_withdrawal[:, None] * withdrawal
+        for d in np.flatnonzero(np.any(self.rat_weights != 0, axis=0)):
+            logit = logit + self.rat_weights[:, d, None] * terms[..., d]
+        return mech.logistic(logit)
+
+    def update_costs(self, sanctions: np.ndarray) -> None:
+        """This round's war cost: base, raised by sanctions and by a funding shortfall."""
+        self.cost_now = (self.war_cost * self.cost_factor * (1 + self.sanctions_cost * sanctions)
+                         * (1 + self.funding_cost * (1 - self.funding)))
+
+    def value_no_deal(self, no_deal_terms: np.ndarray, projection_rounds: np.ndarray) -> np.ndarray:
+        """Outside option: utility of the projected no-deal state minus discounted war costs."""
+        return self.utility(no_deal_terms) - mech.future_cost(self.cost_now, self.discount, projection_rounds,
+                                                               self.resolve)
+
+    def deal_value(self, utility: np.ndarray, penalty: np.ndarray, relapse_risk: np.ndarray | None,
+                   relapse_value: np.ndarray | None, outlook: CoalitionOutlook | None,
+                   is_consenting: bool) -> np.ndarray:
+        """What a deal is worth to this party, per run and candidate, given the terms' utility and
+        soft red-line penalty.
+
+        A party that judges guarantees weighs the deal by the risk the war resumes within its
+        horizon (then it gets ``relapse_value``); the consenting party loses utility for troops
+        deployed beyond its consent.
+        """
+        value = utility - penalty
+        if self.judges_guarantees and relapse_risk is not None and relapse_value is not None:
+            value = (1 - relapse_risk) * value + relapse_risk * relapse_value
+        if is_consenting and outlook is not None:
+            value = value - self.unconsented_penalty[:, None] * outlook.beyond_consent
+        return value
+
+    # What the story reports of an answer: decisions of the party, computed here and only here.
+
+    def broken_lines(self, run: int, seen: np.ndarray) -> list[int]:
+        """Issues on which terms ``seen`` (as the party sees them, one run) cross a hard red line."""
+        return [d for d in range(seen.shape[-1])
+                if (self.hard_low[run, d] and seen[d] < self.at_least[run, d] - 1e-12)
+                or (self.hard_high[run, d] and seen[d] > self.at_most[run, d] + 1e-12)]
+
+    def objection(self, run: int, seen: np.ndarray) -> int:
+        """The issue on which terms ``seen`` (one run) cost the party most: distance and soft lines."""
+        losses = self.salience[run] * np.abs(seen - self.position[run]) ** self.risk[run]
+        losses = losses + np.where(self.hard_low[run], 0, self.penalty_low[run]) * np.maximum(
+            np.where(np.isfinite(self.at_least[run]), self.at_least[run], 0) - seen, 0)
+        losses = losses + np.where(self.hard_high[run], 0, self.penalty_high[run]) * np.maximum(
+            seen - np.where(np.isfinite(self.at_most[run]), self.at_most[run], 1), 0)
+        return int(np.argmax(losses))
+
+    # Changes from the other arenas.
+
+    def pay_for_war(self, live: np.ndarray, fighting: np.ndarray, sink: Any) -> None:
+        """A round of outside funding: the runway shortens; once dry, funding falls to its floor."""
+        funding = self.params.party.funding
+        dry = self.runway <= 0
+        level = np.where(dry, np.maximum(funding.floor, self.funding - funding.shortfall_per_round),
+                         np.minimum(1.0, self.funding + funding.shortfall_per_round))
+        self.funding = np.where(live, level, self.funding)
+        newly_dry = fighting & dry & (self.runway > -1)
+        sink.log(newly_dry, self.actor_id, "funding runs out", "war effort shrinks until money arrives")
+        self.runway = np.where(live, self.runway - 1, self.runway)
+
+    def extend_runway(self, runs: np.ndarray, rounds: np.ndarray) -> None:
+        """Money arrives (a loan adopted): the runway grows by ``rounds`` in the runs of the mask."""
+        self.runway = np.where(runs, np.maximum(self.runway, 0) + rounds, self.runway)
+
+    def scale(self, runs: np.ndarray, what: str, factor: np.ndarray) -> None:
+        """Multiply its war cost (``what="war_cost"``) or military strength (``"strength"``) in the runs of the mask."""
+        attr = "cost_factor" if what == "war_cost" else "strength_factor"
+        setattr(self, attr, np.where(runs, getattr(self, attr) * factor, getattr(self, attr)))
