@@ -1,0 +1,77 @@
+"""Facts: the folder of fact files a scenario cites, and the check that every evidence id is in it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import PathPart, Problem
+from ..yamlsource import read_yaml
+
+#: The project's own facts folder (used when a scenario file has no seeds/ folder above it).
+PROJECT_SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+
+
+@cache
+def load_facts(folder: Path) -> dict[str, dict[str, Any]]:
+    """Every fact in the YAML files of a facts folder, by id."""
+    facts: dict[str, dict[str, Any]] = {}
+    for file in sorted(Path(folder).glob("*.yaml")):
+        data, _ = read_yaml(file)
+        for fact in (data or {}).get("facts", []) if isinstance(data, dict) else []:
+            if isinstance(fact, dict) and "id" in fact:
+                facts[str(fact["id"])] = {**fact, "file": file.name}
+    return facts
+
+
+def _facts_dir_near(start: Path) -> Path | None:
+    for folder in [start.resolve(), *start.resolve().parents]:
+        candidate = folder / "seeds"
+        if candidate.is_dir() and any(candidate.glob("*.yaml")):
+            return candidate
+    return None
+
+
+def _default_facts() -> Path | None:
+    return PROJECT_SEEDS if PROJECT_SEEDS.is_dir() else None
+
+
+def _find_facts_dir(facts: str | None, source: str) -> Path | None:
+    base = Path(source).parent if not source.startswith("<") else Path.cwd()
+    if facts:
+        return (base / facts).resolve()
+    return _facts_dir_near(base) or _default_facts()
+
+
+def _walk_evidence(value: Any, path: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPart, ...], list[Any]]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "evidence" and isinstance(item, list | tuple):
+                yield path, list(item)
+            else:
+                yield from _walk_evidence(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk_evidence(item, (*path, i))
+
+
+
+def _evidence_problems(data: Mapping[str, Any], facts: Mapping[str, Any],
+                       facts_dir: Path | None) -> Iterator[Problem]:
+    """Every evidence id that is not a fact in the facts folder."""
+    for path, ids in _walk_evidence(data, ()):
+        for i, fid in enumerate(ids):
+            if not isinstance(fid, str):
+                yield Problem("", None, (*path, "evidence", i), f"evidence id {fid!r} is not text", "a fact id")
+            elif facts_dir is None:
+                yield Problem("", None, (*path, "evidence", i), f"cannot check fact {fid!r}: no seeds/ folder found",
+                              "a seeds/ folder beside or above the scenario, or facts: FOLDER")
+            elif fid not in facts:
+                close = difflib.get_close_matches(fid, list(facts), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                yield Problem("", None, (*path, "evidence", i), f"fact {fid!r} is not in {facts_dir.name}/{hint}",
+                              "an id of a fact in the seeds/ files")
+
