@@ -309,7 +309,7 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
                     progress: Callable[[int, int], None] | None = None) -> Comparison:
     """Run scenario files (same master seed) and read result folders into one comparison.
 
-    Scenario files are simulated together with :func:`sim.experiment.run_points`, ``runs`` runs each
+    Scenario files are simulated together with :func:`sim.experiment.run_design`, ``runs`` runs each
     under master seed ``seed``, so their runs pair up. Result folders (``sim run --out``) are read
     as saved.
 
@@ -317,7 +317,7 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
         ExperimentError: an input does not exist, or two inputs have the same scenario name.
         ScenarioError: a scenario file is invalid.
     """
-    from .experiment import Point, run_points
+    from .experiment import Executor, Point, run_design
     from .results import read_results
     from .scenario import load_scenario
 
@@ -341,7 +341,9 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
             horizons.append(int(info["horizon"]))
         guarantors += info["guarantors"]
     if loaded:
-        table = run_points([Point(s) for _, s in loaded], runs=runs, seed=seed, workers=workers, progress=progress)
+        table = run_design([Point(s) for _, s in loaded], runs=runs, seed=seed, executor=Executor(workers=workers),
+                           progress=progress)
+        assert table is not None
         for k, scenario in loaded:
             parts[k] = table[table["scenario"] == scenario.name].reset_index(drop=True)
             info = scenario_info(scenario)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -32,13 +32,18 @@ from .streams import run_seed
 __all__ = [
     "DEFAULT_CHUNK",
     "Chunk",
+    "Executor",
     "ExperimentError",
+    "Point",
+    "Store",
     "explain_run",
     "iter_chunks",
     "plan_chunks",
     "run_chunk",
+    "run_design",
     "run_many",
     "run_once",
+    "run_points",
 ]
 
 #: Runs per chunk: large enough for the batched model to be efficient, small enough that an
@@ -224,6 +229,81 @@ def _iter_dask(args: Callable[[Chunk], tuple[Any, ...]], chunks: Sequence[Chunk]
             cluster.close()
 
 
+@dataclass(frozen=True)
+class Executor:
+    """Where chunks are simulated: ``"local"`` (in this process for one worker, else a process pool)
+    or ``"dask"`` (a cluster at ``scheduler``, or a local one)."""
+
+    kind: str = "local"
+    workers: int = 1
+    scheduler: str | None = None
+
+    def map(self, points: Sequence[Point], master_seed: int, chunks: Sequence[Chunk],
+            task: Task = run_chunk) -> Iterator[tuple[Chunk, pd.DataFrame]]:
+        """Yield ``(chunk, table)`` for every chunk as it finishes (in any order)."""
+        return iter_chunks(points, master_seed, chunks, workers=self.workers, executor=self.kind,
+                           scheduler=self.scheduler, task=task)
+
+
+class Store(Protocol):
+    """Where finished chunks go instead of memory (a result folder: :class:`sim.results.ResultFolder`)."""
+
+    def pending(self, chunks: Sequence[Chunk]) -> list[Chunk]:
+        """The chunks it does not hold yet."""
+
+    def save(self, chunk: Chunk, table: pd.DataFrame) -> None:
+        """Keep one finished chunk (before the next is simulated)."""
+
+    def close(self, chunks: Sequence[Chunk], simulated_runs: int) -> None:
+        """Every chunk is held: join them and mark the store complete."""
+
+
+def run_design(points: Scenario | Sequence[Point], *, runs: int, seed: int = 0, executor: Executor | None = None,
+               store: Store | None = None, progress: Callable[[int, int], None] | None = None,
+               chunk_size: int = DEFAULT_CHUNK) -> pd.DataFrame | None:
+    """Simulate ``runs`` runs of every design point: the one way every command runs simulations.
+
+    Run *i* has the seed ``run_seed(seed, i)`` at every point (common random numbers), whatever the
+    executor and the chunking.
+
+    Args:
+        points: Design points (or one scenario).
+        runs: Runs per point.
+        seed: Master seed.
+        executor: Where chunks run (default: in this process).
+        store: Where finished chunks go (a result folder); chunks it already holds are not run again.
+        progress: Called with (runs done, runs) as chunks finish.
+        chunk_size: Runs simulated together in one batch.
+
+    Returns:
+        The tidy table ordered by point, then run; None with a ``store`` (read the runs from it).
+
+    Examples:
+        >>> table = run_design([Point(load_scenario("scenarios/baseline.yaml"))], runs=100, seed=1)  # doctest: +SKIP
+    """
+    points = [Point(points)] if isinstance(points, Scenario) else list(points)
+    executor = executor or Executor()
+    chunks = plan_chunks(runs, chunk_size, len(points))
+    todo = store.pending(chunks) if store is not None else chunks
+    total = runs * len(points)
+    done = total - sum(c.size for c in todo)
+    if progress and store is not None:
+        progress(done, total)
+    frames: dict[int, pd.DataFrame] = {}
+    for chunk, table in executor.map(points, seed, todo):
+        if store is not None:
+            store.save(chunk, table)
+        else:
+            frames[chunk.index] = table
+        done += chunk.size
+        if progress:
+            progress(done, total)
+    if store is not None:
+        store.close(chunks, sum(c.size for c in todo))
+        return None
+    return pd.concat([frames[k] for k in sorted(frames)], ignore_index=True)
+
+
 def run_many(scenario: Scenario, *, runs: int, seed: int = 0, workers: int = 1, executor: str = "local",
              scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
              progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
@@ -255,12 +335,7 @@ def run_points(points: Sequence[Point], *, runs: int, seed: int = 0, workers: in
     Run *i* has the same seed at every point (common random numbers), so differences between
     points are paired.
     """
-    chunks = plan_chunks(runs, chunk_size, len(points))
-    frames: dict[int, pd.DataFrame] = {}
-    done, total = 0, runs * len(points)
-    for chunk, table in iter_chunks(points, seed, chunks, workers=workers, executor=executor, scheduler=scheduler):
-        frames[chunk.index] = table
-        done += chunk.size
-        if progress:
-            progress(done, total)
-    return pd.concat([frames[k] for k in sorted(frames)], ignore_index=True)
+    table = run_design(points, runs=runs, seed=seed, executor=Executor(executor, workers, scheduler),
+                       progress=progress, chunk_size=chunk_size)
+    assert table is not None
+    return table

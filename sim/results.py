@@ -33,10 +33,10 @@ import yaml
 
 from . import __version__
 from .errors import ExperimentError
-from .experiment import DEFAULT_CHUNK, Chunk, Point, iter_chunks, plan_chunks
+from .experiment import DEFAULT_CHUNK, Chunk, Executor, Point, plan_chunks, run_design
 from .scenario import Scenario
 
-__all__ = ["MANIFEST", "RUNS", "atomic_write_text", "read_manifest", "read_results", "run_to_directory"]
+__all__ = ["MANIFEST", "RUNS", "ResultFolder", "atomic_write_text", "read_manifest", "read_results", "run_to_directory"]
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
@@ -110,6 +110,95 @@ def _check_writable(folder: Path) -> None:
         raise ExperimentError(f"cannot write to the output folder {folder}: {exc.strerror or exc}") from None
 
 
+class ResultFolder:
+    """A result folder as the store of :func:`sim.experiment.run_design`: parts streamed to disk,
+    the manifest kept up to date, ``runs.parquet`` joined at the end.
+
+    Opening it checks the folder (writable; other results refused unless resuming the same
+    experiment or starting over) and writes the manifest and the resolved scenario.
+
+    Raises:
+        ExperimentError: the folder is not writable, holds other results, or (with ``resume``)
+            holds an experiment with another scenario, seed or chunking.
+    """
+
+    def __init__(self, folder: str | Path, points: Sequence[Point], *, runs: int, seed: int, chunk_size: int,
+                 executor: Executor, resume: bool = False, overwrite: bool = False, csv: bool = False,
+                 extra_manifest: dict[str, Any] | None = None):
+        self.folder = Path(folder)
+        self.csv = csv
+        _check_writable(self.folder)
+        scenario = points[0].scenario
+        digest = scenario.digest() if len(points) == 1 else hashlib.sha256(
+            json.dumps([[p.scenario.digest(), p.values] for p in points], sort_keys=True,
+                       default=str).encode()).hexdigest()
+        settings = {"scenario": scenario.name, "scenario_sha256": digest, "seed": int(seed),
+                    "runs": int(runs), "chunk_size": int(chunk_size), "points": len(points)}
+        self._prepare(settings, resume, overwrite)
+        (self.folder / PARTS).mkdir(exist_ok=True)
+        self.manifest = self._first_manifest(settings, scenario, points, executor, resume, extra_manifest)
+        atomic_write_text(self.folder / "scenario.resolved.yaml",
+                          yaml.safe_dump(json.loads(json.dumps(dict(scenario.data), default=str)), sort_keys=False,
+                                         allow_unicode=True))
+        atomic_write_text(self.folder / MANIFEST, json.dumps(self.manifest, indent=2))
+        self.started = time.perf_counter()
+
+    def _prepare(self, settings: dict[str, Any], resume: bool, overwrite: bool) -> None:
+        existing = self.folder / MANIFEST
+        if existing.exists() and not overwrite:
+            old = read_manifest(self.folder)
+            if not resume:
+                raise ExperimentError(f"{self.folder} already holds results ({old.get('status')}): use --resume to "
+                                      "finish them or --force to start over")
+            different = [k for k, v in settings.items() if old.get(k) != v]
+            if different:
+                raise ExperimentError(f"cannot resume {self.folder}: {', '.join(different)} differ from the saved "
+                                      "experiment")
+        elif overwrite and self.folder.exists():
+            for name in (PARTS, RUNS, MANIFEST, "runs.csv", "scenario.resolved.yaml"):
+                target = self.folder / name
+                if target.is_dir():
+                    shutil.rmtree(target)
+                else:
+                    target.unlink(missing_ok=True)
+
+    def _first_manifest(self, settings: dict[str, Any], scenario: Scenario, points: Sequence[Point],
+                        executor: Executor, resume: bool, extra: dict[str, Any] | None) -> dict[str, Any]:
+        manifest: dict[str, Any] = {
+            "package": "ceasefire-sim", "version": __version__, **settings,
+            "scenario_file": scenario.source, "scenario_file_sha256": _file_digest(scenario.source),
+            "executor": executor.kind, "workers": int(executor.workers),
+            "scheduler": executor.scheduler, "chunks": len(plan_chunks(settings["runs"], settings["chunk_size"],
+                                                                        len(points))),
+            "python": platform.python_version(), "platform": platform.platform(), "cores": os.cpu_count(),
+            "status": "running", "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **(extra or {}),
+        }
+        if len(points) > 1:
+            manifest["design"] = [p.values for p in points]
+        if (self.folder / MANIFEST).exists() and resume:
+            manifest["started"] = read_manifest(self.folder).get("started", manifest["started"])
+            manifest["resumed"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        return manifest
+
+    def pending(self, chunks: Sequence[Chunk]) -> list[Chunk]:
+        """The chunks without a part file yet."""
+        return [c for c in chunks if not _part_path(self.folder, c).exists()]
+
+    def save(self, chunk: Chunk, table: pd.DataFrame) -> None:
+        """Write one chunk's part file (atomically)."""
+        _atomic_parquet(table, _part_path(self.folder, chunk))
+
+    def close(self, chunks: Sequence[Chunk], simulated_runs: int) -> None:
+        """Join the parts into runs.parquet and mark the manifest complete."""
+        seconds = time.perf_counter() - self.started
+        _assemble(self.folder, chunks, self.csv)
+        self.manifest.update({"status": "complete", "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                              "elapsed_seconds": round(seconds, 3),
+                              "seconds_per_run": round(seconds / max(simulated_runs, 1), 6),
+                              "runs_this_session": simulated_runs})
+        atomic_write_text(self.folder / MANIFEST, json.dumps(self.manifest, indent=2))
+
+
 def run_to_directory(experiment: Scenario | Sequence[Point], folder: str | Path, *, runs: int, seed: int = 0,
                      workers: int = 1,
                      executor: str = "local", scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
@@ -118,72 +207,18 @@ def run_to_directory(experiment: Scenario | Sequence[Point], folder: str | Path,
                      progress: Callable[[int, int], None] | None = None) -> Path:
     """Run an experiment into a result folder, streaming chunks to disk; returns the folder.
 
+    :func:`sim.experiment.run_design` with a :class:`ResultFolder` as its store.
+
     Raises:
         ExperimentError: the folder is not writable, holds other results, or (with ``resume``)
             holds an experiment with another scenario, seed or chunking.
     """
-    folder = Path(folder)
-    _check_writable(folder)
     points = [Point(experiment)] if isinstance(experiment, Scenario) else list(experiment)
-    scenario = points[0].scenario
-    digest = scenario.digest() if len(points) == 1 else hashlib.sha256(
-        json.dumps([[p.scenario.digest(), p.values] for p in points], sort_keys=True, default=str).encode()).hexdigest()
-    settings = {"scenario": scenario.name, "scenario_sha256": digest, "seed": int(seed),
-                "runs": int(runs), "chunk_size": int(chunk_size), "points": len(points)}
-    existing = folder / MANIFEST
-    if existing.exists() and not overwrite:
-        old = read_manifest(folder)
-        if not resume:
-            raise ExperimentError(f"{folder} already holds results ({old.get('status')}): use --resume to "
-                                  "finish them or --force to start over")
-        different = [k for k, v in settings.items() if old.get(k) != v]
-        if different:
-            raise ExperimentError(f"cannot resume {folder}: {', '.join(different)} differ from the saved experiment")
-    elif overwrite and folder.exists():
-        for name in (PARTS, RUNS, MANIFEST, "runs.csv", "scenario.resolved.yaml"):
-            target = folder / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            else:
-                target.unlink(missing_ok=True)
-    (folder / PARTS).mkdir(exist_ok=True)
-    chunks = plan_chunks(runs, chunk_size, len(points))
-    todo = [c for c in chunks if not _part_path(folder, c).exists()]
-    manifest: dict[str, Any] = {
-        "package": "ceasefire-sim", "version": __version__, **settings,
-        "scenario_file": scenario.source, "scenario_file_sha256": _file_digest(scenario.source),
-        "executor": executor, "workers": int(workers),
-        "scheduler": scheduler, "chunks": len(chunks), "python": platform.python_version(),
-        "platform": platform.platform(), "cores": os.cpu_count(), "status": "running",
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **(extra_manifest or {}),
-    }
-    if len(points) > 1:
-        manifest["design"] = [p.values for p in points]
-    if existing.exists() and resume:
-        manifest["started"] = read_manifest(folder).get("started", manifest["started"])
-        manifest["resumed"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    atomic_write_text(folder / "scenario.resolved.yaml",
-                      yaml.safe_dump(json.loads(json.dumps(dict(scenario.data), default=str)), sort_keys=False,
-                                     allow_unicode=True))
-    atomic_write_text(existing, json.dumps(manifest, indent=2))
-    started = time.perf_counter()
-    total = runs * len(points)
-    done = total - sum(c.size for c in todo)
-    if progress:
-        progress(done, total)
-    for chunk, table in iter_chunks(points, seed, todo, workers=workers, executor=executor, scheduler=scheduler):
-        _atomic_parquet(table, _part_path(folder, chunk))
-        done += chunk.size
-        if progress:
-            progress(done, total)
-    simulate_seconds = time.perf_counter() - started
-    _assemble(folder, chunks, csv)
-    manifest.update({"status": "complete", "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                     "elapsed_seconds": round(simulate_seconds, 3),
-                     "seconds_per_run": round(simulate_seconds / max(sum(c.size for c in todo), 1), 6),
-                     "runs_this_session": sum(c.size for c in todo)})
-    atomic_write_text(existing, json.dumps(manifest, indent=2))
-    return folder
+    where = Executor(executor, workers, scheduler)
+    store = ResultFolder(folder, points, runs=runs, seed=seed, chunk_size=chunk_size, executor=where, resume=resume,
+                         overwrite=overwrite, csv=csv, extra_manifest=extra_manifest)
+    run_design(points, runs=runs, seed=seed, executor=where, store=store, progress=progress, chunk_size=chunk_size)
+    return store.folder
 
 
 def _assemble(folder: Path, chunks: Sequence[Chunk], csv: bool) -> None:

@@ -12,7 +12,7 @@ unbounded normal is not sampled at its extreme tails; its ``mu_star`` is therefo
 change of the outcome per step of SALib's unit grid, comparable across parameters whatever their units.
 
 Each sample row is one design point (the scenario with those values fixed), run ``runs_per_point``
-times with common random numbers through :func:`sim.experiment.run_points` (so any executor works).
+times with common random numbers through :func:`sim.experiment.run_design` (so any executor works).
 The outcome measures per point are:
 
 - ``p_ceasefire``, ``p_deployment``, ``p_collapse``: shares of its runs;
@@ -38,7 +38,7 @@ import pandas as pd
 
 from .discovery import short_names
 from .distributions import Distribution, draw
-from .experiment import Point, run_points
+from .experiment import DEFAULT_CHUNK, Executor, Point, run_design
 from .scenario import Scenario
 
 __all__ = ["MEASURES", "SensitivityResult", "check", "design", "format_indices", "measures", "plot_indices",
@@ -224,7 +224,7 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
         params: Key paths to sample (default: every declared distribution); the others keep their
             distributions and are drawn per run.
         seed: Seed of the sample and master seed of the runs.
-        workers, executor, scheduler: As for :func:`sim.experiment.run_points`.
+        workers, executor, scheduler: As for :func:`sim.experiment.run_points` (an :class:`~sim.experiment.Executor`).
         out: A result folder to stream the runs to (runs.parquet, manifest.json) and to write
             indices.csv, points.csv and sensitivity.png/.svg into.
         resume, overwrite: As for :func:`sim.results.run_to_directory`.
@@ -240,20 +240,22 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
     outcomes = check(scenario, method=method, n=n, params=params, outcomes=outcomes, runs_per_point=runs_per_point)
     points, unit, problem = design(scenario, method=method, n=n, params=params, seed=seed)
     names = problem["names"]
+    where = Executor(executor, workers, scheduler)
     if out is not None:
-        from .results import read_results, run_to_directory
+        from .results import ResultFolder, read_results
 
         info = {"method": method, "n": DEFAULT_N[method] if n is None else n, "runs_per_point": runs_per_point,
                 "outcomes": outcomes, "problem": problem,
                 "sampling": "unit hypercube mapped through each distribution's quantile function"}
-        folder = run_to_directory(points, out, runs=runs_per_point, seed=seed, workers=workers, executor=executor,
-                                  scheduler=scheduler, resume=resume, overwrite=overwrite, progress=progress,
-                                  extra_manifest={"sensitivity": info,
-                                                  "sweep": {"varied": names, "method": method}})
-        runs = read_results(folder)
+        store = ResultFolder(out, points, runs=runs_per_point, seed=seed, chunk_size=DEFAULT_CHUNK, executor=where,
+                             resume=resume, overwrite=overwrite,
+                             extra_manifest={"sensitivity": info, "sweep": {"varied": names, "method": method}})
+        run_design(points, runs=runs_per_point, seed=seed, executor=where, store=store, progress=progress)
+        runs = read_results(store.folder)
     else:
-        runs = run_points(points, runs=runs_per_point, seed=seed, workers=workers, executor=executor,
-                          scheduler=scheduler, progress=progress)
+        table = run_design(points, runs=runs_per_point, seed=seed, executor=where, progress=progress)
+        assert table is not None
+        runs = table
     per_point = measures(runs, scenario.spec.horizon.rounds)
     sample = pd.DataFrame([p.values for p in points])
     table = sample.merge(per_point, on="point", validate="one_to_one")
