@@ -208,6 +208,22 @@ def analyse(method: str, problem: dict[str, Any], unit: np.ndarray, y: np.ndarra
     return pd.DataFrame({"parameter": names, **{c: np.asarray(res[c], dtype=float) for c in columns}})
 
 
+def _simulate(points: list[Point], runs_per_point: int, seed: int, where: Executor, out: str | Path | None,
+              resume: bool, overwrite: bool, manifest: dict[str, Any],
+              progress: Callable[[int, int], None] | None) -> pd.DataFrame:
+    """The runs of the design, in memory or streamed to a result folder (and read back)."""
+    if out is None:
+        table = run_design(points, runs=runs_per_point, seed=seed, executor=where, progress=progress)
+        assert table is not None
+        return table
+    from .results import ResultFolder, read_results
+
+    store = ResultFolder(out, points, runs=runs_per_point, seed=seed, chunk_size=DEFAULT_CHUNK, executor=where,
+                         resume=resume, overwrite=overwrite, extra_manifest=manifest)
+    run_design(points, runs=runs_per_point, seed=seed, executor=where, store=store, progress=progress)
+    return read_results(store.folder)
+
+
 def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = None, runs_per_point: int = 50,
                 outcomes: Sequence[str] | None = None, params: Sequence[str] | None = None, seed: int = 0,
                 workers: int = 1, executor: str = "local", scheduler: str | None = None,
@@ -240,22 +256,11 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
     outcomes = check(scenario, method=method, n=n, params=params, outcomes=outcomes, runs_per_point=runs_per_point)
     points, unit, problem = design(scenario, method=method, n=n, params=params, seed=seed)
     names = problem["names"]
-    where = Executor(executor, workers, scheduler)
-    if out is not None:
-        from .results import ResultFolder, read_results
-
-        info = {"method": method, "n": DEFAULT_N[method] if n is None else n, "runs_per_point": runs_per_point,
-                "outcomes": outcomes, "problem": problem,
-                "sampling": "unit hypercube mapped through each distribution's quantile function"}
-        store = ResultFolder(out, points, runs=runs_per_point, seed=seed, chunk_size=DEFAULT_CHUNK, executor=where,
-                             resume=resume, overwrite=overwrite,
-                             extra_manifest={"sensitivity": info, "sweep": {"varied": names, "method": method}})
-        run_design(points, runs=runs_per_point, seed=seed, executor=where, store=store, progress=progress)
-        runs = read_results(store.folder)
-    else:
-        table = run_design(points, runs=runs_per_point, seed=seed, executor=where, progress=progress)
-        assert table is not None
-        runs = table
+    info = {"method": method, "n": DEFAULT_N[method] if n is None else n, "runs_per_point": runs_per_point,
+            "outcomes": outcomes, "problem": problem,
+            "sampling": "unit hypercube mapped through each distribution's quantile function"}
+    runs = _simulate(points, runs_per_point, seed, Executor(executor, workers, scheduler), out, resume, overwrite,
+                     {"sensitivity": info, "sweep": {"varied": names, "method": method}}, progress)
     per_point = measures(runs, scenario.spec.horizon.rounds)
     sample = pd.DataFrame([p.values for p in points])
     table = sample.merge(per_point, on="point", validate="one_to_one")
