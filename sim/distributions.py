@@ -8,16 +8,13 @@ parameters either of them adds.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = [
-    "Choice", "Distribution", "Normal", "Triangular", "Uniform", "draw", "draw_uniforms", "stream_key",
+    "Choice", "Distribution", "Normal", "Triangular", "Uniform", "draw",
 ]
 
 
@@ -131,22 +128,3 @@ def draw(dist: Distribution, u: np.ndarray) -> np.ndarray:
     """Values of ``dist`` at uniforms ``u`` (rounded for a parameter that takes whole numbers)."""
     values = dist.quantile(u)
     return np.round(values) if dist.integer else values
-
-
-def stream_key(name: str) -> int:
-    """A stable 32-bit key for a named source of randomness (same in every process and version)."""
-    return zlib.crc32(name.encode("utf-8"))
-
-
-def draw_uniforms(seeds: Sequence[int], name: str) -> np.ndarray:
-    """One uniform in [0, 1) per run seed for the named parameter, independent of other names.
-
-    The value is a hash (BLAKE2b) of the run's seed and the parameter's name: far cheaper than a
-    generator per run and parameter, the same on every platform, and keyed by name, which is what
-    common random numbers across variants need.
-    """
-    prefix = name.encode("utf-8") + b"\0"
-    bits = [int.from_bytes(hashlib.blake2b(prefix + int(s).to_bytes(8, "little", signed=True), digest_size=8,
-                                           person=b"sim-param").digest(), "little") >> 11 for s in seeds]
-    # 53 random bits, as numpy's own doubles use.
-    return np.asarray(bits, dtype=float) / float(1 << 53)

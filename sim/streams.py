@@ -1,40 +1,43 @@
-"""Per-run random streams, one per named array, drawn up front for a whole batch at once.
+"""Per-run random streams, named by meaning: arena, actor and purpose (``"talks:accept:ukraine"``).
 
-Every random number a run uses is a pure function of the run's seed, the name of the array it
-belongs to (``"talks:accept"``, ``"shock:nuclear_accusation:fire"``, ...) and its position in that
-array. A run therefore gives the same record alone, in any batch and on any worker, and two
-scenarios that both define an array (the front's noise, a shock with the same id, ...) share its
-draws: common random numbers for comparisons. Because each array is its own stream, adding a shock
-or changing the number of perturbations does not shift any other array's draws.
+Every random number a run uses is a pure function of three things: the run's seed, the name of
+its stream, and its place in that stream (the round, and for a stream with several draws a round,
+the draw's number within the round). So
 
-Two ways of drawing, chosen by the size of the array (both functions of seed, name and position):
+- a run gives the same record alone, in any batch and on any worker;
+- two scenarios that both have a stream (the front's noise, a shock or a party with the same id)
+  share its draws: common random numbers for comparisons;
+- adding an actor, a measure or a shock adds streams and shifts no other; a longer horizon only
+  adds draws at the end of each stream; more perturbations only add draws within their own stream.
 
-- small arrays (up to ``LARGE`` numbers per run, nearly all of them) come from a counter-based
-  generator: the SplitMix64 output function (Steele, Lea and Flood 2014, the generator behind
-  Java's ``SplittableRandom``) applied to a per-(run, array) base plus the position times the
-  golden-ratio increment, exactly as SplitMix64 steps its state. Being a function of the counter,
-  it is evaluated for all runs at once: no generator per run and source;
-- large arrays (the perturbations of the last proposal) come from numpy's PCG64, one generator per
-  run seeded from the same (seed, array name) key, which is faster per number.
+One generator for everything, whatever the size: the SplitMix64 output function (Steele, Lea and
+Flood 2014, the generator behind Java's ``SplittableRandom``) applied to a per-(run, stream) base
+plus the place times the golden-ratio increment, exactly as SplitMix64 steps its state. Being a
+function of the place, it is evaluated for all runs and places at once with numpy. Normals are the
+inverse normal distribution function (``scipy.special.ndtri``) of one uniform each.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
 
-from .distributions import stream_key
+__all__ = ["PER_ROUND", "RunStreams", "draw_once", "normals", "run_seed", "stream_key", "uniforms"]
 
-__all__ = ["LARGE", "draw_streams", "normals", "run_seed", "uniforms"]
-
-#: Arrays with more numbers per run than this are drawn with a generator per run.
-LARGE = 256
+#: Places reserved per round in a stream with several draws a round (perturbations: at most 512).
+PER_ROUND = 1 << 16
 
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
+
+
+def stream_key(name: str) -> int:
+    """A stable 32-bit key for a named stream (the same in every process and version)."""
+    return zlib.crc32(name.encode("utf-8"))
 
 
 def _mix(z: np.ndarray) -> np.ndarray:
@@ -51,21 +54,41 @@ def _mix_int(z: int) -> int:
     return z ^ (z >> 31)
 
 
-def uniforms(seeds: Sequence[int] | np.ndarray, name: str, n: int) -> np.ndarray:
-    """``n`` uniforms in [0, 1) per run for the named array: shape ``(runs, n)``."""
+def _bits(seeds: Sequence[int] | np.ndarray, name: str, places: np.ndarray) -> np.ndarray:
+    """53 random bits per run and place, shape ``(runs, *places.shape)``."""
     key = _mix_int(stream_key(name) * _GOLDEN + _GOLDEN)
     runs = np.asarray(seeds, dtype=np.int64).astype(np.uint64)
-    base = _mix(runs ^ np.uint64(key))
-    steps = np.arange(1, n + 1, dtype=np.uint64) * np.uint64(_GOLDEN)
-    bits = _mix(base[:, None] + steps[None, :]) >> np.uint64(11)
-    # 53 random bits, as numpy's own doubles use.
-    return bits.astype(np.float64) * (1.0 / (1 << 53))
+    base = _mix(runs ^ np.uint64(key)).reshape((-1,) + (1,) * places.ndim)
+    steps = (places.astype(np.uint64) + np.uint64(1)) * np.uint64(_GOLDEN)
+    return _mix(base + steps[None, ...]) >> np.uint64(11)
+
+
+def uniforms_at(seeds: Sequence[int] | np.ndarray, name: str, places: np.ndarray) -> np.ndarray:
+    """Uniforms in [0, 1) of the named stream at the given places: shape ``(runs, *places.shape)``."""
+    return _bits(seeds, name, places).astype(np.float64) * (1.0 / (1 << 53))
+
+
+def normals_at(seeds: Sequence[int] | np.ndarray, name: str, places: np.ndarray) -> np.ndarray:
+    """Standard normals of the named stream at the given places (one uniform each, never 0 or 1)."""
+    from scipy.special import ndtri
+
+    centred = (_bits(seeds, name, places).astype(np.float64) + 0.5) * (1.0 / (1 << 53))
+    return ndtri(centred)
+
+
+def uniforms(seeds: Sequence[int] | np.ndarray, name: str, n: int) -> np.ndarray:
+    """The first ``n`` uniforms of the named stream per run: shape ``(runs, n)``."""
+    return uniforms_at(seeds, name, np.arange(n))
 
 
 def normals(seeds: Sequence[int] | np.ndarray, name: str, n: int) -> np.ndarray:
-    """``n`` standard normals per run for the named array (Box-Muller): shape ``(runs, n)``."""
-    radius = np.sqrt(-2.0 * np.log1p(-uniforms(seeds, name + "#radius", n)))
-    return radius * np.cos(2.0 * np.pi * uniforms(seeds, name + "#angle", n))
+    """The first ``n`` standard normals of the named stream per run: shape ``(runs, n)``."""
+    return normals_at(seeds, name, np.arange(n))
+
+
+def draw_once(seeds: Sequence[int] | np.ndarray, name: str) -> np.ndarray:
+    """The first uniform of the named stream per run, ``(runs,)``: for a draw made once."""
+    return uniforms_at(seeds, name, np.zeros(1, dtype=np.int64))[:, 0]
 
 
 def run_seed(master: int, run: int) -> int:
@@ -78,34 +101,47 @@ def run_seed(master: int, run: int) -> int:
     return int(child.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
-def draw_streams(seeds: Sequence[int], source: str,
-                 shapes: Sequence[tuple[str, str, tuple[int, ...]]]) -> dict[str, np.ndarray]:
-    """Draw, for every run, the listed arrays of the named source, stacked over runs.
+class RunStreams:
+    """The streams of a batch of runs: each arena asks for its own by name.
 
     Args:
         seeds: One seed per run.
-        source: Name of the source of randomness (``"talks"``, ``"shock:<id>"``, ...).
-        shapes: ``(name, kind, shape)`` with kind ``"uniform"`` or ``"normal"``; each array is its own
-            stream, named ``source:name``.
-
-    Returns:
-        name -> array of shape ``(runs, *shape)``.
+        rounds: Rounds every run's per-round streams cover (the longest horizon the scenario allows).
     """
-    out = {}
-    for name, kind, shape in shapes:
-        n = int(np.prod(shape, dtype=np.int64))
-        if n > LARGE:
-            out[name] = _per_run_generator(seeds, f"{source}:{name}", kind, n).reshape(len(seeds), *shape)
-        else:
-            draw = uniforms if kind == "uniform" else normals
-            out[name] = draw(seeds, f"{source}:{name}", n).reshape(len(seeds), *shape)
-    return out
 
+    def __init__(self, seeds: Sequence[int], rounds: int):
+        self.seeds = np.asarray(seeds, dtype=np.int64)
+        self.rounds = rounds
+        self.requests: list[tuple[str, str, int | None]] = []
+        """Every stream asked for: (name, ``"uniform"``/``"normal"``/``"once"``, draws per round)."""
 
-def _per_run_generator(seeds: Sequence[int], name: str, kind: str, n: int) -> np.ndarray:
-    key = stream_key(name)
-    out = np.empty((len(seeds), n))
-    for i, seed in enumerate(seeds):
-        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(int(seed) & _MASK, spawn_key=(key,))))
-        out[i] = rng.random(n) if kind == "uniform" else rng.standard_normal(n)
-    return out
+    def _places(self, per_round: int | None) -> np.ndarray:
+        rounds = np.arange(self.rounds)
+        if per_round is None:
+            return rounds
+        if per_round > PER_ROUND:
+            raise ValueError(f"at most {PER_ROUND} draws per round in one stream")
+        return rounds[:, None] * PER_ROUND + np.arange(per_round)[None, :]
+
+    def uniform(self, name: str, per_round: int | None = None) -> np.ndarray:
+        """One uniform per round, ``(runs, rounds)``, or ``per_round`` of them, ``(runs, rounds, per_round)``."""
+        self.requests.append((name, "uniform", per_round))
+        return uniforms_at(self.seeds, name, self._places(per_round))
+
+    def normal(self, name: str, per_round: int | None = None) -> np.ndarray:
+        """As :meth:`uniform`, standard normals."""
+        self.requests.append((name, "normal", per_round))
+        return normals_at(self.seeds, name, self._places(per_round))
+
+    def once(self, name: str) -> np.ndarray:
+        """A single uniform per run, ``(runs,)``: for a draw made once (a mandate, an election)."""
+        self.requests.append((name, "once", None))
+        return draw_once(self.seeds, name)
+
+    def uniform_by(self, name: str, ids: Sequence[str], *, per_round: bool = True) -> np.ndarray:
+        """One stream per id (``name:id``), stacked on a last axis: ``(runs, rounds, ids)`` or, drawn once,
+        ``(runs, ids)``. Adding an id adds a stream and shifts no other."""
+        draws = [self.uniform(f"{name}:{i}") if per_round else self.once(f"{name}:{i}") for i in ids]
+        if draws:
+            return np.stack(draws, axis=-1)
+        return np.zeros((len(self.seeds), self.rounds, 0) if per_round else (len(self.seeds), 0))

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import mechanisms as mech
-from ..streams import draw_streams
+from ..streams import RunStreams
 from .actors import CoalitionOutlook
 from .events import EventSink
 
@@ -40,21 +40,22 @@ class Coalition:
         guarantors: The guarantor agents.
         mediator: The agent whose backstop the guarantors need.
         issues: Issue ids, in the model's order.
-        seeds: One seed per run (stream ``coalition:mandate``).
+        streams: The runs' random streams (``coalition:mandate:<guarantor>``, one draw each).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: Any, guarantors: list[Any], mediator: Any, issues: list[str], seeds: list[int],
+    def __init__(self, params: Any, guarantors: list[Any], mediator: Any, issues: list[str], streams: RunStreams,
                  sink: EventSink):
         self.p = params
         self.guarantors = guarantors
         self.mediator = mediator
         self.sink = sink
-        self.runs = len(seeds)
+        self.runs = len(streams.seeds)
         self.active = params is not None and bool(guarantors)
         self.deployment_issue = self.guarantees_issue = None
         self._stale = True
-        self.draws = draw_streams(seeds, "coalition", [("mandate", "uniform", (max(len(guarantors), 1),))])
+        self.draws = {"mandate": streams.uniform_by("coalition:mandate", [g.actor_id for g in guarantors],
+                                                    per_round=False)}
         if not self.active:
             return
         spec = params.spec

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import mechanisms as mech
-from ..streams import draw_streams
+from ..streams import RunStreams
 from .economy import Economy
 from .events import EventSink
 
@@ -22,19 +22,19 @@ class Council:
         members: The member agents, in the council's order.
         parties: The party agents (a loan extends the runway of those it funds).
         economy: Receives the sanctions a measure adds.
-        seeds, max_rounds: The runs' seeds and the rounds their draws cover.
+        streams: The runs' random streams (``council:veto:<member>``, ``council:workaround:<measure>``, ...).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: Any, members: list[Any], parties: list[Any], economy: Economy, seeds: list[int],
-                 max_rounds: int, sink: EventSink):
+    def __init__(self, params: Any, members: list[Any], parties: list[Any], economy: Economy, streams: RunStreams,
+                 sink: EventSink):
         self.p = params
         self.members = members
         self.parties = parties
         self.economy = economy
         self.sink = sink
         self.measures = list(params.measures) if params is not None else []
-        runs, n_m = len(seeds), len(self.measures)
+        runs, n_m = len(streams.seeds), len(self.measures)
         self.runs = runs
         self.adopted = np.zeros((runs, n_m), bool)
         self.adopted_round = np.full((runs, n_m), np.nan)
@@ -42,13 +42,13 @@ class Council:
         self.blocked_rounds = np.zeros((runs, n_m), dtype=np.int64)
         self.vetoes = np.zeros(runs, dtype=np.int64)
         self.vetoed_last = np.zeros((runs, n_m, len(members)), bool)
-        width = max(len(members), 1)
-        self.draws = draw_streams(seeds, "eu", [
-            ("veto", "uniform", (max_rounds, width)),
-            ("grievance", "uniform", (max_rounds, width)),
-            ("election", "uniform", (width,)),
-            ("workaround", "uniform", (max_rounds, max(n_m, 1))),
-        ])
+        ids = [member.actor_id for member in members]
+        self.draws = {
+            "veto": streams.uniform_by("council:veto", ids),
+            "grievance": streams.uniform_by("council:grievance", ids),
+            "election": streams.uniform_by("council:election", ids, per_round=False),
+            "workaround": streams.uniform_by("council:workaround", self.measures),
+        }
 
     def step(self, t: int, live: np.ndarray) -> None:
         """Grievances and elections, then a vote on every pending measure."""

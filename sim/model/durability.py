@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import mechanisms as mech
-from ..streams import draw_streams
+from ..streams import RunStreams
 from .events import EventSink
 
 __all__ = ["Durability"]
@@ -19,21 +19,21 @@ class Durability:
     Args:
         params: The scenario's ``durability`` block of the typed parameters.
         horizon: Rounds of each run; round_weeks: weeks per round (per run).
-        seeds, max_rounds: The runs' seeds and the rounds their draws cover (stream ``durability:relapse``).
+        streams: The runs' random streams (it draws ``durability:relapse``).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: Any, horizon: np.ndarray, round_weeks: np.ndarray, seeds: list[int], max_rounds: int,
+    def __init__(self, params: Any, horizon: np.ndarray, round_weeks: np.ndarray, streams: RunStreams,
                  sink: EventSink):
         self.p = params
         self.horizon = horizon
         self.round_weeks = round_weeks
-        self.max_rounds = max_rounds
+        self.max_rounds = streams.rounds
         self.sink = sink
-        runs = len(seeds)
+        runs = len(streams.seeds)
         self.held = np.full(runs, np.nan)
         self.relapse_round = np.full(runs, np.nan)
-        self.draws = draw_streams(seeds, "durability", [("relapse", "uniform", (max_rounds,))])
+        self.draws = {"relapse": streams.uniform("durability:relapse")}
 
     def hazard(self, guarantees: np.ndarray, deterrent: np.ndarray, withdrawal: np.ndarray, unconsented: np.ndarray,
                leverage: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import mechanisms as mech
-from ..streams import draw_streams
+from ..streams import RunStreams
 from .events import EventSink
 
 __all__ = ["Front"]
@@ -23,16 +23,15 @@ class Front:
         params: The run's typed parameters (the scenario's ``front`` block, or None without a front).
         issues: Issue ids, in the model's order.
         attacker, defender: The two party agents (None without a front).
-        seeds: One seed per run (its random stream ``front:noise``).
-        max_rounds: Rounds every run's draws must cover.
+        streams: The runs' random streams (it draws ``front:noise``).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: Any, issues: list[str], attacker: Any, defender: Any, seeds: list[int],
-                 max_rounds: int, sink: EventSink):
+    def __init__(self, params: Any, issues: list[str], attacker: Any, defender: Any, streams: RunStreams,
+                 sink: EventSink):
         self.p = params
         self.sink = sink
-        runs = len(seeds)
+        runs = len(streams.seeds)
         self.attacker, self.defender = attacker, defender
         self.issue = issues.index(params.spec.issue) if params is not None else None
         """Index of the issue whose effective term the front changes (None without a front)."""
@@ -46,7 +45,7 @@ class Front:
         for party in (attacker, defender):
             party.belief = params.drift * (1 + party.optimism)
         self.projection = np.round(params.projection_rounds)
-        self.draws = draw_streams(seeds, "front", [("noise", "normal", (max_rounds,))])
+        self.draws = {"noise": streams.normal("front:noise")}
 
     def step(self, t: int, fighting: np.ndarray, sanctions_felt: np.ndarray) -> None:
         """A round of fighting in the runs of the mask ``fighting``; both sides update their beliefs."""

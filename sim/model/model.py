@@ -22,6 +22,7 @@ import numpy as np
 from mesa.agent import AgentSet
 
 from ..scenario import Scenario
+from ..streams import RunStreams
 from .actors import EUMember, Guarantor, Influencer, Mediator
 from .assessment import Views
 from .coalition import Coalition
@@ -81,7 +82,8 @@ class NegotiationModel(mesa.Model):
         self.sink = EventSink(self.runs == 1 if log_events is None else log_events)
         self.state = RunState(self.runs, self.sink)
         self._build_agents()
-        self._build_arenas(run_seeds)
+        self.streams = RunStreams(run_seeds, self.max_rounds)
+        self._build_arenas(self.streams)
 
     @property
     def events(self) -> list[Event]:
@@ -106,28 +108,28 @@ class NegotiationModel(mesa.Model):
                 Influencer(self, aid, a, p.actors[aid], supported)
         self.influencers = self.agents_by_type.get(Influencer, AgentSet([], random=self.random))
 
-    def _build_arenas(self, seeds: list[int]) -> None:
-        spec, p, sink, rounds = self.scenario.spec, self.params.tree, self.sink, self.max_rounds
+    def _build_arenas(self, streams: RunStreams) -> None:
+        spec, p, sink = self.scenario.spec, self.params.tree, self.sink
         front = spec.front
         self.front = Front(p.front if front else None, self.issues,
                            self.party_by_id[front.attacker] if front else None,
-                           self.party_by_id[front.defender] if front else None, seeds, rounds, sink)
+                           self.party_by_id[front.defender] if front else None, streams, sink)
         self.economy = Economy(p.sanctions, self.parties, sink)
-        self.council = Council(p.institutions.eu_council, self.eu_members, self.parties, self.economy, seeds,
-                               rounds, sink)
-        self.coalition = Coalition(p.institutions.coalition, self.guarantors, self.mediator, self.issues, seeds, sink)
-        self.durability = Durability(p.durability, self.horizon, self.round_weeks, seeds, rounds, sink)
+        self.council = Council(p.institutions.eu_council, self.eu_members, self.parties, self.economy, streams, sink)
+        self.coalition = Coalition(p.institutions.coalition, self.guarantors, self.mediator, self.issues, streams,
+                                   sink)
+        self.durability = Durability(p.durability, self.horizon, self.round_weeks, streams, sink)
         c = self.coalition
         views = Views(front=self.front, relapse_advance=p.front.relapse_advance if front else None,
                       outlook=c.outlook, effective_guarantees=c.effective_guarantees,
                       deployment_issue=c.deployment_issue, guarantees_issue=c.guarantees_issue,
                       consenting=self.party_by_id.get(c.consent_from) if c.active else None,
                       hazard=self.durability.hazard, judged_risk=self.durability.judged_risk)
-        self.talks = Talks(p, self.parties, self.mediator, self.issues, views, self.state, seeds, rounds, sink)
+        self.talks = Talks(p, self.parties, self.mediator, self.issues, views, self.state, streams, sink)
         targets = ShockTargets(talks=self.talks, front=self.front, economy=self.economy, coalition=c,
                                parties=self.party_by_id, mediator=self.mediator, guarantors=self.guarantors,
                                council_members=self.eu_members, issues=self.issues)
-        self.shocks = Shocks(p.shocks, targets, self.state, seeds, rounds, sink)
+        self.shocks = Shocks(p.shocks, targets, self.state, streams, sink)
         # The record of what followed a ceasefire.
         runs = self.runs
         self.deployed = np.zeros(runs, bool)

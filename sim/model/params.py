@@ -8,7 +8,8 @@ distribution holds the run's drawn values; a fixed number holds the same value i
 are read-only: state that changes is copied from them.
 
 Plain tuples of numbers (a shock's ``front`` range, a suspension's ``rounds``) cannot be
-distributions and stay tuples; texts, flags and ids stay as they are.
+distributions and stay tuples; texts, flags and ids stay as they are. A drawn parameter comes from
+its own stream, ``param:<key path>`` (:mod:`sim.streams`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from ..distributions import Choice, Normal, Triangular, Uniform, draw, draw_uniforms
+from ..distributions import Choice, Normal, Triangular, Uniform, draw
 from ..errors import PathPart, format_path
 from ..scenario import Scenario
+from ..streams import draw_once
 
 __all__ = ["ParamNode", "RunParams", "build_params"]
 
@@ -51,7 +53,7 @@ class RunParams:
     def __init__(self, scenario: Scenario, seeds: Sequence[int]):
         self.runs = len(seeds)
         self.drawn: dict[str, np.ndarray] = {
-            path: draw(dist, draw_uniforms(seeds, path)) for path, dist in scenario.distributions().items()}
+            path: draw(dist, draw_once(seeds, f"param:{path}")) for path, dist in scenario.distributions().items()}
         for values in self.drawn.values():
             values.setflags(write=False)
         self.tree: Any = self._convert(scenario.spec, ())

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..streams import draw_streams
+from ..streams import RunStreams
 from .events import COLLAPSE, EventSink, RunState
 
 __all__ = ["ShockTargets", "Shocks"]
@@ -39,22 +39,20 @@ class Shocks:
         params: The scenario's ``shocks`` block of the typed parameters (id -> block).
         targets: What the shocks change.
         state: The shared run state (a shock may end the talks).
-        seeds, max_rounds: The runs' seeds and the rounds their draws cover.
+        streams: The runs' random streams (``shock:<id>:fire``, ``shock:<id>:length``, ...).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: dict[str, Any], targets: ShockTargets, state: RunState, seeds: list[int],
-                 max_rounds: int, sink: EventSink):
+    def __init__(self, params: dict[str, Any], targets: ShockTargets, state: RunState, streams: RunStreams,
+                 sink: EventSink):
         self.p = params
         self.targets = targets
         self.state = state
         self.sink = sink
         self.ids = list(params)
-        self.fired = np.zeros((len(seeds), len(self.ids)), dtype=np.int64)
-        self.draws = {sid: draw_streams(seeds, f"shock:{sid}", [
-            ("fire", "uniform", (max_rounds,)), ("suspend", "uniform", (max_rounds,)),
-            ("length", "uniform", (max_rounds,)), ("front", "uniform", (max_rounds,)),
-        ]) for sid in self.ids}
+        self.fired = np.zeros((len(streams.seeds), len(self.ids)), dtype=np.int64)
+        self.draws = {sid: {purpose: streams.uniform(f"shock:{sid}:{purpose}")
+                            for purpose in ("fire", "suspend", "length", "front")} for sid in self.ids}
 
     def step(self, t: int, live: np.ndarray) -> None:
         """Fire each shock whose conditions hold and whose draw comes up, and apply its effects."""

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import mechanisms as mech
-from ..streams import draw_streams
+from ..streams import RunStreams
 from .assessment import Assessment, Assessor, Views, halton
 from .events import CEASEFIRE, COLLAPSE, EventSink, RunState
 from .story import format_terms, tell_round
@@ -31,16 +31,16 @@ class Talks:
         parties, mediator: The agents at the table.
         issues: Issue ids, in the model's order.
         views: What the talks see of the front, the coalition and durability.
-        state: The shared run state; seeds, max_rounds: the runs' seeds and the rounds their draws cover.
+        state: The shared run state; streams: the runs' random streams (``talks:accept:<party>``, ...).
         sink: Where the story goes.
     """
 
     def __init__(self, params: Any, parties: list[Any], mediator: Any, issues: list[str], views: Views,
-                 state: RunState, seeds: list[int], max_rounds: int, sink: EventSink):
+                 state: RunState, streams: RunStreams, sink: EventSink):
         talks = params.institutions.talks
         self.parties, self.mediator, self.issues = parties, mediator, issues
         self.views, self.state, self.sink = views, state, sink
-        runs, n_issues = len(seeds), len(issues)
+        runs, n_issues = len(streams.seeds), len(issues)
         self.runs = runs
         self.noise = talks.acceptance_noise
         self.max_suspensions = np.round(talks.max_suspensions)
@@ -66,12 +66,18 @@ class Talks:
         self.terms = np.full((runs, n_issues), np.nan)
         self.territory_effective = np.full(runs, np.nan)
         self.withdrawal = np.full(runs, np.nan)
-        self.draws = draw_streams(seeds, "talks", [
-            ("accept", "uniform", (max_rounds, len(parties))), ("proposer", "uniform", (max_rounds,)),
-            ("estimate", "normal", (max_rounds, len(parties))),
-            ("perturb", "normal", (max_rounds, self.n_perturb, n_issues)),
-            ("referendum", "uniform", (max_rounds,)),
-        ])
+        ids = [p.actor_id for p in parties]
+        self.draws = {
+            "accept": streams.uniform_by("talks:accept", ids),
+            "proposer": streams.uniform("talks:proposer"),
+            "estimate": np.stack([streams.normal(f"talks:estimate:{i}") for i in ids], axis=-1),
+            "referendum": streams.uniform_by("talks:referendum", ids),
+        }
+        if self.n_perturb:
+            # One stream per issue; perturbation k of round t sits at its own place, so more
+            # perturbations leave the first ones as they were.
+            self.draws["perturb"] = np.stack([streams.normal(f"talks:perturb:{issue}", per_round=self.n_perturb)
+                                              for issue in issues], axis=-1)
 
     # Changes from other arenas ------------------------------------------------------------
 
@@ -190,7 +196,7 @@ class Talks:
         for i, party in enumerate(self.parties):
             r = party.ratification
             if r is not None and r.rule == "referendum":
-                passed = self.draws["referendum"][:, t] < final.approval[:, i]
+                passed = self.draws["referendum"][:, t, i] < final.approval[:, i]
                 self.sink.log(agreed & ~passed, party.actor_id, "ratification fails", "the deal is voted down at home")
                 voted_down |= agreed & ~passed
         return agreed & ~voted_down, voted_down
