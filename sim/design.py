@@ -15,6 +15,7 @@ import yaml
 
 from .distributions import draw
 from .experiment import Point
+from .messages import param_problem
 from .scenario import Scenario
 
 __all__ = ["grid", "latin_hypercube", "parse_assignment"]
@@ -60,9 +61,8 @@ def latin_hypercube(scenario: Scenario, n: int, *, seed: int = 0, params: Sequen
 
     declared = scenario.distributions()
     chosen = list(params) if params else list(declared)
-    missing = [p for p in chosen if p not in declared]
-    if missing:
-        raise ValueError(f"not declared as a distribution in {scenario.name}: {', '.join(missing)}")
+    if problem := param_problem(list(declared), params, scenario.name):
+        raise ValueError(problem)
     if not chosen:
         raise ValueError(f"{scenario.name} declares no distributions to sample")
     unit = qmc.LatinHypercube(d=len(chosen), seed=np.random.default_rng(seed)).random(n)
