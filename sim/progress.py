@@ -31,10 +31,11 @@ class ProgressBar:
         isatty = getattr(self.stream, "isatty", None)
         self.enabled = _in_notebook(tqdm) or bool(isatty and isatty())
         self._bar: Any = None
+        self._finished = False  # a late repeat of the last call must not open a second bar
 
     def __call__(self, done: int, total: int) -> None:
         """Move the bar to ``done`` of ``total``; close it when the last run is in."""
-        if not self.enabled:
+        if not self.enabled or (self._bar is None and self._finished):
             return
         if self._bar is None:
             self._bar = self._tqdm(total=total, desc=self.label, unit=f" {self.unit}", file=self.stream,
@@ -42,6 +43,7 @@ class ProgressBar:
         self._bar.total = total
         self._bar.update(done - self._bar.n)
         if done >= total:
+            self._finished = True
             self.close()
 
     def close(self) -> None:

@@ -18,9 +18,10 @@ class Terminal(io.StringIO):
 def test_a_terminal_sees_runs_rate_and_time_left():
     screen = Terminal()
     bar = ProgressBar("baseline", stream=screen)
-    for done in (0, 250, 500, 1000):
+    for done in (0, 250, 500, 1000, 1000):
         bar(done, 1000)
     shown = screen.getvalue()
+    assert shown.count("| 0/1000 ") == 1 and shown.count("\n") == 1, "one bar, not a second one for the repeat"
     assert "baseline" in shown and "1000/1000" in shown
     assert " runs/s" in shown, shown
     assert "<" in shown  # tqdm's elapsed<remaining
