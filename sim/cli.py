@@ -1,8 +1,9 @@
 """The ``sim`` command. Thin: parses arguments, calls the library, turns user errors into one line.
 
-This is the only module that knows about exit codes; ``sim.cli_parser`` holds the options and
-``sim.cli_commands`` the commands. A mistake of the user's never shows a traceback: it is one line,
-``sim: error: ...`` or ``FILE:LINE: key.path: problem (expected ...)``, and one of these exit codes:
+The command's modules are the only ones that know about terminals and exit codes: ``sim.cli_parser``
+holds the options, ``sim.cli_commands`` the commands, and this one turns errors into exit codes. A
+mistake of the user's never shows a traceback: it is one line, ``sim: error: ...`` or
+``FILE:LINE: key.path: problem (expected ...)``, and one of these exit codes:
 
 ====  ==========================================================================================
 code  meaning

@@ -29,8 +29,25 @@ def parse_assignment(text: str) -> tuple[str, list[Any]]:
     path = path.strip()
     if not path or not raw.strip():
         raise ValueError(f"--set {text!r}: expected key.path=value1,value2,...")
-    values = [yaml.safe_load(v.strip()) for v in raw.split(",") if v.strip()]
+    try:
+        values = [yaml.safe_load(v) for v in _split_values(raw)]
+    except yaml.YAMLError:
+        raise ValueError(f"--set {text!r}: a value is not valid YAML (expected key.path=value1,value2,...)") from None
+    if not values:
+        raise ValueError(f"--set {text!r}: no values (expected key.path=value1,value2,...)")
     return path, values
+
+
+def _split_values(raw: str) -> list[str]:
+    """The comma-separated values of --set, where a comma inside [...] or {...} belongs to one value."""
+    values, depth, start = [], 0, 0
+    for i, char in enumerate(raw):
+        depth += (char in "[{") - (char in "]}")
+        if char == "," and depth <= 0:
+            values.append(raw[start:i].strip())
+            start = i + 1
+    values.append(raw[start:].strip())  # the last value, or an unclosed bracket for YAML to refuse
+    return [v for v in values if v]
 
 
 def grid(scenario: Scenario, axes: Mapping[str, Sequence[Any]]) -> list[Point]:

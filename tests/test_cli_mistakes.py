@@ -91,6 +91,11 @@ MISTAKES = [
             "--set: institutions.talks.parties: has 1 entry, too few (expected at least 2 entries)"),
     Mistake("set-malformed", ("sweep", B, "--set", "front.drift"), 1,
             "sim: error: --set 'front.drift': expected key.path=value1,value2,..."),
+    Mistake("set-unclosed-list", ("sweep", B, "--set", "institutions.talks.parties=[russia, ukraine"), 1,
+            "sim: error: --set 'institutions.talks.parties=[russia, ukraine': a value is not valid YAML "
+            "(expected key.path=value1,value2,...)"),
+    Mistake("set-no-values", ("sweep", B, "--set", "actors.russia.risk=,,"), 1,
+            "sim: error: --set 'actors.russia.risk=,,': no values (expected key.path=value1,value2,...)"),
     Mistake("sobol-n-not-power-of-two", ("sensitivity", B, "--n", "10"), 1,
             "sim: error: --n 10: Sobol sampling needs a power of two (such as 8, 16, 32, 64)"),
     Mistake("unknown-param-sensitivity", ("sensitivity", B, "--param", "front.drfit"), 1,

@@ -180,6 +180,8 @@ def test_latin_hypercube_covers_each_declared_range_once_per_stratum(baseline):
 
 def test_parse_assignment_reads_yaml_scalars():
     assert parse_assignment("a.b=0.1, 2,true") == ("a.b", [0.1, 2, True])
+    # A list value keeps its commas: two values here, each a list.
+    assert parse_assignment("t.parties=[a, b],[a, b, c]") == ("t.parties", [["a", "b"], ["a", "b", "c"]])
     with pytest.raises(ValueError):
         parse_assignment("a.b")
 
