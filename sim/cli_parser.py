@@ -51,10 +51,18 @@ def run_number(text: str) -> int:
     return _whole(text, 0, MAX_SEED, "a run number from 0 to 2**63 - 1")
 
 
+def scheduler(text: str) -> str:
+    """A Dask scheduler address: tcp://HOST:PORT (or tls://, or HOST:PORT for tcp)."""
+    if not re.fullmatch(r"((tcp|tls)://)?[\w.\-\[\]:]*[\w\]]:\d{1,5}", text.strip()):
+        raise argparse.ArgumentTypeError(f"got {text!r} (expected an address such as tcp://HOST:PORT)")
+    return text.strip()
+
+
 def _add_executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=count, help="processes (default: all cores)")
     p.add_argument("--executor", choices=["local", "dask"], default="local")
-    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: a local cluster)")
+    p.add_argument("--scheduler", type=scheduler,
+                   help="Dask scheduler address tcp://HOST:PORT (default: a local cluster)")
 
 
 def _add_run_options(p: argparse.ArgumentParser, default_runs: int) -> None:

@@ -55,6 +55,8 @@ MISTAKES = [
             "sim: error: --run: got '-1' (expected a run number from 0 to 2**63 - 1)"),
     Mistake("explain-run-too-big", ("explain", B, "--run", TOO_BIG), 2,
             f"sim: error: --run: got '{TOO_BIG}' (expected a run number from 0 to 2**63 - 1)"),
+    Mistake("scheduler-without-port", ("run", B, "--executor", "dask", "--scheduler", "nonsense"), 2,
+            "sim: error: --scheduler: got 'nonsense' (expected an address such as tcp://HOST:PORT)"),
     Mistake("unknown-option", ("run", B, "--rusn", "5"), 2, "sim: error: unrecognized arguments: --rusn 5"),
     Mistake("no-scenario", ("run",), 2, "sim: error: the following arguments are required: scenario"),
     Mistake("unknown-method", ("sensitivity", B, "--method", "fast"), 2,
