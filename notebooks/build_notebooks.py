@@ -345,10 +345,13 @@ NEGOTIATION: list[Cell] = [
     and optimism, the penalties of two of its red lines, the US backstop, the speed of the front, ...)
     and meets its own chance events. Many runs give the **distribution** of outcomes that follows from
     the baseline's assumptions. `run_many` returns one row per run; `workers=1` runs them in this
-    process, which is what a notebook wants.
+    process, which is what a notebook wants, and `progress_bar` shows the runs done, the rate and
+    the time left while it works.
     '''),
     code('''
-    table = run_many(baseline, runs=RUNS, seed=SEED, workers=1)
+    from sim.progress import progress_bar
+
+    table = run_many(baseline, runs=RUNS, seed=SEED, workers=1, progress=progress_bar("baseline"))
     table.head()
     '''),
     md('''

@@ -15,6 +15,7 @@ import yaml
 
 from .distributions import draw
 from .experiment import Point
+from .messages import param_problem
 from .scenario import Scenario
 
 __all__ = ["grid", "latin_hypercube", "parse_assignment"]
@@ -28,8 +29,25 @@ def parse_assignment(text: str) -> tuple[str, list[Any]]:
     path = path.strip()
     if not path or not raw.strip():
         raise ValueError(f"--set {text!r}: expected key.path=value1,value2,...")
-    values = [yaml.safe_load(v.strip()) for v in raw.split(",") if v.strip()]
+    try:
+        values = [yaml.safe_load(v) for v in _split_values(raw)]
+    except yaml.YAMLError:
+        raise ValueError(f"--set {text!r}: a value is not valid YAML (expected key.path=value1,value2,...)") from None
+    if not values:
+        raise ValueError(f"--set {text!r}: no values (expected key.path=value1,value2,...)")
     return path, values
+
+
+def _split_values(raw: str) -> list[str]:
+    """The comma-separated values of --set, where a comma inside [...] or {...} belongs to one value."""
+    values, depth, start = [], 0, 0
+    for i, char in enumerate(raw):
+        depth += (char in "[{") - (char in "]}")
+        if char == "," and depth <= 0:
+            values.append(raw[start:i].strip())
+            start = i + 1
+    values.append(raw[start:].strip())  # the last value, or an unclosed bracket for YAML to refuse
+    return [v for v in values if v]
 
 
 def grid(scenario: Scenario, axes: Mapping[str, Sequence[Any]]) -> list[Point]:
@@ -60,9 +78,8 @@ def latin_hypercube(scenario: Scenario, n: int, *, seed: int = 0, params: Sequen
 
     declared = scenario.distributions()
     chosen = list(params) if params else list(declared)
-    missing = [p for p in chosen if p not in declared]
-    if missing:
-        raise ValueError(f"not declared as a distribution in {scenario.name}: {', '.join(missing)}")
+    if problem := param_problem(list(declared), params, scenario.name):
+        raise ValueError(problem)
     if not chosen:
         raise ValueError(f"{scenario.name} declares no distributions to sample")
     unit = qmc.LatinHypercube(d=len(chosen), seed=np.random.default_rng(seed)).random(n)

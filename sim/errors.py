@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["ExperimentError", "Problem", "ScenarioError", "format_path"]
+__all__ = ["EnvironmentFailure", "ExperimentError", "Problem", "ScenarioError", "format_path"]
 
 PathPart = str | int
 
@@ -60,3 +60,10 @@ class ScenarioError(Exception):
 
 class ExperimentError(Exception):
     """An experiment could not run for a reason the user can fix (scheduler, output folder, ...)."""
+
+
+class EnvironmentFailure(ExperimentError):
+    """An experiment could not run because of the machine, not the input: disk, permissions, network, cluster.
+
+    The command line exits with 3 for these (1 for other experiment errors), so scripts can retry them.
+    """

@@ -24,7 +24,7 @@ def test_every_record_column_is_documented_in_the_model_doc_or_record():
 
 def test_readme_names_every_cli_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    cli = (ROOT / "sim" / "cli.py").read_text(encoding="utf-8")
+    cli = (ROOT / "sim" / "cli_parser.py").read_text(encoding="utf-8")
     commands = re.findall(r'sub\.add_parser\("([a-z]+)"', cli)
     assert len(commands) >= 8
     missing = [c for c in commands if f"sim {c}" not in readme]

@@ -90,3 +90,12 @@ def test_notebook_runs_top_to_bottom(path: Path):
     for cell in code:
         if "widgets" in cell.metadata.get("tags", []):
             assert images(cell) > 0, "the interactive cell must draw its figure without a browser too"
+
+
+def test_a_progress_bar_is_a_widget_in_a_notebook():
+    # In a kernel stderr is no terminal, yet the bar must show: tqdm.auto draws it as a widget.
+    source = "from sim.progress import progress_bar\nbar = progress_bar('runs')\nbar(0, 10)\nbar(10, 10)"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    execute(nb)
+    outputs = nb.cells[0].outputs
+    assert any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in outputs), outputs

@@ -51,9 +51,7 @@ def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap) -> lis
             message = f"{err['input']!r} is not allowed"
             expected = str(ctx.get("expected", ""))
         elif kind in ("too_short", "too_long"):
-            message = err["msg"].replace("Value", "list") if "Value" in err["msg"] else err["msg"]
-            expected = f"at least {ctx.get('min_length')} entries" if kind == "too_short" else \
-                f"at most {ctx.get('max_length')} entries"
+            message, expected = length_message(kind, ctx, err.get("input"))
         else:
             message = f"{_plain(err['msg'])}, got {_short(err.get('input'))}"
             expected = _EXPECTED.get(kind, "")

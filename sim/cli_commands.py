@@ -1,0 +1,357 @@
+"""The commands of ``sim``, one function each: read the arguments, call the library, print the result.
+
+Each returns an exit code, or raises one of the project's errors, which ``sim.cli.main`` turns into one
+line. Mesa and the model are imported only by the commands that simulate, so ``sim validate`` and
+``sim schema`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import ScenarioError
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_ENVIRONMENT = 3
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> int:
+    """Print one line ``sim: error: ...`` to stderr and give the exit code."""
+    print(f"sim: error: {message}", file=sys.stderr)
+    return code
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _progress(label: str):
+    from .progress import progress_bar
+
+    return progress_bar(label)
+
+
+def _bad_out(out: str | None, option: str = "--out") -> str | None:
+    """Why an output folder cannot be used, found before any run is spent on it."""
+    if not out:
+        return None
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        return f"{option} {out}: is a file (expected a folder for the results)"
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"{option} {out}: {parent} is a file (expected a folder for the results)"
+            break
+    return None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files; print every problem as FILE:LINE: key.path: message (expected ...)."""
+    from .scenario import load_scenario
+
+    bad = 0
+    for file in args.files:
+        try:
+            scenario = load_scenario(file)
+        except ScenarioError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem)
+            continue
+        n_dist = len(scenario.distributions())
+        print(f"{file}: ok ({scenario.name}: {len(scenario.spec.actors)} actors, {len(scenario.spec.issues)} issues, "
+              f"{n_dist} uncertain parameter{'s' if n_dist != 1 else ''})")
+    return EXIT_INPUT if bad else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the scenario format."""
+    from .schema import ScenarioSpec
+
+    schema = ScenarioSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ceasefire-sim scenario"
+    # Overlays may name a base file; the loader removes the key before validation.
+    schema["properties"]["extends"] = {"type": "string", "description": "Scenario file this one overlays."}
+    if args.overlay:
+        # An overlay states only what it changes: nothing is required, and any mapping may carry the
+        # $delete / $replace / $append directives.
+        schema = _relax_for_overlays(schema)
+        schema["title"] = "ceasefire-sim scenario overlay"
+    print(json.dumps(schema, indent=2 if args.indent else None))
+    return EXIT_OK
+
+
+def _relax_for_overlays(node: object) -> object:
+    """The scenario schema with no required keys and the overlay directives allowed everywhere."""
+    if isinstance(node, dict):
+        out = {k: _relax_for_overlays(v) for k, v in node.items() if k != "required"}
+        if out.get("type") == "object" and "properties" in out:
+            out["properties"] = {**out["properties"], "$delete": {"const": True}, "$replace": {},
+                                 "$append": {"type": "array"}}
+        return out
+    if isinstance(node, list):
+        return [_relax_for_overlays(v) for v in node]
+    return node
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run replications of a scenario and print a summary; save them with --out."""
+    from .experiment import run_many
+    from .results import read_results, run_to_directory
+    from .scenario import load_scenario
+    from .summary import format_summary, summarize
+
+    if problem := _bad_out(args.out):
+        return fail(problem)
+    if args.resume and not args.out:
+        return fail("--resume needs --out DIR")
+    scenario = load_scenario(args.scenario)
+    progress = _progress(scenario.name)
+    workers = args.workers or _default_workers()
+    if args.out:
+        folder = run_to_directory(scenario, args.out, runs=args.runs, seed=args.seed, workers=workers,
+                                  executor=args.executor, scheduler=args.scheduler, chunk_size=args.chunk_size,
+                                  resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress)
+        table = read_results(folder, columns=["scenario", "outcome", "ceasefire_round", "deployment",
+                                              "deployment_troops", "deployment_consented", "ceasefire_held",
+                                              "sanctions_packages_passed", "loan_approved"])
+    else:
+        table = run_many(scenario, runs=args.runs, seed=args.seed, workers=workers, executor=args.executor,
+                         scheduler=args.scheduler, chunk_size=args.chunk_size, progress=progress)
+    print(format_summary(summarize(table)))
+    if args.out:
+        print(f"results: {Path(args.out) / 'runs.parquet'} (manifest.json, scenario.resolved.yaml beside it)")
+    return EXIT_OK
+
+
+def _grid_points(scenario, assignments: list[str]) -> list:
+    """The grid of --set values, every key path checked against the scenario first."""
+    from .design import grid, parse_assignment
+    from .messages import key_path_problem, relabel
+
+    axes = dict(parse_assignment(text) for text in assignments)
+    for path in axes:
+        if problem := key_path_problem(scenario.spec, path):
+            raise ValueError(f"--set {path}: {problem}")
+    try:
+        return grid(scenario, axes)
+    except ScenarioError as exc:
+        raise relabel(exc, "--set") from None
+
+
+def _sweep_points(scenario, args: argparse.Namespace) -> list:
+    """The points of a sweep: a Latin hypercube (--sample lhs) or a grid (--set)."""
+    from .design import latin_hypercube
+
+    if args.sample:
+        if args.set:
+            raise ValueError("give either --set (a grid) or --sample lhs, not both")
+        return latin_hypercube(scenario, args.n, seed=args.seed, params=args.param or None)
+    if not args.set:
+        raise ValueError("sweep needs at least one --set key.path=v1,v2,... (or --sample lhs --n K)")
+    return _grid_points(scenario, args.set)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a grid (--set) or Latin hypercube (--sample lhs) of variants; one tidy table."""
+    from .experiment import run_points
+    from .results import read_results, run_to_directory
+    from .scenario import load_scenario
+    from .summary import format_summary, summarize
+
+    if problem := _bad_out(args.out):
+        return fail(problem)
+    scenario = load_scenario(args.scenario)
+    try:
+        points = _sweep_points(scenario, args)
+    except ValueError as exc:
+        return fail(str(exc))
+    varied = list(points[0].values)
+    workers = args.workers or _default_workers()
+    progress = _progress(f"{scenario.name} sweep")
+    if args.out:
+        folder = run_to_directory(points, args.out, runs=args.runs, seed=args.seed, workers=workers,
+                                  executor=args.executor, scheduler=args.scheduler, chunk_size=args.chunk_size,
+                                  resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
+                                  extra_manifest={"sweep": {"varied": varied, "method": args.sample or "grid"}})
+        table = read_results(folder)
+    else:
+        table = run_points(points, runs=args.runs, seed=args.seed, workers=workers, executor=args.executor,
+                           scheduler=args.scheduler, chunk_size=args.chunk_size, progress=progress)
+    if args.sample:
+        print(f"{len(points)} Latin hypercube points x {args.runs} runs over: {', '.join(varied)}")
+        summary = summarize(table, by=varied)
+        cols = [*varied, "runs", "p_ceasefire", "p_deployment"]
+        print(summary[cols].to_string(index=False, float_format=lambda x: f"{x:.3g}"))
+    else:
+        print(format_summary(summarize(table, by=varied), by=varied))
+    if args.out:
+        print(f"results: {Path(args.out) / 'runs.parquet'}")
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare scenarios run under the same master seed (or saved result folders); write tables and figures."""
+    from .compare import format_comparison, format_paired, load_comparison, save_comparison
+
+    if len(args.inputs) < 2:
+        return fail("compare needs at least two scenario files or result folders")
+    if problem := _bad_out(args.out):
+        return fail(problem)
+    comparison = load_comparison(args.inputs, runs=args.runs, seed=args.seed,
+                                 workers=args.workers or _default_workers(), progress=_progress("compare"))
+    print(format_comparison(comparison.summary()))
+    print()
+    print(format_paired(comparison.differences()))
+    try:
+        written = save_comparison(comparison, args.out)
+    except OSError as exc:
+        return fail(f"cannot write to {args.out}: {exc.strerror or exc}", EXIT_ENVIRONMENT)
+    print(f"written to {args.out}: comparison.csv, paired_differences.csv, runs.parquet and "
+          f"{sum(p.suffix == '.png' for p in written)} figures (PNG and SVG)")
+    return EXIT_OK
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    """Draw the figures of a result folder (of sim run, sim sweep or sim compare)."""
+    from .compare import folder_info
+    from .plots import save_all
+    from .results import read_manifest, read_results
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        return fail(f"{folder}: no such result folder")
+    if problem := _bad_out(args.out):
+        return fail(problem)
+    manifest = read_manifest(folder)
+    table = read_results(folder)
+    info = folder_info(folder)
+    varied = (manifest.get("sweep") or {}).get("varied") or None
+    out = Path(args.out) if args.out else folder / "figures"
+    try:
+        written = save_all(table, out, sweep_params=varied, horizon=info["horizon"],
+                           guarantors=info["guarantors"] or None)
+    except OSError as exc:
+        return fail(f"cannot write to {out}: {exc.strerror or exc}", EXIT_ENVIRONMENT)
+    stems = list(dict.fromkeys(p.stem for p in written))
+    print(f"{len(stems)} figures (PNG and SVG) written to {out}: {', '.join(stems)}")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Tell one run as a story."""
+    from .experiment import explain_run
+    from .scenario import load_scenario
+    from .streams import run_seed
+
+    scenario = load_scenario(args.scenario)
+    seed = run_seed(args.seed, args.run) if args.run is not None else args.seed
+    record, events = explain_run(scenario, seed)
+    print(f"{scenario.name}, seed {seed}" + (f" (run {args.run} of master seed {args.seed})" if args.run is not None else ""))
+    current = None
+    for event in events:
+        if event.round != current:
+            current = event.round
+            print(f"round {event.round}:")
+        actor = "" if event.actor == "-" else f"{event.actor} "
+        print(f"  {actor}{event.event}: {event.detail}")
+    print(f"outcome: {record['outcome']} (cause: {record['breakdown_cause']})")
+    if record["outcome"] == "ceasefire":
+        terms = ", ".join(f"{k[6:]} {v:.2f}" for k, v in record.items() if k.startswith("terms_"))
+        print(f"terms: {terms}")
+        print(f"deployment: {record['deployment_troops']:,.0f} troops ({record['contributors'] or 'none'}); "
+              f"held to the horizon: {bool(record['ceasefire_held'])}")
+    return EXIT_OK
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Sobol or Morris sensitivity indices of outcome measures to the scenario's declared distributions."""
+    from .messages import param_problem
+    from .scenario import load_scenario
+    from .sensitivity import DEFAULT_N, check, format_indices, sensitivity
+
+    if problem := _bad_out(args.out):
+        return fail(problem)
+    scenario = load_scenario(args.scenario)
+    if problem := param_problem(list(scenario.distributions()), args.param, scenario.name):
+        return fail(problem)
+    try:
+        outcomes = check(scenario, method=args.method, n=args.n, params=args.param, outcomes=args.outcome,
+                         runs_per_point=args.runs_per_point)
+    except ValueError as exc:
+        return fail(str(exc))
+    result = sensitivity(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point,
+                         outcomes=outcomes, params=args.param, seed=args.seed,
+                         workers=args.workers or _default_workers(), executor=args.executor,
+                         scheduler=args.scheduler, out=args.out, resume=args.resume, overwrite=args.force,
+                         progress=_progress(f"{scenario.name} {args.method}"))
+    names = result.problem["names"]
+    n = args.n or DEFAULT_N[args.method]
+    what = (f"Sobol indices (Saltelli sample, N={n})" if args.method == "sobol"
+            else f"Morris elementary effects ({n} trajectories, 4 levels)")
+    print(f"{scenario.name}: {what}; {len(result.points):,} points x {args.runs_per_point} runs = "
+          f"{len(result.runs):,} runs over {len(names)} parameters; ± is the 95% interval half-width")
+    print(format_indices(result.indices, top=args.top))
+    if args.out:
+        print(f"written to {args.out}: indices.csv, points.csv, runs.parquet, manifest.json, sensitivity.png/.svg")
+    return EXIT_OK
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """Scenario discovery: the parameter ranges where an outcome is common (PRIM or a shallow tree)."""
+    from .discovery import (
+        DiscoveryError,
+        describe_box,
+        discover,
+        evaluate_outcome,
+        input_columns,
+        outcome_label,
+        short_names,
+    )
+    from .results import RUNS, read_results
+
+    folder = Path(args.results)
+    if not folder.is_dir():
+        return fail(f"{folder}: no such result folder")
+    if not (folder / RUNS).exists():
+        return fail(f"{folder}: no {RUNS} (not a finished result folder of sim run, sweep or sensitivity)")
+    runs = read_results(folder)
+    try:
+        columns = input_columns(runs, args.params)
+        rate = float(evaluate_outcome(runs, args.outcome).mean())
+        boxes = discover(runs, args.outcome, params=columns, method=args.method, alpha=args.alpha,
+                         min_mass=args.min_mass, threshold=args.threshold, depth=args.depth, max_boxes=args.boxes)
+    except DiscoveryError as exc:
+        return fail(str(exc))
+    label = outcome_label(args.outcome)
+    method = "PRIM" if args.method == "prim" else f"a classification tree (depth {args.depth})"
+    print(f"{method} over {len(columns)} parameters and {len(runs):,} runs of {folder}: "
+          f"{label} in {100 * rate:.0f}% of all runs")
+    resolved = folder / "scenario.resolved.yaml"
+    scenario_data = None
+    if resolved.is_file():
+        import yaml
+
+        loaded = yaml.safe_load(resolved.read_text(encoding="utf-8"))
+        scenario_data = loaded if isinstance(loaded, dict) else None
+    names = short_names(columns, scenario_data)
+    if not boxes:
+        print(f"no box found: no range of these parameters makes {label} clearly more common")
+        return EXIT_OK
+    for k, box in enumerate(boxes, 1):
+        note = " (among runs outside the boxes above)" if args.method == "prim" and k > 1 else ""
+        print(f"box {k}{note}: {describe_box(box, names=names, label=label)}")
+    used = dict.fromkeys(p for box in boxes for p in box.restrictions)
+    shown = [f"{names[p]} = {p}" for p in used if names[p] != p]
+    if shown:
+        print("names: " + "; ".join(shown))
+    return EXIT_OK
+
+

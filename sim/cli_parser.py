@@ -1,0 +1,178 @@
+"""The argument parser of ``sim``: options, their forms, and usage errors told in one line (exit 2)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import NoReturn
+
+__all__ = ["EXIT_USAGE", "MAX_SEED", "build_parser"]
+
+EXIT_USAGE = 2
+MAX_SEED = 2**63 - 1  # seeds and run numbers fit the signed 64-bit seed column of the results table
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, not the usage text followed by argparse's wording."""
+
+    def error(self, message: str) -> NoReturn:
+        # argparse says "argument --runs: ..."; the option's name alone reads as the rest of sim's messages.
+        message = message.removeprefix("argument ")
+        # argparse quotes the choices differently from one Python release to the next.
+        choice = re.fullmatch(r"(.*): invalid choice: '(.*)' \(choose from (.*)\)", message)
+        if choice:
+            name, given, allowed = choice.groups()
+            message = f"{name}: got {given!r} (expected one of: {allowed.replace(chr(39), '')})"
+        self.exit(EXIT_USAGE, f"sim: error: {message}\n")
+
+
+def _whole(text: str, low: int, high: int | None, expected: str) -> int:
+    try:
+        value = int(text.strip().replace("_", ""))
+    except ValueError:
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        raise argparse.ArgumentTypeError(f"got {text!r} (expected {expected})")
+    return value
+
+
+def count(text: str) -> int:
+    """A whole number of at least 1 (runs, workers, points, ...)."""
+    return _whole(text, 1, None, "a whole number, at least 1")
+
+
+def seed(text: str) -> int:
+    """A seed: a whole number in [0, 2**63)."""
+    return _whole(text, 0, MAX_SEED, "a whole number from 0 to 2**63 - 1")
+
+
+def run_number(text: str) -> int:
+    """The number of one run under a master seed, counted from 0."""
+    return _whole(text, 0, MAX_SEED, "a run number from 0 to 2**63 - 1")
+
+
+def scheduler(text: str) -> str:
+    """A Dask scheduler address: tcp://HOST:PORT (or tls://, or HOST:PORT for tcp)."""
+    if not re.fullmatch(r"((tcp|tls)://)?[\w.\-\[\]:]*[\w\]]:\d{1,5}", text.strip()):
+        raise argparse.ArgumentTypeError(f"got {text!r} (expected an address such as tcp://HOST:PORT)")
+    return text.strip()
+
+
+def _add_executor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=count, help="processes (default: all cores)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", type=scheduler,
+                   help="Dask scheduler address tcp://HOST:PORT (default: a local cluster)")
+
+
+def _add_run_options(p: argparse.ArgumentParser, default_runs: int) -> None:
+    p.add_argument("--runs", type=count, default=default_runs, help=f"runs (per point; default {default_runs})")
+    p.add_argument("--seed", type=seed, default=0, help="master seed, 0 to 2**63 - 1 (default 0)")
+    p.add_argument("--out", help="folder for runs.parquet, manifest.json and scenario.resolved.yaml")
+    p.add_argument("--csv", action="store_true", help="also write runs.csv")
+    _add_executor_options(p)
+    p.add_argument("--chunk-size", type=count, default=500, help="runs per chunk written to disk")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
+    p.add_argument("--force", action="store_true", help="overwrite results already in --out")
+
+
+def _add_checks(sub, commands) -> None:
+    p = sub.add_parser("validate", help="check scenario files and report every problem")
+    p.add_argument("files", nargs="+", help="scenario YAML files")
+    p.set_defaults(func=commands.cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    p.add_argument("--indent", action="store_true", help="pretty-print")
+    p.add_argument("--overlay", action="store_true",
+                   help="schema for overlay files (extends: ...): nothing required, $delete/$replace/$append allowed")
+    p.set_defaults(func=commands.cmd_schema)
+
+
+def _add_runs(sub, commands) -> None:
+    p = sub.add_parser("run", help="run replications of a scenario and summarise them")
+    p.add_argument("scenario", help="scenario YAML file")
+    _add_run_options(p, default_runs=1000)
+    p.set_defaults(func=commands.cmd_run)
+
+    p = sub.add_parser("sweep", help="run a grid or Latin hypercube of variants of a scenario")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--set", action="append", metavar="KEY.PATH=V1,V2,...",
+                   help="values of one parameter; several --set give a full grid")
+    p.add_argument("--sample", choices=["lhs"], help="sample the scenario's declared distributions instead")
+    p.add_argument("--n", type=count, default=20, help="points to sample with --sample (default 20)")
+    p.add_argument("--param", action="append", metavar="KEY.PATH", help="with --sample: only these parameters")
+    _add_run_options(p, default_runs=200)
+    p.set_defaults(func=commands.cmd_sweep)
+
+    p = sub.add_parser("compare", help="compare scenarios under common random numbers (or saved result folders)")
+    p.add_argument("inputs", nargs="+", metavar="SCENARIO_OR_FOLDER",
+                   help="scenario YAML files or result folders of sim run --out; the first is the baseline")
+    p.add_argument("--runs", type=count, default=1000, help="runs per scenario file (default 1000)")
+    p.add_argument("--seed", type=seed, default=0, help="master seed shared by every scenario file (default 0)")
+    p.add_argument("--out", default="compare-out",
+                   help="folder for comparison.csv, paired_differences.csv, runs.parquet and figures "
+                        "(default compare-out)")
+    p.add_argument("--workers", type=count, help="processes (default: all cores)")
+    p.set_defaults(func=commands.cmd_compare)
+
+
+def _add_reading(sub, commands) -> None:
+    p = sub.add_parser("plot", help="draw the figures of a result folder (of run, sweep or compare)")
+    p.add_argument("folder", help="result folder")
+    p.add_argument("--out", help="folder for the figures (default FOLDER/figures)")
+    p.set_defaults(func=commands.cmd_plot)
+
+    p = sub.add_parser("explain", help="tell one run as a story from its event log")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--seed", type=seed, default=0, help="the run's seed (as in the results table)")
+    p.add_argument("--run", type=run_number, help="take run RUN (from 0) of master seed --seed instead")
+    p.set_defaults(func=commands.cmd_explain)
+
+
+def _add_sensitivity(sub, commands) -> None:
+    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity of outcomes to the declared distributions")
+    p.add_argument("scenario", help="scenario YAML file (its distributions are the parameters)")
+    p.add_argument("--method", choices=["sobol", "morris"], default="sobol")
+    p.add_argument("--n", type=count, help="Sobol: base samples, a power of two (default 64; N x (k+2) points "
+                   "for k parameters); Morris: trajectories (default 20; N x (k+1) points)")
+    p.add_argument("--runs-per-point", type=count, default=50, help="runs at each point (default 50)")
+    p.add_argument("--outcome", action="extend", nargs="+", metavar="NAME",
+                   help="outcome measures: p_ceasefire p_deployment p_collapse median_ceasefire_round "
+                        "mean_troops (default all)")
+    p.add_argument("--param", action="extend", nargs="+", metavar="KEY.PATH",
+                   help="only these declared distributions (default all)")
+    p.add_argument("--seed", type=seed, default=0, help="seed of the sample and master seed of the runs (default 0)")
+    _add_executor_options(p)
+    p.add_argument("--out", help="folder for indices.csv, points.csv, runs.parquet and sensitivity.png/.svg")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
+    p.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    p.add_argument("--top", type=count, help="print only the K most influential parameters per outcome")
+    p.set_defaults(func=commands.cmd_sensitivity)
+
+
+def _add_discover(sub, commands) -> None:
+    p = sub.add_parser("discover", help="scenario discovery: parameter ranges where an outcome is common")
+    p.add_argument("results", help="result folder (runs.parquet, manifest.json) of sim sweep, sensitivity or run")
+    p.add_argument("--outcome", required=True, metavar="EXPR",
+                   help="pandas expression per run, e.g. 'outcome == \"ceasefire\"' (dotted names in backquotes)")
+    p.add_argument("--method", choices=["prim", "tree"], default="prim")
+    p.add_argument("--params", action="extend", nargs="+", metavar="KEY.PATH",
+                   help="parameter columns to use (default: every varying dotted column)")
+    p.add_argument("--threshold", type=float, default=0.5, help="PRIM: least coverage of the box (default 0.5)")
+    p.add_argument("--min-mass", type=float, default=0.05, help="least share of all runs in a box (default 0.05)")
+    p.add_argument("--alpha", type=float, default=0.05, help="PRIM: share peeled per step (default 0.05)")
+    p.add_argument("--depth", type=count, default=3, help="tree: depth (default 3)")
+    p.add_argument("--boxes", type=count, default=1,
+                   help="at most this many boxes (default 1; PRIM looks for each next one outside the earlier ones)")
+    p.set_defaults(func=commands.cmd_discover)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``sim``."""
+    from . import cli_commands
+
+    parser = Parser(prog="sim", description="Simulate ceasefire negotiations from scenario files.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_checks, _add_runs, _add_reading, _add_sensitivity, _add_discover):
+        add(sub, cli_commands)
+    return parser
