@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import PathPart, Problem
+from ..messages import length_message
 from ..schema import ScenarioSpec
 from ..yamlsource import LineMap
 from .paths import _short
