@@ -133,6 +133,17 @@ class RunStreams:
         self.requests.append((name, "normal", per_round))
         return normals_at(self.seeds, name, self._places(per_round))
 
+    def declare(self, name: str, kind: str, per_round: int | None) -> None:
+        """Note a stream that will be drawn round by round (so that :attr:`requests` lists it from the start)."""
+        if (name, kind, per_round) not in self.requests:
+            self.requests.append((name, kind, per_round))
+
+    def normal_in_round(self, name: str, t: int, per_round: int) -> np.ndarray:
+        """The ``per_round`` normals of round ``t`` of a stream, ``(runs, per_round)``: the same numbers as
+        ``normal(name, per_round)[:, t]``, drawn when the round comes (large streams need not be held)."""
+        self.declare(name, "normal", per_round)
+        return normals_at(self.seeds, name, t * PER_ROUND + np.arange(per_round))
+
     def once(self, name: str) -> np.ndarray:
         """A single uniform per run, ``(runs,)``: for a draw made once (a mandate, an election)."""
         self.requests.append((name, "once", None))

@@ -73,11 +73,9 @@ class Talks:
             "estimate": np.stack([streams.normal(f"talks:estimate:{i}") for i in ids], axis=-1),
             "referendum": streams.uniform_by("talks:referendum", ids),
         }
-        if self.n_perturb:
-            # One stream per issue; perturbation k of round t sits at its own place, so more
-            # perturbations leave the first ones as they were.
-            self.draws["perturb"] = np.stack([streams.normal(f"talks:perturb:{issue}", per_round=self.n_perturb)
-                                              for issue in issues], axis=-1)
+        self.streams = streams
+        for issue in issues if self.n_perturb else ():
+            streams.declare(f"talks:perturb:{issue}", "normal", self.n_perturb)
 
     # Changes from other arenas ------------------------------------------------------------
 
@@ -129,7 +127,11 @@ class Talks:
         if self.plan is not None:
             parts.append(self.plan[:, None, :])
         if self.n_perturb:
-            parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * self.draws["perturb"][:, t], 0, 1))
+            # One stream per issue, drawn round by round (it is the largest); perturbation k of round t
+            # sits at its own place, so more perturbations leave the first ones as they were.
+            perturb = np.stack([self.streams.normal_in_round(f"talks:perturb:{issue}", t, self.n_perturb)
+                                for issue in self.issues], axis=-1)
+            parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * perturb, 0, 1))
         return self.assessor.assess(self.fixed_candidates, np.concatenate(parts, axis=1), self.leverage)
 
     def _proposers(self, t: int, wide: Assessment, estimated: np.ndarray, choice: np.ndarray
