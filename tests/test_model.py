@@ -282,3 +282,24 @@ def test_no_shock_touches_a_run_whose_talks_ended_earlier_in_the_round():
     table = run_table(tiny(**shocks), n=5)
     assert (table.outcome == "collapse").all()
     assert (table.leverage == 0).all() and (table.shocks == 1).all()
+
+
+def test_story_events_carry_the_numbers_of_their_decisions(baseline):
+    # The story words what the decisions computed: each answer carries the party's numbers, and its
+    # sentence shows those numbers (sim/model/story.py imports no decision math to recompute them).
+    _, events = explain_run(baseline, seed=run_seed(20261201, 1))
+    answers = [e for e in events if e.event in ("accepts", "rejects") and not e.data["hard_line"]
+               and not e.data["blocked_at_home"]]
+    assert answers
+    for e in answers:
+        assert e.data["accepts"] == (e.event == "accepts")
+        assert f"deal value {e.data['deal_value']:.3f} vs outside option {e.data['outside_option']:.3f}" in e.detail
+    proposals = [e for e in events if e.event.startswith("proposes")]
+    assert proposals and set(proposals[0].data["terms"]) == set(baseline.spec.issues)
+    import ast
+    from pathlib import Path
+
+    import sim.model.story as story
+    tree = ast.parse(Path(story.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any(m and "mechanisms" in m for m in imported)

@@ -64,7 +64,9 @@ class Durability:
         if self.sink.enabled:
             for i in np.flatnonzero(agreed):
                 if first[i] >= 0:
-                    self.sink.add(i, first[i], "-", "relapse", "the ceasefire breaks down")
+                    self.sink.add(i, first[i], "-", "relapse", "the ceasefire breaks down",
+                                  {"hazard_per_year": float(hazard[i])})
                 else:
                     self.sink.add(i, int(self.horizon[i]) - 1, "-", "ceasefire holds",
-                                  f"to the horizon (yearly relapse hazard {hazard[i]:.3f})")
+                                  f"to the horizon (yearly relapse hazard {hazard[i]:.3f})",
+                                  {"hazard_per_year": float(hazard[i])})

@@ -5,8 +5,9 @@ These sit below the arenas: an arena receives them in its constructor and never 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -18,13 +19,16 @@ TALKING, CEASEFIRE, COLLAPSE, DEADLOCK = range(4)
 
 @dataclass(frozen=True)
 class Event:
-    """One line of a run's story."""
+    """One line of a run's story: who did what, in words, and the numbers of the decision behind it."""
 
     run: int
     round: int
     actor: str
     event: str
     detail: str
+    data: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """The decision's numbers (a party's deal value and outside option, a guarantor's failed
+    condition, ...), as the decision computed them; ``detail`` words them."""
 
 
 class EventSink:
@@ -48,9 +52,10 @@ class EventSink:
             text = detail if isinstance(detail, str) else detail(int(i))
             self.events.append(Event(int(i), self.round, actor, event, text))
 
-    def add(self, run: int, round_: int, actor: str, event: str, detail: str) -> None:
-        """Add one event of one run at a given round."""
-        self.events.append(Event(int(run), int(round_), actor, event, detail))
+    def add(self, run: int, round_: int, actor: str, event: str, detail: str,
+            data: Mapping[str, Any] | None = None) -> None:
+        """Add one event of one run at a given round, with the numbers of its decision."""
+        self.events.append(Event(int(run), int(round_), actor, event, detail, dict(data or {})))
 
 
 class RunState:

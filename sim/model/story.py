@@ -12,7 +12,7 @@ import numpy as np
 
 from .assessment import Assessment
 
-__all__ = ["answer", "format_terms", "stays_home", "tell_pledges", "tell_round"]
+__all__ = ["answer", "answer_numbers", "format_terms", "stays_home", "tell_pledges", "tell_round"]
 
 
 def format_terms(issues: list[str], terms: np.ndarray) -> str:
@@ -20,25 +20,43 @@ def format_terms(issues: list[str], terms: np.ndarray) -> str:
     return ", ".join(f"{issue} {value:.2f}" for issue, value in zip(issues, terms, strict=True))
 
 
-def answer(talks: Any, final: Assessment, accepts: np.ndarray, i: int, j: int) -> str:
-    """Why party ``j`` of run ``i`` accepted or rejected the proposal."""
+def answer_numbers(talks: Any, final: Assessment, accepts: np.ndarray, i: int, j: int) -> dict[str, Any]:
+    """The numbers of party ``j``'s answer in run ``i``, as the assessment and the party computed them."""
     party, issues = talks.parties[j], talks.issues
-    proposal, seen = final.candidates[i], final.seen[i, j]
+    seen = final.seen[i, j]
+    numbers: dict[str, Any] = {
+        "accepts": bool(accepts[i, j]), "hard_line": bool(final.hard[i, j]),
+        "blocked_at_home": bool(final.blocked_at_home[i, j]), "approval": float(final.approval[i, j]),
+        "deal_value": float(final.deal_values[i, j]), "outside_option": float(party.outside_option[i]),
+        "hold_out": float(party.hold_out[i]), "penalty": float(final.penalty[i, j]),
+    }
     if final.hard[i, j]:
-        broken = [issues[d] for d in party.broken_lines(i, seen)] or ["a red line"]
+        numbers["broken_lines"] = [issues[d] for d in party.broken_lines(i, seen)]
+    elif not accepts[i, j] and not final.blocked_at_home[i, j]:
+        numbers["objects_most_to"] = issues[party.objection(i, seen)]
+    gi = talks.views.guarantees_issue
+    if gi is not None and party.judges_guarantees:
+        numbers["guarantee_term"] = float(final.candidates[i, gi])
+        numbers["guarantee_worth"] = float(seen[gi])
+    return numbers
+
+
+def answer(n: dict[str, Any], guarantees_issue: str | None) -> str:
+    """Why a party accepted or rejected the proposal, from the numbers of its answer."""
+    if n["hard_line"]:
+        broken = n["broken_lines"] or ["a red line"]
         why = f"crosses its red line on {', '.join(broken)}"
-        gi = talks.views.guarantees_issue
-        if gi is not None and party.judges_guarantees and issues[gi] in broken:
-            why += f" (guarantee {proposal[gi]:.2f} is worth {seen[gi]:.2f} with the force that would deploy)"
+        if "guarantee_term" in n and guarantees_issue in broken:
+            why += (f" (guarantee {n['guarantee_term']:.2f} is worth {n['guarantee_worth']:.2f} with the force "
+                    "that would deploy)")
         return why
-    if final.blocked_at_home[i, j]:
-        return f"would not pass at home (approval {final.approval[i, j]:.2f})"
-    why = (f"deal value {final.deal_values[i, j]:.3f} vs outside option {party.outside_option[i]:.3f} "
-           f"+ hold-out {party.hold_out[i]:.3f}")
-    if final.penalty[i, j] > 0.005:
-        why += f"; its soft red lines cost {final.penalty[i, j]:.3f}"
-    if not accepts[i, j]:
-        why += f"; it objects most to {issues[party.objection(i, seen)]}"
+    if n["blocked_at_home"]:
+        return f"would not pass at home (approval {n['approval']:.2f})"
+    why = f"deal value {n['deal_value']:.3f} vs outside option {n['outside_option']:.3f} + hold-out {n['hold_out']:.3f}"
+    if n["penalty"] > 0.005:
+        why += f"; its soft red lines cost {n['penalty']:.3f}"
+    if "objects_most_to" in n:
+        why += f"; it objects most to {n['objects_most_to']}"
     return why
 
 
@@ -53,10 +71,13 @@ def tell_round(talks: Any, active: np.ndarray, proposer: np.ndarray, final: Asse
         verb = "proposes again" if previous is not None and np.allclose(previous, proposal, atol=0.005) else "proposes"
         sink.told_proposal[int(i)] = proposal.copy()
         sink.add(i, sink.round, who, verb, format_terms(talks.issues, proposal)
-                 + ("" if zopa[i] else "; no terms clear every party's bar this round"))
+                 + ("" if zopa[i] else "; no terms clear every party's bar this round"),
+                 {"terms": dict(zip(talks.issues, proposal.tolist(), strict=True)), "zopa": bool(zopa[i])})
+        gi = talks.views.guarantees_issue
         for j, party in enumerate(talks.parties):
+            numbers = answer_numbers(talks, final, accepts, i, j)
             sink.add(i, sink.round, party.actor_id, "accepts" if accepts[i, j] else "rejects",
-                     answer(talks, final, accepts, i, j))
+                     answer(numbers, talks.issues[gi] if gi is not None else None), numbers)
 
 
 def stays_home(reason: str, g: Any, numbers: dict[str, float]) -> str:
@@ -81,9 +102,12 @@ def tell_pledges(sink: Any, coalition: Any, deployment: Any, agreed: np.ndarray)
     for i in np.flatnonzero(agreed):
         for j, g in enumerate(coalition.guarantors):
             if deployment.pledged[i, j]:
-                sink.add(i, sink.round, g.actor_id, "pledges", f"{g.troops[i]:,.0f} troops ({g.force_type})")
+                sink.add(i, sink.round, g.actor_id, "pledges", f"{g.troops[i]:,.0f} troops ({g.force_type})",
+                         {"troops": float(g.troops[i]), "force_type": g.force_type})
                 continue
             reason, numbers = coalition.stays_home_reason(i, j, deployment)
-            sink.add(i, sink.round, g.actor_id, "stays home", stays_home(reason, g, numbers))
+            sink.add(i, sink.round, g.actor_id, "stays home", stays_home(reason, g, numbers),
+                     {"reason": reason, **{k: float(v) for k, v in numbers.items()}})
         force = deployment.force[i]
-        sink.add(i, sink.round, "-", "deployment", f"{force:,.0f} troops deploy" if force > 0 else "no force deploys")
+        sink.add(i, sink.round, "-", "deployment", f"{force:,.0f} troops deploy" if force > 0 else "no force deploys",
+                 {"troops": float(force), "beyond_consent": float(deployment.beyond[i])})
