@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -26,12 +27,18 @@ def load_facts(folder: Path) -> dict[str, dict[str, Any]]:
     facts: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
     for file in sorted(Path(folder).glob("*.yaml")):
-        data, lines = read_yaml(file)
-        for fact in _file_facts(str(file), data, lines, problems):
+        data, lines = read_yaml(_shown(file))
+        for fact in _file_facts(_shown(file), data, lines, problems):
             facts[str(fact["id"])] = {**fact, "file": file.name}
     if problems:
         raise ScenarioError(problems)
     return facts
+
+
+def _shown(file: Path) -> str:
+    """A facts file as messages name it: relative to the current folder if it is below it."""
+    relative = os.path.relpath(file)
+    return str(file) if relative.startswith("..") else relative
 
 
 def _file_facts(name: str, data: Any, lines: LineMap, problems: list[Problem]) -> Iterator[dict[str, Any]]:
