@@ -182,8 +182,8 @@ def test_the_command_line_reports_every_bad_number_in_one_line_each(tmp_path: Pa
         for template, schema in FIELDS:
             put(changed, resolve(data, template), value)
             expected += not schema.get("minimum", -math.inf) <= value <= schema.get("maximum", math.inf)
-        (tmp_path / f"{bad}.yaml").write_text(yaml.safe_dump(changed, sort_keys=False))
-        targets.append(f"{bad}.yaml")
+        (tmp_path / f"bad-{bad}.yaml").write_text(yaml.safe_dump(changed, sort_keys=False))
+        targets.append(f"bad-{bad}.yaml")
     done = run_sim("validate", *targets, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr == ""

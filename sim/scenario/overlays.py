@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import PathPart, Problem, ScenarioError
-from ..params import DIST_KEYS
 from .. import yamlsource
+from ..errors import PathPart, Problem, ScenarioError
 from ..inputfiles import LIMIT_VARIABLE, file_problem, max_bytes, refusal_error
+from ..params import DIST_KEYS
 from ..yamlsource import LineMap, read_yaml
 from .paths import _short
 
