@@ -340,8 +340,8 @@ the line points into whichever file holds the offending key (the overlay or its 
 `sim validate` exits with status 1 when any file has a problem and 0 when all are valid; `sim run`
 and `sim explain` refuse an invalid file with the same messages.
 
-A scenario, overlay or facts file is read only if it is a regular file of at most
-{limit} (the default; the environment variable `SIM_MAX_FILE_BYTES` sets another limit in bytes).
+A scenario, overlay or facts file is read only if it is a regular file of at most {limit}
+(the default; the environment variable `SIM_MAX_FILE_BYTES` sets another limit in bytes).
 A directory, a named pipe, a device such as `/dev/zero`, a symlink loop or a larger file is refused
 in one line before anything is read from it, with exit status 1:
 
@@ -351,7 +351,7 @@ broken.yaml:1: extends: extends '/dev/zero': is a character device, not a regula
 
 A file that exists but cannot be read (permission denied, an I/O error) is a failure of the machine,
 not of the scenario: one line `sim: error: FILE: cannot read the file: ...` and exit status 3.
-""".replace("{limit}", f"{DEFAULT_MAX_BYTES // 2**20} MiB ({DEFAULT_MAX_BYTES:,} bytes)")
+""".replace("{limit}", f"{DEFAULT_MAX_BYTES // 2**20} MiB, {DEFAULT_MAX_BYTES:,} bytes")
 
 EDITOR = """\
 ## Editor support

@@ -131,10 +131,10 @@ def refusal_error(name: str, refused: FileRefused, limit: int) -> Exception:
                                   "(expected a file this user may read: check its permissions and the disk)")
     if "too large" in refused.message:
         expected = f"at most {limit:,} bytes (raise the limit with {LIMIT_VARIABLE}=BYTES)"
-    elif "directory" in refused.message or "not found" in refused.message:
+    elif "not found" in refused.message:
         expected = "a path to a scenario .yaml file"
     else:
-        expected = "a regular scenario .yaml file"
+        expected = "a scenario .yaml file" if "directory" in refused.message else "a regular scenario .yaml file"
     return ScenarioError.single(name, refused.message, expected=expected)
 
 
