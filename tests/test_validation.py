@@ -484,3 +484,11 @@ def test_cli_reports_every_case_one_line_each(tmp_path: Path):
     for (prefix, parts), line in zip(expected, out, strict=True):
         assert line.startswith(prefix), line
         assert all(part in line for part in parts), line
+
+
+def test_ids_with_digits_hyphens_and_underscores_are_accepted(workdir: Path):
+    (workdir / "case.yaml").write_text(overlay("""
+        shocks:
+          strike-2026_b: {probability: 0.1, effects: {front: [-0.05, 0.05], suspend_talks: {rounds: [2, 2]}}}
+        """))
+    assert "strike-2026_b" in load_scenario("case.yaml").spec.shocks
