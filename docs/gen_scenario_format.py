@@ -24,6 +24,7 @@ from pydantic import BaseModel, WithJsonSchema
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from sim.inputfiles import DEFAULT_MAX_BYTES
 from sim.schema import ScenarioSpec
 
 DOCS = Path(__file__).resolve().parent
@@ -116,7 +117,10 @@ overlays (below) are for.
 A minimal file has a `name`, at least one issue, the actors, and `institutions.talks` naming a
 mediator and the two or more parties whose agreement a deal needs. Everything else is optional or has
 a default. The Python code never names a country: every actor, issue, measure, force type and
-shock is defined by the file, under an id you choose (lower case with underscores reads best).
+shock is defined by the file, under an id you choose. Ids are parts of key paths such as
+`actors.united_states.mediator.backstop` (in error messages, `--set` and sweeps), so an id is
+lower-case letters, digits, `_` and `-`, starting with a letter (`united_states`, `loan_90bn`); an id
+with a dot, a capital letter or a space is refused with its file and line.
 
 ```sh
 .venv/bin/sim validate my-scenario.yaml                   # check it; prints every problem at once
@@ -193,6 +197,10 @@ Draws are tied to the key path of the parameter, not to the order in the file: t
 with the same `--seed` draw the same value for a parameter they both define in the same way
 (common random numbers), so the difference between them shows the effect of what you changed
 rather than luck.
+
+A *pair of numbers* (a shock's `front: [low, high]`, a suspension's `rounds: [min, max]`) is two
+plain numbers, not distributions, each in the range shown and the first not above the second. No
+number anywhere may be NaN or infinite (`.nan`, `.inf` in YAML).
 
 Values drawn for a *whole number* field are rounded to whole numbers. Two numbers must be fixed,
 because they set the size of arrays: `institutions.talks.candidates` and
@@ -331,7 +339,19 @@ compare to be well formed, so fixing one problem can occasionally reveal another
 the line points into whichever file holds the offending key (the overlay or its base).
 `sim validate` exits with status 1 when any file has a problem and 0 when all are valid; `sim run`
 and `sim explain` refuse an invalid file with the same messages.
-"""
+
+A scenario, overlay or facts file is read only if it is a regular file of at most {limit}
+(the default; the environment variable `SIM_MAX_FILE_BYTES` sets another limit in bytes).
+A directory, a named pipe, a device such as `/dev/zero`, a symlink loop or a larger file is refused
+in one line before anything is read from it, with exit status 1:
+
+```text
+broken.yaml:1: extends: extends '/dev/zero': is a character device, not a regular file (expected a scenario file next to this one)
+```
+
+A file that exists but cannot be read (permission denied, an I/O error) is a failure of the machine,
+not of the scenario: one line `sim: error: FILE: cannot read the file: ...` and exit status 3.
+""".replace("{limit}", f"{DEFAULT_MAX_BYTES // 2**20} MiB, {DEFAULT_MAX_BYTES:,} bytes")
 
 EDITOR = """\
 ## Editor support
@@ -465,10 +485,12 @@ def _split_annotated(annotation: Any, metadata: list[Any]) -> tuple[Any, list[An
 
 
 def _num_schema(meta: list[Any]) -> dict[str, Any] | None:
-    """The plain-number branch of a ``Num`` field's JSON Schema, if this is a ``Num`` field."""
+    """The plain-number branch of a ``Num`` field's JSON Schema (or a ``Fixed`` field's), if it is one."""
     for item in meta:
         if isinstance(item, WithJsonSchema) and item.json_schema and "anyOf" in item.json_schema:
             return item.json_schema["anyOf"][0]
+        if isinstance(item, WithJsonSchema) and (item.json_schema or {}).get("type") in ("number", "integer"):
+            return item.json_schema
     return None
 
 
@@ -547,8 +569,9 @@ def _describe_type(annotation: Any, meta: list[Any]) -> tuple[str, str, Any]:
                 return f"list of {inner}" + suffix, "each " + inner_range, None
             return f"list of {inner}" + suffix, inner_range, None
         parts = [_describe_type(a, [])[0] for a in args]
+        ranges = {_describe_type(a, [])[1] for a in args}
         if len(args) == 2 and len(set(parts)) == 1:
-            return f"pair of {parts[0]}s" + suffix, "", None
+            return f"pair of {parts[0]}s" + suffix, ranges.pop() if len(ranges) == 1 else "", None
         return "list: " + ", ".join(parts) + suffix, "", None
     if origin is dict:
         key, value = typing.get_args(annotation)

@@ -1,9 +1,11 @@
-"""The number type of scenario files: a constant, or a distribution to draw per run.
+"""The number types of scenario files: a constant, or a distribution to draw per run; plain numbers.
 
 ``Num(low, high)`` is used as a field type in the scenario models. It accepts
 ``1.5``, ``{value: 1.5, evidence: [...]}``, ``{uniform: [1.2, 1.8]}``, ``{normal: [1.5, 0.2]}``
 (clipped to the field's range), ``{triangular: [1.2, 1.5, 2.0]}`` or ``{choice: [1.2, 1.5]}``
 (optionally with ``weights``), each of the mapping forms optionally with ``evidence`` and ``note``.
+``Fixed(low, high)`` is a plain number with the same checks, for the elements of pairs such as a
+shock's ``front: [low, high]``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from .distributions import Choice, Distribution, Normal, Triangular, Uniform
 
-__all__ = ["DIST_KEYS", "Num", "describe_range"]
+__all__ = ["DIST_KEYS", "Fixed", "Num", "describe_range"]
 
 DIST_KEYS = ("uniform", "normal", "triangular", "choice")
 _EXTRA_KEYS = ("evidence", "note", "weights")
@@ -33,7 +35,7 @@ def describe_range(low: float, high: float, integer: bool = False) -> str:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}" if abs(x) < 1e6 else f"{x:,.0f}"
+    return f"{x:g}" if abs(x) < 1e6 or abs(x) >= 1e15 else f"{x:,.0f}"
 
 
 def _short(value: Any) -> str:
@@ -158,9 +160,9 @@ def _parse_dist_values(kind: str, raw: Any, weights: Any, low: float, high: floa
             raise PydanticCustomError("param", "choice weights must list one weight per value",
                                       {"expected": f"{len(values)} non-negative weights"})
         w = tuple(_number(x, "weight", "a number >= 0") for x in weights)
-        if any(x < 0 for x in w) or sum(w) <= 0:
-            raise PydanticCustomError("param", "choice weights must be >= 0 and not all zero",
-                                      {"expected": "non-negative weights with a positive sum"})
+        if any(x < 0 for x in w) or not 0 < sum(w) < math.inf:
+            raise PydanticCustomError("param", "choice weights must be >= 0, not all zero, with a finite sum",
+                                      {"expected": "non-negative weights with a positive, finite sum"})
     return Choice(values, w)
 
 
@@ -198,3 +200,26 @@ def Num(low: float = -math.inf, high: float = math.inf, *, integer: bool = False
         PlainValidator(lambda v: _parse(v, low, high, integer)),
         WithJsonSchema(_json_schema(low, high, integer)),
     ]
+
+
+def _fixed(value: Any, low: float, high: float, integer: bool) -> float | int:
+    expected = describe_range(low, high, integer)
+    if isinstance(value, dict):
+        raise PydanticCustomError("param", "must be a plain number here, got {got}",
+                                  {"got": _short(value), "expected": expected + " (not a distribution)"})
+    x = _number(value, "value", expected)
+    _in_range(x, low, high, integer, "value")
+    return int(x) if integer else x
+
+
+def Fixed(low: float = -math.inf, high: float = math.inf, *, integer: bool = False) -> Any:
+    """Field type for a plain number in ``[low, high]`` that can not be a distribution (tuple elements).
+
+    It gets the checks of :func:`Num`: a number, finite, in range, whole if ``integer``.
+    """
+    schema: dict[str, Any] = {"type": "integer" if integer else "number", "minimum": low,
+                              "description": describe_range(low, high, integer)}
+    if not math.isinf(high):
+        schema["maximum"] = high
+    return Annotated[int if integer else float, PlainValidator(lambda v: _fixed(v, low, high, integer)),
+                     WithJsonSchema(schema)]

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from .params import Num
+from .ids import Id
+from .params import Fixed, Num
 
 __all__ = [
     "ROLES", "ActorSpec", "CoalitionSpec", "DurabilitySpec", "EUCouncilSpec", "EUMemberSpec", "Effects",
@@ -23,6 +25,7 @@ __all__ = [
 ]
 
 Unit = Num(0, 1)
+IssueId, ActorId = Id("issue"), Id("actor")
 Evidence = Field(default=(), description="Fact ids from seeds/ that this rests on.")
 ROLES = ("party", "mediator", "guarantor", "eu_member", "influencer")
 
@@ -40,9 +43,18 @@ class IssueSpec(Strict):
     low: str = Field(description="What a term of 0 means.")
     high: str = Field(description="What a term of 1 means.")
     anchors: dict[float, str] = Field(default_factory=dict,
-                                      description="Meaning of intermediate terms, e.g. {0.5: rear-area force}.")
+                                      description="Meaning of intermediate terms, e.g. {0.5: rear-area force}; keys 0-1.")
     status_quo: Unit = Field(0.0, description="Value of the issue while there is no deal (enters outside options); 0-1.")
     evidence: tuple[str, ...] = Evidence
+
+    @field_validator("anchors")
+    @classmethod
+    def _anchor_terms(cls, anchors: dict[float, str]) -> dict[float, str]:
+        for term in anchors:
+            if not 0 <= term <= 1:  # NaN too
+                raise PydanticCustomError("param", "anchor term {term} is not between 0 and 1",
+                                          {"term": f"{term:g}", "expected": "terms from 0 to 1 as keys"})
+        return anchors
 
 
 class RedLine(Strict):
@@ -72,7 +84,7 @@ class RatificationSpec(Strict):
         "threshold", description="threshold: the leader signs only if P >= threshold; referendum: a draw after signing.")
     threshold: Unit = Field(0.5, description="Approval needed under the threshold rule; 0-1.")
     intercept: Num(-10, 10) = Field(0.0, description="Logit of approval of a deal with all terms 0.")
-    weights: dict[str, Num(-10, 10)] = Field(
+    weights: dict[IssueId, Num(-10, 10)] = Field(
         default_factory=dict,
         description="Logit weight per issue id; the key `withdrawal` weighs the share of territory given up at the table.")
     evidence: tuple[str, ...] = Evidence
@@ -150,8 +162,8 @@ class ActorSpec(Strict):
     roles: tuple[Literal["party", "mediator", "guarantor", "eu_member", "influencer"], ...] = Field(
         min_length=1, description="One or more of party, mediator, guarantor, eu_member, influencer.")
     capability: Num(0, 100) = Field(50.0, description="Clout, 0-100: weight in the compromise point.")
-    position: dict[str, Unit] = Field(default_factory=dict, description="Ideal term per issue id, 0-1.")
-    salience: dict[str, Unit] = Field(default_factory=dict, description="Weight per issue id; must sum to 1.")
+    position: dict[IssueId, Unit] = Field(default_factory=dict, description="Ideal term per issue id, 0-1.")
+    salience: dict[IssueId, Unit] = Field(default_factory=dict, description="Weight per issue id; must sum to 1.")
     risk: Num(0.1, 5) = Field(1.0, description="Curvature of utility 1-|term-ideal|^risk; >1 risk-averse.")
     red_lines: tuple[RedLine, ...] = Field((), description="Conditions it insists on.")
     party: PartySpec | None = Field(None, description="Attributes of a party (defaults if omitted).")
@@ -178,7 +190,7 @@ class TalksSpec(Strict):
     parties: tuple[str, ...] = Field(min_length=2, description="Actor ids whose acceptance a deal needs (role party).")
     acceptance_noise: Num(0, 1) = Field(0.02, description="Logit noise of acceptance (utility); 0 makes it deterministic.")
     max_suspensions: Num(1, 100, integer=True) = Field(3, description="Talks collapse at this many suspensions.")
-    recognition: dict[str, Unit] = Field(
+    recognition: dict[Id("party"), Unit] = Field(
         default_factory=dict,
         description="Chance per round that a party proposes instead of the mediator (party id -> chance).")
     proposal_acceptance_floor: Unit = Field(0.3, description="A proposing party offers only terms it expects the others to accept with at least this joint chance.")
@@ -212,7 +224,7 @@ class EUCouncilSpec(Strict):
 
     rule: Literal["unanimity"] = Field("unanimity", description="Voting rule.")
     members: tuple[str, ...] = Field((), description="Actor ids with role eu_member; others are assumed to vote yes.")
-    measures: dict[str, MeasureSpec] = Field(default_factory=dict, description="Measures pending at round 0.")
+    measures: dict[Id("measure"), MeasureSpec] = Field(default_factory=dict, description="Measures pending at round 0.")
 
 
 class ForceType(Strict):
@@ -235,7 +247,7 @@ class CoalitionSpec(Strict):
     leads_min_backstop: Unit = Field(0.3, description="Backstop below which the lead nations withdraw.")
     deterrence_midpoint: Num(0, 1_000_000) = Field(15_000, description="Troops at which deterrence reaches half its maximum.")
     deterrence_scale: Num(1, 1_000_000) = Field(4_000, description="Spread (troops) of the deterrence sigmoid.")
-    force_types: dict[str, ForceType] = Field(description="Force type id -> level and deterrence.")
+    force_types: dict[Id("force type"), ForceType] = Field(description="Force type id -> level and deterrence.")
     target_risk: Unit = Field(
         0.5, description="Risk to troops deployed beyond consent (the consenting party treats them as legitimate targets); 0-1.")
     paper_guarantee_weight: Unit = Field(
@@ -297,7 +309,8 @@ class SuspendEffect(Strict):
     """Talks may be suspended by a shock."""
 
     probability: Unit = Field(1.0, description="Chance the shock suspends talks.")
-    rounds: tuple[int, int] = Field((1, 3), description="Suspension length, drawn uniformly from [min, max] rounds.")
+    rounds: tuple[Fixed(1, 1000, integer=True), Fixed(1, 1000, integer=True)] = Field(
+        (1, 3), description="Suspension length, drawn uniformly from [min, max] rounds; plain whole numbers, min <= max.")
 
 
 class PositionShift(Strict):
@@ -334,7 +347,8 @@ class Effects(Strict):
     red_lines: tuple[RedLineChange, ...] = Field(
         (), description="Red lines added or tightened (a shock never loosens a stricter line).")
     consent_thresholds: Num(-2, 2) = Field(0.0, description="Added to thresholds of guarantors that require consent.")
-    front: tuple[float, float] | None = Field(None, description="Jump of the front drawn uniformly from [low, high] (negative: defender gains).")
+    front: tuple[Fixed(-1, 1), Fixed(-1, 1)] | None = Field(
+        None, description="Jump of the front (share of the contested area) drawn uniformly from [low, high]; plain numbers, low <= high (negative: defender gains).")
     sanctions: Num(-1, 1) = Field(0.0, description="Change of the sanctions index.")
     backstop: Num(-1, 1) = Field(0.0, description="Change of the mediator's backstop.")
     grievance_ends: tuple[str, ...] = Field((), description="EU members whose grievance is settled.")
@@ -372,11 +386,11 @@ class ScenarioSpec(Strict):
     description: str = Field("", description="What this scenario assumes.")
     facts: str | None = Field(None, description="Folder with fact files (default: the nearest seeds/ folder).")
     horizon: HorizonSpec = Field(default_factory=HorizonSpec)
-    issues: dict[str, IssueSpec] = Field(min_length=1, description="Issue id -> issue.")
-    actors: dict[str, ActorSpec] = Field(min_length=2, description="Actor id -> actor.")
+    issues: dict[IssueId, IssueSpec] = Field(min_length=1, description="Issue id -> issue.")
+    actors: dict[ActorId, ActorSpec] = Field(min_length=2, description="Actor id -> actor.")
     institutions: InstitutionsSpec
     front: FrontSpec | None = None
     sanctions: SanctionsSpec = Field(default_factory=SanctionsSpec)
     durability: DurabilitySpec = Field(default_factory=DurabilitySpec)
-    plans: dict[str, dict[str, Unit]] = Field(default_factory=dict, description="Plan id -> terms per issue.")
-    shocks: dict[str, ShockSpec] = Field(default_factory=dict, description="Shock id -> shock.")
+    plans: dict[Id("plan"), dict[IssueId, Unit]] = Field(default_factory=dict, description="Plan id -> terms per issue.")
+    shocks: dict[Id("shock"), ShockSpec] = Field(default_factory=dict, description="Shock id -> shock.")

@@ -3,7 +3,8 @@
 Scenario files are written by hand, so every error must point at a line. PyYAML's composer gives
 nodes with positions; we build plain Python values from them ourselves, which also lets us refuse
 duplicate keys (PyYAML silently keeps the last) and documents that expand without bound through
-aliases (the "billion laughs" attack), and cap the size of what we accept.
+aliases (the "billion laughs" attack), and cap the size of what we accept (the file itself is read
+by :mod:`sim.inputfiles`: regular files only, never past the size limit).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from typing import Any
 import yaml
 
 from .errors import PathPart, ScenarioError
+from .inputfiles import DEFAULT_MAX_BYTES, max_bytes, read_input
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "LineMap", "parse_yaml_text", "read_yaml"]
 
-#: Largest scenario file accepted; real ones are a few kilobytes.
-MAX_BYTES = 2_000_000
+#: Largest scenario, overlay or facts file accepted by default (1 MiB); real ones are a few kilobytes.
+#: ``$SIM_MAX_FILE_BYTES`` overrides it.
+MAX_BYTES = DEFAULT_MAX_BYTES
 #: Largest number of values a document may expand to, aliases included.
 MAX_VALUES = 200_000
 #: Deepest nesting of mappings and lists accepted; real scenarios nest about eight levels.
@@ -50,27 +53,16 @@ class _Budget:
 def read_yaml(path: str | Path) -> tuple[Any, LineMap]:
     """Read one YAML file into plain Python values and a map from key path to (file, line).
 
+    Only a regular file of at most :data:`MAX_BYTES` bytes (or ``$SIM_MAX_FILE_BYTES``) is read; see
+    :mod:`sim.inputfiles`.
+
     Raises:
-        ScenarioError: the file is missing, a directory, too large, not text, not valid YAML,
-            empty, has duplicate keys or expands without bound.
+        ScenarioError: the file is missing, not a regular file (a directory, FIFO, device), a symlink
+            loop, too large, not text, not valid YAML, empty, has duplicate keys or expands without bound.
+        EnvironmentFailure: the file exists but cannot be read (permission denied, I/O error).
     """
-    p = Path(path)
     name = str(path)
-    if not p.exists():
-        raise ScenarioError.single(name, "file not found", expected="a path to a scenario .yaml file")
-    if p.is_dir():
-        raise ScenarioError.single(name, "is a directory", expected="a scenario .yaml file")
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise ScenarioError.single(
-            name, f"file is {size:,} bytes, too large for a scenario",
-            expected=f"at most {MAX_BYTES:,} bytes",
-        )
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ScenarioError.single(name, f"cannot read the file: {exc.strerror or exc}",
-                                   expected="a readable scenario .yaml file") from None
+    raw = read_input(path, max_bytes(MAX_BYTES))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -83,9 +75,10 @@ def read_yaml(path: str | Path) -> tuple[Any, LineMap]:
 
 def parse_yaml_text(text: str, name: str = "<string>") -> tuple[Any, LineMap]:
     """Parse YAML text (see :func:`read_yaml`); ``name`` is used in error messages."""
-    if len(text) > MAX_BYTES:
+    limit = max_bytes(MAX_BYTES)
+    if len(text) > limit:
         raise ScenarioError.single(name, f"text is {len(text):,} characters, too large for a scenario",
-                                   expected=f"at most {MAX_BYTES:,} characters")
+                                   expected=f"at most {limit:,} characters")
     if "\x00" in text:
         raise ScenarioError.single(name, "contains NUL bytes (binary file?)",
                                    line=text.count("\n", 0, text.index("\x00")) + 1,

@@ -308,6 +308,51 @@ CASES = [
          [("case.yaml", 1, "extends", "extends 'nothere.yaml': file not found")]),
     Case("extends-not-a-name", {"case.yaml": "extends: [baseline.yaml]\n"},
          [("case.yaml", 1, "extends", "extends must name one file")]),
+    # --- ids (parts of key paths) and the numbers of pairs (issue 19)
+    Case("dotted-actor-id", {"case.yaml": overlay("""
+        actors:
+          Russia.x: {name: R, roles: [influencer]}
+        """)}, [("case.yaml", 3, "actors.Russia.x", "actor id 'Russia.x' must be lower-case letters, digits, "
+                 "'_' or '-', starting with a letter", "(expected an id such as russia or united_states)")]),
+    Case("upper-case-shock-id", {"case.yaml": overlay("""
+        shocks:
+          Coup: {probability: 0.1}
+        """)}, [("case.yaml", 3, "shocks.Coup", "shock id 'Coup' must be lower-case letters")]),
+    Case("space-in-issue-id", {"case.yaml": overlay("""
+        plans:
+          twenty_point:
+            new issue: 0.5
+        """)}, [("case.yaml", 4, "plans.twenty_point.new issue", "issue id 'new issue' must be lower-case")]),
+    Case("front-jump-nan", {"case.yaml": overlay("""
+        shocks:
+          front_breakthrough:
+            effects: {front: [.nan, 0.1]}
+        """)}, [("case.yaml", 4, "shocks.front_breakthrough.effects.front[0]", "value is NaN",
+                 "(expected a number between -1 and 1)")]),
+    Case("front-jump-low-above-high", {"case.yaml": overlay("""
+        shocks:
+          front_breakthrough:
+            effects: {front: [0.2, 0.1]}
+        """)}, [("case.yaml", 4, "shocks.front_breakthrough.effects.front", "low 0.2 is above high 0.1",
+                 "(expected [low, high] with low <= high)")]),
+    Case("suspension-of-1e26-rounds", {"case.yaml": overlay("""
+        shocks:
+          nuclear_accusation:
+            effects:
+              suspend_talks: {rounds: [1, 1.0e+26]}
+        """)}, [("case.yaml", 5, "shocks.nuclear_accusation.effects.suspend_talks.rounds[1]",
+                 "value 1e+26 is out of range", "(expected a whole number between 1 and 1000)")]),
+    Case("suspension-of-half-a-round", {"case.yaml": overlay("""
+        shocks:
+          nuclear_accusation:
+            effects:
+              suspend_talks: {rounds: [0.5, 2]}
+        """)}, [("case.yaml", 5, "shocks.nuclear_accusation.effects.suspend_talks.rounds[0]",
+                 "value 0.5 is out of range")]),
+    Case("facts-is-a-number", {"case.yaml": overlay("""
+        facts: myfacts
+        """), "myfacts/numbers.yaml": "source: {id: x}\nfacts: 5\n"},
+         [("myfacts/numbers.yaml", 2, "facts", "facts is 5, not a list", "(expected a list of facts")]),
     Case("base-is-broken", {"case.yaml": "extends: base2.yaml\nname: x\n", "base2.yaml": overlay("""
         horizon:
           rounds: 0
@@ -322,6 +367,7 @@ def expected_prefix(file: str, line: int | None, path: str) -> str:
 def write_case(folder: Path, case: Case) -> None:
     for name, content in case.files.items():
         target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         if content is None:
             target.mkdir()
         elif isinstance(content, bytes):
@@ -438,3 +484,11 @@ def test_cli_reports_every_case_one_line_each(tmp_path: Path):
     for (prefix, parts), line in zip(expected, out, strict=True):
         assert line.startswith(prefix), line
         assert all(part in line for part in parts), line
+
+
+def test_ids_with_digits_hyphens_and_underscores_are_accepted(workdir: Path):
+    (workdir / "case.yaml").write_text(overlay("""
+        shocks:
+          strike-2026_b: {probability: 0.1, effects: {front: [-0.05, 0.05], suspend_talks: {rounds: [2, 2]}}}
+        """))
+    assert "strike-2026_b" in load_scenario("case.yaml").spec.shocks

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import PathPart, Problem
-from ..yamlsource import read_yaml
+from ..errors import PathPart, Problem, ScenarioError
+from ..yamlsource import LineMap, read_yaml
+from .paths import _short
 
 #: The project's own facts folder (used when a scenario file has no seeds/ folder above it).
 PROJECT_SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
@@ -17,14 +19,49 @@ PROJECT_SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 
 @cache
 def load_facts(folder: Path) -> dict[str, dict[str, Any]]:
-    """Every fact in the YAML files of a facts folder, by id."""
+    """Every fact in the YAML files of a facts folder, by id.
+
+    Raises:
+        ScenarioError: a file cannot be read, or its ``facts:`` is not a list of mappings with an id.
+    """
     facts: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
     for file in sorted(Path(folder).glob("*.yaml")):
-        data, _ = read_yaml(file)
-        for fact in (data or {}).get("facts", []) if isinstance(data, dict) else []:
-            if isinstance(fact, dict) and "id" in fact:
-                facts[str(fact["id"])] = {**fact, "file": file.name}
+        data, lines = read_yaml(_shown(file))
+        for fact in _file_facts(_shown(file), data, lines, problems):
+            facts[str(fact["id"])] = {**fact, "file": file.name}
+    if problems:
+        raise ScenarioError(problems)
     return facts
+
+
+def _shown(file: Path) -> str:
+    """A facts file as messages name it: relative to the current folder if it is below it."""
+    relative = os.path.relpath(file)
+    return str(file) if relative.startswith("..") else relative
+
+
+def _file_facts(name: str, data: Any, lines: LineMap, problems: list[Problem]) -> Iterator[dict[str, Any]]:
+    """The facts of one file; what is not a fact with an id is added to ``problems`` with its line."""
+    def where(*path: PathPart) -> int | None:
+        return lines.get(path, lines.get(path[:1], (name, None)))[1]
+
+    if not isinstance(data, dict):
+        problems.append(Problem(name, where(), (), f"top level is a {type(data).__name__}, not a mapping",
+                                "facts: followed by a list of facts, each with an id"))
+        return
+    entries = data.get("facts", [])
+    if not isinstance(entries, list):
+        problems.append(Problem(name, where("facts"), ("facts",), f"facts is {_short(entries)}, not a list",
+                                "a list of facts, each a mapping with an id"))
+        return
+    for i, fact in enumerate(entries):
+        if isinstance(fact, dict) and "id" in fact:
+            yield fact
+        else:
+            what = "has no id" if isinstance(fact, dict) else f"is {_short(fact)}, not a mapping"
+            problems.append(Problem(name, where("facts", i), ("facts", i), f"a fact that {what}",
+                                    "a mapping with id: and claim:"))
 
 
 def _facts_dir_near(start: Path) -> Path | None:

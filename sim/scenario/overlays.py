@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .. import yamlsource
 from ..errors import PathPart, Problem, ScenarioError
+from ..inputfiles import LIMIT_VARIABLE, file_problem, max_bytes, refusal_error
 from ..params import DIST_KEYS
 from ..yamlsource import LineMap, read_yaml
 from .paths import _short
@@ -28,7 +30,7 @@ def _resolve(path: Path, stack: tuple[Path, ...]) -> tuple[dict[str, Any], LineM
         raise ScenarioError.single(str(path), f"top level is a {type(data).__name__}, not a mapping",
                                    line=lines.get((), (str(path), 1))[1],
                                    expected="key: value pairs such as name:, issues:, actors:")
-    return _merge_extends(data, lines, path, str(path), (*stack, path.resolve()))
+    return _merge_extends(data, lines, path, str(path), (*stack, _real(path)))
 
 
 def _merge_extends(data: dict[str, Any], lines: LineMap, path: Path, name: str,
@@ -46,17 +48,12 @@ def _merge_extends(data: dict[str, Any], lines: LineMap, path: Path, name: str,
                                    expected="a path such as baseline.yaml")
     # Shown as the user would write it (scenarios/baseline.yaml); compared resolved.
     shown = Path(os.path.normpath(path.parent / parent))
-    target = shown.resolve()
+    target = _real(shown)
     if target in stack:
         chain = " -> ".join(p.name for p in (*stack, target))
         raise ScenarioError.single(name, f"circular extends: {chain}", line=line, path=("extends",),
                                    expected="a chain of overlays that ends in a full scenario")
-    if not target.exists():
-        raise ScenarioError.single(name, f"extends {parent!r}: file not found ({target})", line=line,
-                                   path=("extends",), expected="a scenario file next to this one")
-    if target.is_dir():
-        raise ScenarioError.single(name, f"extends {parent!r}: is a directory ({target})", line=line,
-                                   path=("extends",), expected="a scenario file next to this one")
+    _check_base(shown, target, parent, name, line)
     base, base_lines = _resolve(shown, stack)
     merged_lines = {**base_lines, **merged_lines}
     merged = _merge(base, data, (), (), lines, merged_lines)
@@ -64,6 +61,30 @@ def _merge_extends(data: dict[str, Any], lines: LineMap, path: Path, name: str,
         # An overlay that forgets its name must not pass for its base in tables and plots.
         merged["name"] = path.stem
     return merged, merged_lines
+
+
+def _real(path: Path) -> Path:
+    """``path`` resolved, or made absolute if it cannot be (a symlink loop, reported when it is read)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def _check_base(shown: Path, target: Path, parent: str, name: str, line: int | None) -> None:
+    """Refuse, at the ``extends:`` line, a base that is not a regular file of at most the size limit."""
+    limit = max_bytes(yamlsource.MAX_BYTES)
+    refused = file_problem(shown, limit)
+    if refused is None:
+        return
+    if refused.environment:  # the base's own name: it is the file the machine would not let us read
+        raise refusal_error(str(shown), refused, limit)
+    where = f" ({target})" if "not found" in refused.message or "directory" in refused.message else ""
+    expected = "a scenario file next to this one"
+    if "too large" in refused.message:
+        expected = f"at most {limit:,} bytes (raise the limit with {LIMIT_VARIABLE}=BYTES)"
+    raise ScenarioError.single(name, f"extends {parent!r}: {refused.message}{where}", line=line,
+                               path=("extends",), expected=expected)
 
 
 def deep_merge(base: Any, overlay: Any) -> Any:

@@ -228,12 +228,13 @@ def _shock_problems(refs: _Refs) -> Iterator[Problem]:
         for key in ("war_cost", "strength"):
             for i, change in enumerate(getattr(eff, key)):
                 yield from refs.actor(change.actor, (*epath, key, i, "actor"), "party")
+        # Each number of these pairs is checked by its type (finite, in range); here only their order.
         if eff.front and eff.front[0] > eff.front[1]:
-            yield problem((*epath, "front"), "low is above high", "[low, high]")
+            yield problem((*epath, "front"), f"low {eff.front[0]:g} is above high {eff.front[1]:g}",
+                          "[low, high] with low <= high")
         if eff.suspend_talks and eff.suspend_talks.rounds[0] > eff.suspend_talks.rounds[1]:
-            yield problem((*epath, "suspend_talks", "rounds"), "min is above max", "[min, max] rounds")
-        elif eff.suspend_talks and eff.suspend_talks.rounds[0] < 1:
-            yield problem((*epath, "suspend_talks", "rounds"), f"a suspension of {eff.suspend_talks.rounds[0]} rounds",
-                          "at least 1 round")
+            lo, hi = eff.suspend_talks.rounds
+            yield problem((*epath, "suspend_talks", "rounds"), f"min {lo} is above max {hi}",
+                          "[min, max] rounds with min <= max")
         if shock.at_round is None and _mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
             yield problem(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")

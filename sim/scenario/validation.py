@@ -27,9 +27,10 @@ def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap) -> lis
         loc = tuple(err["loc"])
         kind = err["type"]
         if loc and loc[-1] == "[key]":
-            # A mapping key of the wrong type (e.g. anchors need numbers as keys).
+            # A mapping key of the wrong type (e.g. anchors need numbers as keys), or not an id.
             loc = loc[:-1]
-            err = {**err, "msg": "this key " + err["msg"].replace("Input should be", "should be")}
+            if kind != "id":
+                err = {**err, "msg": "this key " + err["msg"].replace("Input should be", "should be")}
         ctx = err.get("ctx") or {}
         path = loc
         expected = ""
@@ -45,7 +46,7 @@ def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap) -> lis
             if close:
                 message += f"; did you mean {close[0]!r}?"
             expected = "one of: " + ", ".join(allowed) if allowed else "no such key"
-        elif kind == "param":
+        elif kind in ("param", "id"):
             message = err["msg"]
             expected = str(ctx.get("expected", ""))
         elif kind == "literal_error":
