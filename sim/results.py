@@ -46,6 +46,7 @@ from .result_files import (
     assemble,
     atomic_write_text,
     check_parquet,
+    environment_failure,
     first_line,
     parquet_record,
     reading,
@@ -72,11 +73,12 @@ def _load_manifest(folder: Path) -> dict[str, Any] | None:
     """The manifest, None if there is none; a damaged one is an :class:`EnvironmentFailure`."""
     path = folder / MANIFEST
     try:
-        with reading(path):
-            text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
         manifest = json.loads(text)
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise environment_failure(path, exc, "cannot read") from None
     except UnicodeDecodeError:
         raise EnvironmentFailure(f"{path} is corrupt (not UTF-8 text): {REBUILD}") from None
     except json.JSONDecodeError as exc:

@@ -459,10 +459,12 @@ def test_a_runs_file_of_another_experiment_is_never_read_as_this_one(baseline, c
         read_results(folder)
 
 
-def test_an_unwritable_compare_folder_is_one_line(complete, tmp_path, capsys, monkeypatch):
+def test_an_unwritable_compare_folder_is_one_line(baseline, complete, tmp_path, capsys, monkeypatch):
+    variant = run_to_directory(baseline.with_overrides({"name": "variant"}), tmp_path / "variant", runs=RUNS, seed=1,
+                               chunk_size=CHUNK)
     _failing_write_table(monkeypatch, PermissionError(errno.EACCES, "Permission denied"), on_call=1)
     out = tmp_path / "cmp"
-    code, err = sim(capsys, "compare", str(complete), BASE, "--runs", "2", "--out", str(out))
+    code, err = sim(capsys, "compare", str(complete), str(variant), "--out", str(out))
     assert code == 3
     assert err == f"sim: error: cannot write {out / 'runs.parquet'}: Permission denied: make the folder writable, " \
                   "then run sim compare again\n"

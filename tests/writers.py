@@ -24,8 +24,9 @@ def write(argv: list[str], start_at: float) -> tuple[int, str]:
 
 def serve(conn) -> None:
     """Run the jobs ``(argv, start_at)`` received on ``conn`` until ``None``; send back each result."""
-    import sim.cli  # noqa: F401  (imported before the first job, so that jobs start alike)
-    import sim.experiment  # noqa: F401
+    # Imported before the first job, so that every job starts alike.
+    import sim.cli
+    import sim.experiment
     import sim.results  # noqa: F401
 
     conn.send("ready")
