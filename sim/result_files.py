@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -155,7 +156,7 @@ def parquet_record(path: Path) -> dict[str, Any] | None:
 
 def first_line(exc: BaseException) -> str:
     """The first line of an error's text (pyarrow's run over several)."""
-    text = str(exc).strip()
+    text = re.sub(r"^Could not open Parquet input source '.*?': ", "", str(exc).strip())  # the path is named already
     return text.splitlines()[0] if text else type(exc).__name__
 
 

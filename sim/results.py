@@ -222,8 +222,8 @@ class ResultFolder:
                                   "finish them or --force to start over")
         different = [k for k, v in self.settings.items() if old.get(k) != v]
         if different:
-            raise ExperimentError(f"cannot resume {self.folder}: {', '.join(different)} differ from the saved "
-                                  "experiment")
+            raise ExperimentError(f"cannot resume {self.folder}: {', '.join(different)} "
+                                  f"{'differs' if len(different) == 1 else 'differ'} from the saved experiment")
         return old
 
     def _holds_runs(self) -> bool:
@@ -273,7 +273,9 @@ class ResultFolder:
         expected = {k: v for k, v in self._runs_record().items() if k != "chunk_size"}
         problem = check_parquet(path, expected, self.settings["runs"] * self.settings["points"])
         if problem:
-            self._reject(path, problem, "it is assembled again")
+            parts = any((self.folder / PARTS).glob("part-*.parquet"))
+            self._reject(path, problem, "it is assembled again from the parts" if parts
+                         else "its runs are simulated again")
         return problem is None
 
     def _reject(self, path: Path, problem: str, then: str) -> None:

@@ -214,7 +214,7 @@ def test_resume_with_another_seed_is_refused_in_one_line(baseline, tmp_path, cap
     folder = tmp_path / "res"
     interrupted(baseline, folder)
     assert sim(capsys, *argv(folder, "--resume", seed=2)) == (
-        1, f"sim: error: cannot resume {folder}: seed differ from the saved experiment\n")
+        1, f"sim: error: cannot resume {folder}: seed differs from the saved experiment\n")
 
 
 def test_foreign_parts_are_moved_aside_and_their_runs_simulated_again(baseline, serial, tmp_path, capsys):
