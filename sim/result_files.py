@@ -57,7 +57,7 @@ def environment_failure(path: Path | str, exc: OSError, doing: str = "cannot wri
     """One line for an operating-system error on ``path``: what failed and what to do about it."""
     code = exc.errno
     if doing == "cannot read":
-        advice = "make it readable" if code in _DENIED else "check the file and the disk"
+        advice = ("make it readable" if code in _DENIED else "check the file and the disk") + ", then run the command again"
     elif code in _FULL or "No space left" in str(exc):
         advice = f"free some disk space, then {then}"
     elif code in _DENIED:

@@ -345,6 +345,23 @@ def test_a_failing_part_write_is_one_line_exit_3_and_no_torn_file(serial, tmp_pa
     pd.testing.assert_frame_equal(read_results(folder), serial)
 
 
+def test_an_unreadable_part_is_one_line_and_exit_3(baseline, tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "res"
+    interrupted(baseline, folder)
+    part = folder / "parts" / "part-000001.parquet"
+    real = pq.read_table
+
+    def read_table(source, *args, **kwargs):
+        if Path(source) == part:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(pq, "read_table", read_table)
+    assert sim(capsys, *argv(folder, "--resume")) == (
+        3, f"sim: error: cannot read {part}: Permission denied: make it readable, then run the command again\n")
+    assert part.exists()  # neither trusted nor moved: it may be fine once readable
+
+
 def test_a_full_disk_while_assembling_the_runs_is_one_line_and_no_torn_file(serial, tmp_path, capsys,
                                                                             monkeypatch):
     class FullWriter(pq.ParquetWriter):
