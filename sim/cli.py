@@ -13,7 +13,8 @@ code  meaning
       does not fit the scenario, an ``--out`` that is a file, a Sobol ``--n`` that is no power of two
 2     command-line usage: an unknown command or option, a missing argument, or a value of the
       wrong form (a seed outside [0, 2**63), ``--runs 0``, ``--workers 1.5``)
-3     a failure of the environment: the disk or permissions (cannot write ``--out``), the network
+3     a failure of the environment: the disk or permissions (cannot write ``--out``), a result
+      folder another run is writing, a damaged result folder (corrupt manifest or runs), the network
       or the cluster (Dask scheduler out of reach), worker processes that cannot start
 130   interrupted (Ctrl-C); finished chunks stay in ``--out`` for ``--resume``
 ====  ==========================================================================================
@@ -32,10 +33,9 @@ __all__ = ["EXIT_ENVIRONMENT", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_USAGE", "
 
 EXIT_INTERRUPTED = 130
 
-# Failures of the machine rather than of the input, as the runner words them (until it raises
-# EnvironmentFailure itself).
-_ENVIRONMENT_WORDING = ("cannot write to", "cannot reach the Dask scheduler", "the dask executor needs",
-                        "worker processes cannot")
+# Failures of the machine rather than of the input, as the executors word them (until they raise
+# EnvironmentFailure themselves; result folders do).
+_ENVIRONMENT_WORDING = ("cannot reach the Dask scheduler", "the dask executor needs", "worker processes cannot")
 
 
 def _experiment_failure(exc: ExperimentError) -> int:

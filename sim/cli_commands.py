@@ -51,6 +51,19 @@ def _bad_out(out: str | None, option: str = "--out") -> str | None:
     return None
 
 
+def _needs_out(args: argparse.Namespace) -> str | None:
+    """A result-folder option given without the folder."""
+    for flag in ("resume", "rebuild_manifest", "keep_parts"):
+        if getattr(args, flag, False) and not args.out:
+            return f"--{flag.replace('_', '-')} needs --out DIR"
+    return None
+
+
+def _folder_options(args: argparse.Namespace) -> dict:
+    """The options of a result folder beyond --resume and --force."""
+    return {"rebuild_manifest": args.rebuild_manifest, "keep_parts": args.keep_parts}
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files; print every problem as FILE:LINE: key.path: message (expected ...)."""
     from .scenario import load_scenario
@@ -108,17 +121,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
     from .summary import format_summary, summarize
 
-    if problem := _bad_out(args.out):
+    if problem := _bad_out(args.out) or _needs_out(args):
         return fail(problem)
-    if args.resume and not args.out:
-        return fail("--resume needs --out DIR")
     scenario = load_scenario(args.scenario)
     progress = _progress(scenario.name)
     workers = args.workers or _default_workers()
     if args.out:
         folder = run_to_directory(scenario, args.out, runs=args.runs, seed=args.seed, workers=workers,
                                   executor=args.executor, scheduler=args.scheduler, chunk_size=args.chunk_size,
-                                  resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress)
+                                  resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
+                                  **_folder_options(args))
         table = read_results(folder, columns=["scenario", "outcome", "ceasefire_round", "deployment",
                                               "deployment_troops", "deployment_consented", "ceasefire_held",
                                               "sanctions_packages_passed", "loan_approved"])
@@ -166,7 +178,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
     from .summary import format_summary, summarize
 
-    if problem := _bad_out(args.out):
+    if problem := _bad_out(args.out) or _needs_out(args):
         return fail(problem)
     scenario = load_scenario(args.scenario)
     try:
@@ -180,7 +192,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         folder = run_to_directory(points, args.out, runs=args.runs, seed=args.seed, workers=workers,
                                   executor=args.executor, scheduler=args.scheduler, chunk_size=args.chunk_size,
                                   resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
-                                  extra_manifest={"sweep": {"varied": varied, "method": args.sample or "grid"}})
+                                  extra_manifest={"sweep": {"varied": varied, "method": args.sample or "grid"}},
+                                  **_folder_options(args))
         table = read_results(folder)
     else:
         table = run_points(points, runs=args.runs, seed=args.seed, workers=workers, executor=args.executor,
@@ -213,7 +226,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     try:
         written = save_comparison(comparison, args.out)
     except OSError as exc:
-        return fail(f"cannot write to {args.out}: {exc.strerror or exc}", EXIT_ENVIRONMENT)
+        from .result_files import environment_failure
+
+        raise environment_failure(exc.filename or args.out, exc, then="run sim compare again") from None
     print(f"written to {args.out}: comparison.csv, paired_differences.csv, runs.parquet and "
           f"{sum(p.suffix == '.png' for p in written)} figures (PNG and SVG)")
     return EXIT_OK
@@ -239,7 +254,9 @@ def cmd_plot(args: argparse.Namespace) -> int:
         written = save_all(table, out, sweep_params=varied, horizon=info["horizon"],
                            guarantors=info["guarantors"] or None)
     except OSError as exc:
-        return fail(f"cannot write to {out}: {exc.strerror or exc}", EXIT_ENVIRONMENT)
+        from .result_files import environment_failure
+
+        raise environment_failure(exc.filename or out, exc, then="run sim plot again") from None
     stems = list(dict.fromkeys(p.stem for p in written))
     print(f"{len(stems)} figures (PNG and SVG) written to {out}: {', '.join(stems)}")
     return EXIT_OK
@@ -277,7 +294,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
     from .sensitivity import DEFAULT_N, check, format_indices, sensitivity
 
-    if problem := _bad_out(args.out):
+    if problem := _bad_out(args.out) or _needs_out(args):
         return fail(problem)
     scenario = load_scenario(args.scenario)
     if problem := param_problem(list(scenario.distributions()), args.param, scenario.name):
@@ -291,7 +308,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                          outcomes=outcomes, params=args.param, seed=args.seed,
                          workers=args.workers or _default_workers(), executor=args.executor,
                          scheduler=args.scheduler, out=args.out, resume=args.resume, overwrite=args.force,
-                         progress=_progress(f"{scenario.name} {args.method}"))
+                         progress=_progress(f"{scenario.name} {args.method}"), folder_options=_folder_options(args))
     names = result.problem["names"]
     n = args.n or DEFAULT_N[args.method]
     what = (f"Sobol indices (Saltelli sample, N={n})" if args.method == "sobol"
@@ -315,12 +332,12 @@ def cmd_discover(args: argparse.Namespace) -> int:
         outcome_label,
         short_names,
     )
-    from .results import RUNS, read_results
+    from .results import MANIFEST, RUNS, read_results
 
     folder = Path(args.results)
     if not folder.is_dir():
         return fail(f"{folder}: no such result folder")
-    if not (folder / RUNS).exists():
+    if not (folder / RUNS).exists() and not (folder / MANIFEST).exists():
         return fail(f"{folder}: no {RUNS} (not a finished result folder of sim run, sweep or sensitivity)")
     runs = read_results(folder)
     try:
@@ -339,7 +356,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
     if resolved.is_file():
         import yaml
 
-        loaded = yaml.safe_load(resolved.read_text(encoding="utf-8"))
+        try:
+            loaded = yaml.safe_load(resolved.read_text(encoding="utf-8"))
+        except (OSError, ValueError, yaml.YAMLError):
+            loaded = None  # the names are only shortened with it
         scenario_data = loaded if isinstance(loaded, dict) else None
     names = short_names(columns, scenario_data)
     if not boxes:

@@ -74,6 +74,15 @@ def _add_run_options(p: argparse.ArgumentParser, default_runs: int) -> None:
     p.add_argument("--chunk-size", type=count, default=500, help="runs per chunk written to disk")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
     p.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    _add_folder_options(p)
+
+
+def _add_folder_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rebuild-manifest", action="store_true",
+                   help="with a lost or corrupt manifest.json in --out: resume from the parts whose own records "
+                        "(seed, scenario hash, runs) match this experiment, and write a new manifest")
+    p.add_argument("--keep-parts", action="store_true",
+                   help="keep --out/parts/ (one file per chunk) once runs.parquet is complete")
 
 
 def _add_checks(sub, commands) -> None:
@@ -146,6 +155,7 @@ def _add_sensitivity(sub, commands) -> None:
     p.add_argument("--out", help="folder for indices.csv, points.csv, runs.parquet and sensitivity.png/.svg")
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
     p.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    _add_folder_options(p)
     p.add_argument("--top", type=count, help="print only the K most influential parameters per outcome")
     p.set_defaults(func=commands.cmd_sensitivity)
 

@@ -191,7 +191,9 @@ def folder_info(folder: str | Path) -> dict[str, Any]:
         return {"horizon": manifest.get("horizon"), "guarantors": manifest.get("guarantors") or []}
     try:
         data = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+    except (OSError, ValueError, yaml.YAMLError):
+        data = None
+    if not isinstance(data, dict):
         return {"horizon": None, "guarantors": []}
     rounds = (data.get("horizon") or {}).get("rounds")
     return {"horizon": int(rounds) if isinstance(rounds, int | float) else None,
@@ -280,34 +282,41 @@ def save_comparison(comparison: Comparison, folder: str | Path) -> list[Path]:
 
     Raises:
         ExperimentError: the folder holds the results of ``sim run``/``sim sweep`` (not overwritten).
+        EnvironmentFailure: another run writes the folder, or it cannot be written.
     """
-    from . import __version__
-    from .plots import save_all
-    from .results import MANIFEST, atomic_write_text
+    from .result_files import FolderLock
 
     folder = Path(folder)
+    lock = FolderLock(folder)
+    try:
+        return _write_comparison(comparison, folder)
+    finally:
+        lock.release()
+
+
+def _write_comparison(comparison: Comparison, folder: Path) -> list[Path]:
+    from . import __version__
+    from .plots import save_all
+    from .result_files import write_parquet, writing
+    from .results import MANIFEST, RUNS, atomic_write_text
+
     manifest_path = folder / MANIFEST
     if manifest_path.exists():
         try:
-            kind = json.loads(manifest_path.read_text(encoding="utf-8")).get("kind")
-        except (OSError, json.JSONDecodeError):
-            kind = None
-        if kind != "compare":
+            loaded = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            loaded = None
+        if not isinstance(loaded, dict) or loaded.get("kind") != "compare":
             raise ExperimentError(f"{folder} holds other results (not a comparison): choose another --out")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExperimentError(f"cannot write to the output folder {folder}: {exc.strerror or exc}") from None
-    written = []
     table = comparison.table
-    table.to_parquet(folder / "runs.parquet", index=False)
-    written.append(folder / "runs.parquet")
-    comparison.summary().to_csv(folder / "comparison.csv", index=False)
-    written.append(folder / "comparison.csv")
+    written = [folder / RUNS, folder / "comparison.csv", folder / "paired_differences.csv"]
     diffs = comparison.differences()
-    diffs.to_csv(folder / "paired_differences.csv", index=False)
-    written.append(folder / "paired_differences.csv")
-    written += save_all(table, folder, horizon=comparison.horizon, guarantors=comparison.guarantors or None)
+    again = "run sim compare again"
+    with writing(folder, then=again):
+        write_parquet(folder / RUNS, table, {"kind": "compare", "seed": comparison.seed}, then=again)
+        comparison.summary().to_csv(folder / "comparison.csv", index=False)
+        diffs.to_csv(folder / "paired_differences.csv", index=False)
+        written += save_all(table, folder, horizon=comparison.horizon, guarantors=comparison.guarantors or None)
     sizes = table.groupby("scenario", sort=False).size()
     manifest = {
         "package": "ceasefire-sim", "version": __version__, "kind": "compare", "status": "complete",

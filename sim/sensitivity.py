@@ -209,7 +209,7 @@ def analyse(method: str, problem: dict[str, Any], unit: np.ndarray, y: np.ndarra
 
 
 def _simulate(points: list[Point], runs_per_point: int, seed: int, where: Executor, out: str | Path | None,
-              resume: bool, overwrite: bool, manifest: dict[str, Any],
+              resume: bool, overwrite: bool, manifest: dict[str, Any], options: dict[str, Any] | None,
               progress: Callable[[int, int], None] | None) -> pd.DataFrame:
     """The runs of the design, in memory or streamed to a result folder (and read back)."""
     if out is None:
@@ -218,9 +218,9 @@ def _simulate(points: list[Point], runs_per_point: int, seed: int, where: Execut
         return table
     from .results import ResultFolder, read_results
 
-    store = ResultFolder(out, points, runs=runs_per_point, seed=seed, chunk_size=DEFAULT_CHUNK, executor=where,
-                         resume=resume, overwrite=overwrite, extra_manifest=manifest)
-    run_design(points, runs=runs_per_point, seed=seed, executor=where, store=store, progress=progress)
+    with ResultFolder(out, points, runs=runs_per_point, seed=seed, chunk_size=DEFAULT_CHUNK, executor=where,
+                      resume=resume, overwrite=overwrite, extra_manifest=manifest, **(options or {})) as store:
+        run_design(points, runs=runs_per_point, seed=seed, executor=where, store=store, progress=progress)
     return read_results(store.folder)
 
 
@@ -228,7 +228,8 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
                 outcomes: Sequence[str] | None = None, params: Sequence[str] | None = None, seed: int = 0,
                 workers: int = 1, executor: str = "local", scheduler: str | None = None,
                 out: str | Path | None = None, resume: bool = False, overwrite: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> SensitivityResult:
+                progress: Callable[[int, int], None] | None = None,
+                folder_options: dict[str, Any] | None = None) -> SensitivityResult:
     """Sobol or Morris sensitivity indices of outcome measures to the scenario's uncertain parameters.
 
     Args:
@@ -245,6 +246,8 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
             indices.csv, points.csv and sensitivity.png/.svg into.
         resume, overwrite: As for :func:`sim.results.run_to_directory`.
         progress: Called with (runs done, runs).
+        folder_options: More options of the result folder ``out`` (``rebuild_manifest``, ``keep_parts``,
+            ``notify``), as for :func:`sim.results.run_to_directory`.
 
     Raises:
         ValueError: unknown method, outcome or parameter, no distributions, or a bad ``n``.
@@ -260,7 +263,7 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
             "outcomes": outcomes, "problem": problem,
             "sampling": "unit hypercube mapped through each distribution's quantile function"}
     runs = _simulate(points, runs_per_point, seed, Executor(executor, workers, scheduler), out, resume, overwrite,
-                     {"sensitivity": info, "sweep": {"varied": names, "method": method}}, progress)
+                     {"sensitivity": info, "sweep": {"varied": names, "method": method}}, folder_options, progress)
     per_point = measures(runs, scenario.spec.horizon.rounds)
     sample = pd.DataFrame([p.values for p in points])
     table = sample.merge(per_point, on="point", validate="one_to_one")

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 from sim.cli import main
-from sim.errors import ExperimentError
+from sim.errors import EnvironmentFailure, ExperimentError
 
 B = "scenarios/baseline.yaml"
 TOO_BIG = str(2**63)
@@ -144,15 +144,20 @@ def _raising(exc: BaseException):
 
 
 @pytest.mark.parametrize(("exc", "code", "line"), [
-    (ExperimentError("cannot write to the output folder out: No space left on device"), 3,
-     "sim: error: cannot write to the output folder out: No space left on device"),
+    (EnvironmentFailure("cannot write out/parts/part-000000.parquet: No space left on device: free some disk "
+                        "space, then rerun with --resume (finished chunks are kept)"), 3,
+     "sim: error: cannot write out/parts/part-000000.parquet: No space left on device: free some disk space, then "
+     "rerun with --resume (finished chunks are kept)"),
+    (EnvironmentFailure("out is being written by another run (pid 12): wait for it to finish, or choose another "
+                        "--out"), 3,
+     "sim: error: out is being written by another run (pid 12): wait for it to finish, or choose another --out"),
     (ExperimentError("cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out"), 3,
      "sim: error: cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out"),
     (OSError(errno.ENOSPC, "No space left on device", "out/parts/part-000000.parquet"), 3,
      "sim: error: out/parts/part-000000.parquet: No space left on device"),
     (ExperimentError("out already holds results (complete): use --resume to finish or --force to replace"), 1,
      "sim: error: out already holds results (complete): use --resume to finish or --force to replace"),
-], ids=["disk", "cluster", "os-error", "folder-in-use"])
+], ids=["disk", "folder-busy", "cluster", "os-error", "folder-in-use"])
 def test_failures_of_the_environment_exit_3(exc, code, line, in_repo, monkeypatch, capsys):
     import sim.results
 
