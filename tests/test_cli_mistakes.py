@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 from sim.cli import main
-from sim.errors import ExperimentError
+from sim.errors import EnvironmentFailure, ExperimentError
 
 B = "scenarios/baseline.yaml"
 TOO_BIG = str(2**63)
@@ -146,7 +146,7 @@ def _raising(exc: BaseException):
 @pytest.mark.parametrize(("exc", "code", "line"), [
     (ExperimentError("cannot write to the output folder out: No space left on device"), 3,
      "sim: error: cannot write to the output folder out: No space left on device"),
-    (ExperimentError("cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out"), 3,
+    (EnvironmentFailure("cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out"), 3,
      "sim: error: cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out"),
     (OSError(errno.ENOSPC, "No space left on device", "out/parts/part-000000.parquet"), 3,
      "sim: error: out/parts/part-000000.parquet: No space left on device"),
