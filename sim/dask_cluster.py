@@ -47,6 +47,8 @@ def _reason(exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, ConnectionRefusedError) or "refused" in text.lower():
         return "connection refused"
+    if isinstance(exc, TimeoutError):
+        return "no answer"
     if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
         return "unknown host"
     return text.splitlines()[0] if text else type(exc).__name__
@@ -85,16 +87,18 @@ def _handshake(address: str, seconds: float) -> None:
     from distributed.comm import connect
 
     async def probe() -> None:
-        comm = await asyncio.wait_for(connect(address, timeout=seconds), seconds)
+        # Dask's connect gives up on a refused or unanswered TCP connection after ``seconds`` (an
+        # OSError); only the handshake, which it awaits with no deadline, can reach the margin.
+        comm = await asyncio.wait_for(connect(address, timeout=seconds), seconds + 0.5)
         await comm.close()
 
-    finished, _, error = _in_thread(lambda: asyncio.run(probe()), seconds + 2)
+    finished, _, error = _in_thread(lambda: asyncio.run(probe()), seconds + 3)
     if not finished or isinstance(error, asyncio.TimeoutError | TimeoutError):
         raise _silent(address, seconds)
     if isinstance(error, OSError):
         raise _unreachable(address, seconds, error)
     if isinstance(error, ValueError | TypeError):
-        raise EnvironmentFailure(f"--scheduler {address}: not a Dask scheduler address ({error}); "
+        raise EnvironmentFailure(f"--scheduler {address}: not a Dask scheduler address ({_reason(error)}); "
                                  "give tcp://HOST:PORT") from None
     if error is not None:
         raise error
@@ -105,7 +109,7 @@ def connect_client(address: str, seconds: float) -> Any:
     distributed = _distributed()
     _handshake(address, seconds)
     finished, client, error = _in_thread(
-        lambda: distributed.Client(address, timeout=seconds, set_as_default=False), seconds + 2)
+        lambda: distributed.Client(address, timeout=seconds), seconds + 2)
     if not finished:
         raise _silent(address, seconds)
     if isinstance(error, OSError | TimeoutError):
@@ -124,7 +128,7 @@ def _local_client(workers: int) -> tuple[Any, Any]:
     except (OSError, TimeoutError) as exc:
         raise EnvironmentFailure(f"cannot start a local Dask cluster ({_reason(exc)}): "
                                  "use --executor local, or give --scheduler") from None
-    return cluster, distributed.Client(cluster, set_as_default=False)
+    return cluster, distributed.Client(cluster)
 
 
 def iter_dask(args: ChunkArgs, chunks: Sequence[Chunk], scheduler: str | None, workers: int, task: Task,

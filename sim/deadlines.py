@@ -28,7 +28,8 @@ class Deadlines:
     no_workers: float = NO_WORKERS_TIMEOUT
 
 
-_CURRENT: ContextVar[Deadlines] = ContextVar("sim_deadlines", default=Deadlines())
+_DEFAULT = Deadlines()  # frozen, so one value serves every context
+_CURRENT: ContextVar[Deadlines] = ContextVar("sim_deadlines", default=_DEFAULT)
 
 
 def current() -> Deadlines:

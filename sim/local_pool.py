@@ -32,7 +32,7 @@ import pandas as pd
 from .chunks import MAX_RETRIES, Chunk, ChunkArgs, Task
 from .errors import EnvironmentFailure, ExperimentError
 
-__all__ = ["REPORT_ENV", "check_spawnable", "check_guarded", "iter_pool", "refuse_unguarded_rerun"]
+__all__ = ["REPORT_ENV", "check_guarded", "check_spawnable", "iter_pool", "refuse_unguarded_rerun"]
 
 #: Environment variable naming the file in which a worker reports an unguarded script to its parent.
 REPORT_ENV = "SIM_POOL_REPORT"
@@ -90,9 +90,11 @@ def check_guarded() -> None:
 
 
 def _rerunning_main() -> str | None:
-    """The script a spawned worker is re-importing while it calls us, if it is doing so."""
-    if multiprocessing.parent_process() is None:
-        return None
+    """The script a spawned worker is re-importing while it calls us, if it is doing so.
+
+    A spawned worker runs the parent's script as ``__mp_main__`` before it knows its parent
+    (``multiprocessing.parent_process()`` is still None then), so the script's own frame tells.
+    """
     frame = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__mp_main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,7 +19,7 @@ from conftest import BASELINE, ROOT
 from sim import load_scenario
 from sim.cli import main
 from sim.deadlines import CONNECT_TIMEOUT, NO_WORKERS_TIMEOUT, deadlines
-from sim.errors import EnvironmentFailure, ExperimentError
+from sim.errors import EnvironmentFailure
 from sim.experiment import Executor, iter_chunks, plan_chunks, run_many
 
 
@@ -133,6 +134,15 @@ def test_losing_the_last_worker_fails_after_the_no_workers_deadline(baseline):
         took = time.monotonic() - began
     assert len(got) < len(chunks)
     assert took < 2 + 20, f"took {took:.1f} s"
+
+
+@pytest.mark.parametrize("address", ["not-an-address", "http://127.0.0.1:8786"])
+def test_a_malformed_address_is_one_line_from_python_too(baseline, address):
+    pytest.importorskip("dask.distributed")
+    began = time.monotonic()
+    with pytest.raises(EnvironmentFailure, match=f"^--scheduler {re.escape(address)}: not a Dask scheduler address"):
+        run_many(baseline, runs=5, executor="dask", scheduler=address, connect_timeout=2)
+    assert time.monotonic() - began < 5
 
 
 def test_a_malformed_deadline_is_a_usage_error(capsys):
