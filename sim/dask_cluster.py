@@ -41,17 +41,19 @@ def _distributed() -> Any:
 
 
 def _reason(exc: BaseException) -> str:
-    """The innermost cause of a connection failure, in a few words."""
-    while exc.__cause__ is not None or (exc.__context__ is not None and not exc.__suppress_context__):
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
-    text = str(exc)
-    if isinstance(exc, ConnectionRefusedError) or "refused" in text.lower():
+    """What went wrong with a connection, in a few words, from the whole chain of causes."""
+    chain = [exc]
+    while (nxt := chain[-1].__cause__ or chain[-1].__context__) is not None and len(chain) < 20:
+        chain.append(nxt)
+    texts = " ".join(str(e) for e in chain).lower()
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in texts:
         return "connection refused"
-    if isinstance(exc, TimeoutError):
-        return "no answer"
-    if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+    if "name or service not known" in texts or "nodename nor servname" in texts or "getaddrinfo" in texts:
         return "unknown host"
-    return text.splitlines()[0] if text else type(exc).__name__
+    if any(isinstance(e, TimeoutError | asyncio.CancelledError) for e in chain) or "timed out" in texts:
+        return "no answer"
+    text = str(chain[-1]) or str(exc)
+    return text.splitlines()[0] if text else type(chain[-1]).__name__
 
 
 def _in_thread(call: Callable[[], Any], seconds: float) -> tuple[bool, Any, BaseException | None]:

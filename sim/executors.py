@@ -18,7 +18,7 @@ import pandas as pd
 from . import deadlines
 from .chunks import Chunk, Point, Task, run_chunk
 from .errors import ExperimentError
-from .local_pool import iter_pool, refuse_unguarded_rerun
+from .local_pool import check_guarded, iter_pool, refuse_unguarded_rerun
 from .scenario import Scenario
 
 __all__ = ["Executor", "iter_chunks"]
@@ -58,6 +58,8 @@ def iter_chunks(points: Scenario | Sequence[Point], master_seed: int, chunks: Se
         return
     if executor != "local":
         raise ExperimentError(f"unknown executor {executor!r} (expected local or dask)")
+    if workers > 1:
+        check_guarded()  # even for one chunk: a script must not work with few runs and fail with many
     if workers <= 1 or len(chunks) == 1:
         for chunk in chunks:
             yield chunk, task(*args(chunk))

@@ -103,10 +103,11 @@ def _rerunning_main() -> str | None:
     return None
 
 
-def unguarded_message(script: str) -> str:
+def unguarded_message(script: str, rerun: bool = False) -> str:
     """What to do about a script that starts parallel runs outside its ``__main__`` guard."""
-    return (f"{script} starts parallel runs at its top level, so every worker process re-ran it: put that code "
-            "under `if __name__ == \"__main__\":` (see the README, \"Parallel runs from a script\"), or use workers=1")
+    what = "and every worker process ran it again" if rerun else "where every worker process would run it again"
+    return (f"{script} starts parallel runs at its top level, {what}: put that code under "
+            "`if __name__ == \"__main__\":` (see the README, \"Parallel runs from a script\"), or use workers=1")
 
 
 def refuse_unguarded_rerun() -> None:
@@ -121,10 +122,10 @@ def refuse_unguarded_rerun() -> None:
     report = os.environ.get(REPORT_ENV)
     if report:
         try:
-            Path(report).write_text(unguarded_message(script), encoding="utf-8")
+            Path(report).write_text(unguarded_message(script, rerun=True), encoding="utf-8")
         finally:
             os._exit(_EXIT_UNGUARDED)
-    raise ExperimentError(unguarded_message(script))
+    raise ExperimentError(unguarded_message(script, rerun=True))
 
 
 def _exit_with_parent() -> None:

@@ -227,8 +227,11 @@ def _script(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
 RUN = f"table = run_many(load_scenario({str(BASELINE)!r}), runs=40, seed=1, workers=2, chunk_size=10)\n"
 
 
-def test_an_unguarded_script_is_refused_before_any_worker_reruns_it(tmp_path):
-    done = _script(tmp_path, RUN + "print('rows', len(table))\n")
+@pytest.mark.parametrize("run", [RUN, RUN.replace("runs=40", "runs=5")], ids=["chunks", "one-chunk"])
+def test_an_unguarded_script_is_refused_before_any_worker_reruns_it(tmp_path, run):
+    # Refused even when one chunk would have run in this process: a script must not work with few
+    # runs and fail with many.
+    done = _script(tmp_path, run + "print('rows', len(table))\n")
     assert done.returncode == 1
     assert done.stdout == "script started\n"  # run once, by the parent only
     last = done.stderr.strip().splitlines()[-1]
@@ -240,11 +243,12 @@ def test_an_unguarded_script_is_refused_before_any_worker_reruns_it(tmp_path):
 def test_a_worker_rerunning_an_unguarded_script_stops_and_tells_its_parent(tmp_path):
     # Were the parent's check to miss a script, the worker re-running it stops at once, quietly, and
     # the parent raises the same one-line error (not a retry loop of broken pools).
-    done = _script(tmp_path, "import sim.local_pool\nsim.local_pool.check_guarded = lambda: None\n" + RUN)
+    blind = "import sim.executors, sim.local_pool\nsim.executors.check_guarded = sim.local_pool.check_guarded = lambda: None\n"
+    done = _script(tmp_path, blind + RUN)
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("sim.errors.ExperimentError: ")
-    assert "experiment_script.py starts parallel runs at its top level" in last
+    assert "experiment_script.py starts parallel runs at its top level, and every worker process ran it again" in last
     assert "BrokenProcessPool" not in done.stderr and "died" not in done.stderr
 
 
