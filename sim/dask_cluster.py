@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -142,12 +144,31 @@ def iter_dask(args: ChunkArgs, chunks: Sequence[Chunk], scheduler: str | None, w
     else:
         cluster, client = _local_client(workers)
     where = f"the Dask scheduler at {scheduler}" if scheduler else "the local Dask cluster"
+    failed = False
     try:
-        with client:
-            yield from _gather(client, args, chunks, task, limits, where, scheduler or "ADDRESS")
+        yield from _gather(client, args, chunks, task, limits, where, scheduler or "ADDRESS")
+    except EnvironmentFailure:
+        failed = True
+        raise
     finally:
-        if cluster is not None:
-            cluster.close()
+        with _quiet(failed):
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+@contextmanager
+def _quiet(quiet: bool) -> Iterator[None]:
+    """Closing a client that lost its scheduler makes Dask log tracebacks; our one line has said it all."""
+    loggers = [logging.getLogger(name) for name in ("distributed", "distributed.client", "distributed.utils")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers if quiet else ():
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _gather(client: Any, args: ChunkArgs, chunks: Sequence[Chunk], task: Task, limits: Deadlines,
@@ -165,10 +186,17 @@ def _gather(client: Any, args: ChunkArgs, chunks: Sequence[Chunk], task: Task, l
             done, pending = wait(pending, timeout=_POLL, return_when="FIRST_COMPLETED")
         except TimeoutError:
             done = set()
+        except _CANCELLED:  # the client lost the scheduler and cancelled every future
+            raise _lost(where) from None
         for future in done:
             yield futures[future], _result(future, futures[future], where)
             future.release()
         idle_since = _watch_workers(client, idle_since, limits.no_workers, where, address)
+
+
+def _lost(where: str) -> EnvironmentFailure:
+    return EnvironmentFailure(f"lost the connection to {where}: check that it still runs, then run again "
+                              "(with --resume if you gave --out)")
 
 
 def _result(future: Any, chunk: Chunk, where: str) -> pd.DataFrame:
@@ -180,16 +208,14 @@ def _result(future: Any, chunk: Chunk, where: str) -> pd.DataFrame:
         raise EnvironmentFailure(f"{where}: workers died {MAX_RETRIES + 1} times running runs {chunk.start}-"
                                  f"{chunk.stop - 1}; check the workers' memory and logs") from None
     except _CANCELLED:
-        raise EnvironmentFailure(f"lost {where}: check that it still runs, then rerun (with --resume "
-                                 "if you gave --out)") from None
+        raise _lost(where) from None
 
 
 def _watch_workers(client: Any, idle_since: float | None, deadline: float, where: str,
                    address: str) -> float | None:
     """When the cluster first had no worker (None while it has some); fail once that is too long ago."""
     if client.status in ("closing", "closed"):
-        raise EnvironmentFailure(f"lost {where}: check that it still runs, then rerun (with --resume "
-                                 "if you gave --out)")
+        raise _lost(where)
     info = getattr(client, "_scheduler_identity", None) or {}
     n_workers = info.get("n_workers", len(info.get("workers", ())) if "workers" in info else None)
     if n_workers is None or n_workers > 0:

@@ -136,6 +136,31 @@ def test_losing_the_last_worker_fails_after_the_no_workers_deadline(baseline):
     assert took < 2 + 20, f"took {took:.1f} s"
 
 
+def test_losing_the_scheduler_mid_run_is_one_line(baseline):
+    pytest.importorskip("dask.distributed")
+    code = ("import time\nfrom distributed import LocalCluster\n"
+            "c = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host='127.0.0.1', dashboard_address=None)\n"
+            "print(c.scheduler_address, flush=True)\ntime.sleep(120)\n")
+    helper = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True, start_new_session=True)
+    try:
+        address = helper.stdout.readline().strip()
+        chunks = plan_chunks(2000, 10)
+        with pytest.raises(EnvironmentFailure) as caught:
+            for _ in iter_chunks(baseline, 1, chunks, executor="dask", scheduler=address, connect_timeout=5):
+                if helper.poll() is None:
+                    os.killpg(helper.pid, signal.SIGKILL)  # scheduler and worker gone at once
+                    began = time.monotonic()
+        took = time.monotonic() - began
+    finally:
+        if helper.poll() is None:
+            os.killpg(helper.pid, signal.SIGKILL)
+        helper.wait()
+    assert str(caught.value) == (f"lost the connection to the Dask scheduler at {address}: check that it still "
+                                 "runs, then run again (with --resume if you gave --out)")
+    assert took < 5 + 10, f"took {took:.1f} s"
+
+
 @pytest.mark.parametrize("address", ["not-an-address", "http://127.0.0.1:8786"])
 def test_a_malformed_address_is_one_line_from_python_too(baseline, address):
     pytest.importorskip("dask.distributed")
