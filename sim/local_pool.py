@@ -4,9 +4,10 @@ Three guards around :class:`concurrent.futures.ProcessPoolExecutor`:
 
 - a program read from stdin cannot be re-imported by spawned workers: refused before any starts;
 - a script that starts parallel runs at its top level, outside ``if __name__ == "__main__":``, would
-  start them again in every worker as the worker re-imports it: the worker notices, tells the parent
-  (through a report file named in :data:`REPORT_ENV`) and exits quietly, and the parent raises one
-  :class:`~sim.errors.ExperimentError` that explains the guard;
+  start them again in every worker as the worker re-imports it: the parent finds the call outside
+  the guard and refuses before any worker starts; should that check miss one, the worker notices,
+  tells the parent (in the file named by :data:`REPORT_ENV`, made only then) and exits quietly, and
+  the parent raises the same one-line :class:`~sim.errors.ExperimentError`;
 - each worker watches its parent (the sentinel of :func:`multiprocessing.parent_process`, or
   ``os.getppid()``) and exits as soon as the parent is gone, killed with SIGKILL included.
 """
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -155,8 +157,8 @@ def _spawn_pool(workers: int) -> ProcessPoolExecutor:
 @contextmanager
 def _report_file() -> Iterator[Path]:
     """A file the workers started inside the block can write to (see :func:`refuse_unguarded_rerun`)."""
-    fd, name = tempfile.mkstemp(prefix="sim-pool-", suffix=".txt")
-    os.close(fd)
+    # Named, not made: only a worker that has something to report creates it, so a killed run leaves nothing.
+    name = os.path.join(tempfile.gettempdir(), f"sim-pool-{os.getpid()}-{uuid.uuid4().hex}.txt")
     before = os.environ.get(REPORT_ENV)
     os.environ[REPORT_ENV] = name
     try:
@@ -192,7 +194,7 @@ def iter_pool(args: ChunkArgs, chunks: Sequence[Chunk], workers: int,
 
 
 def _count_retry(chunk: Chunk, retries: dict[int, int], report: Path) -> None:
-    if message := report.read_text(encoding="utf-8").strip():
+    if report.exists() and (message := report.read_text(encoding="utf-8").strip()):
         raise ExperimentError(message)
     retries[chunk.index] += 1
     if retries[chunk.index] > MAX_RETRIES:
