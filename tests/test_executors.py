@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -233,6 +234,7 @@ def test_pool_workers_end_when_the_parent_is_killed(sig, tmp_path):
     for pid in left:  # leave nothing behind whatever the outcome
         os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} of {len(children)} child processes outlived their parent"
+    assert not list(Path(tempfile.gettempdir()).glob(f"sim-pool-{proc.pid}-*")), "a temporary file was left"
 
 
 # --- scripts without an `if __name__ == "__main__":` guard ---------------------------------------
