@@ -33,20 +33,25 @@ __all__ = ["EXIT_ENVIRONMENT", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_USAGE", "
 
 EXIT_INTERRUPTED = 130
 
-# Failures of the machine rather than of the input, as the executors word them (until they raise
-# EnvironmentFailure themselves; result folders do).
-_ENVIRONMENT_WORDING = ("cannot reach the Dask scheduler", "the dask executor needs", "worker processes cannot")
-
-
 def _experiment_failure(exc: ExperimentError) -> int:
-    text = str(exc)
-    environment = isinstance(exc, EnvironmentFailure) or text.startswith(_ENVIRONMENT_WORDING)
-    return fail(text, EXIT_ENVIRONMENT if environment else EXIT_INPUT)
+    # Failures of the machine (disk, folders, cluster, workers) are raised as EnvironmentFailure.
+    return fail(str(exc), EXIT_ENVIRONMENT if isinstance(exc, EnvironmentFailure) else EXIT_INPUT)
 
 
 def _os_failure(exc: OSError) -> int:
     where = f"{exc.filename}: " if exc.filename else ""
     return fail(f"{where}{exc.strerror or exc}", EXIT_ENVIRONMENT)
+
+
+def _run_command(args) -> int:
+    """Run the command under the Dask deadlines it was given (--connect-timeout, --no-workers-timeout)."""
+    connect, no_workers = getattr(args, "connect_timeout", None), getattr(args, "no_workers_timeout", None)
+    if connect is None and no_workers is None:
+        return args.func(args)
+    from .deadlines import deadlines
+
+    with deadlines(connect=connect, no_workers=no_workers):
+        return args.func(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed its one line (or the help)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        return int(args.func(args) or 0)
+        return int(_run_command(args) or 0)
     except ScenarioError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

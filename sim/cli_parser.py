@@ -63,6 +63,31 @@ def _add_executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--executor", choices=["local", "dask"], default="local")
     p.add_argument("--scheduler", type=scheduler,
                    help="Dask scheduler address tcp://HOST:PORT (default: a local cluster)")
+    _add_deadline_options(p)
+
+
+# --- Dask deadlines (issue 19) ------------------------------------------------------------------
+
+def seconds(text: str) -> float:
+    """A deadline in seconds: a number greater than 0."""
+    try:
+        value = float(text.strip().replace("_", ""))
+    except ValueError:
+        value = None
+    if value is None or not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"got {text!r} (expected seconds, a number greater than 0)")
+    return value
+
+
+def _add_deadline_options(p: argparse.ArgumentParser) -> None:
+    from .deadlines import CONNECT_TIMEOUT, NO_WORKERS_TIMEOUT
+
+    p.add_argument("--connect-timeout", type=seconds, metavar="SECONDS",
+                   help=f"Dask: give up reaching the scheduler after this long (default {CONNECT_TIMEOUT:g})")
+    p.add_argument("--no-workers-timeout", type=seconds, metavar="SECONDS",
+                   help=f"Dask: give up when the cluster has had no worker this long (default {NO_WORKERS_TIMEOUT:g})")
+
+# --- end of the Dask deadlines -------------------------------------------------------------------
 
 
 def _add_run_options(p: argparse.ArgumentParser, default_runs: int) -> None:

@@ -151,7 +151,7 @@ def _raising(exc: BaseException):
     (EnvironmentFailure("out is being written by another run (pid 12): wait for it to finish, or choose another "
                         "--out"), 3,
      "sim: error: out is being written by another run (pid 12): wait for it to finish, or choose another --out"),
-    (ExperimentError("cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out"), 3,
+    (EnvironmentFailure("cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out"), 3,
      "sim: error: cannot reach the Dask scheduler at tcp://127.0.0.1:1: timed out"),
     (OSError(errno.ENOSPC, "No space left on device", "out/parts/part-000000.parquet"), 3,
      "sim: error: out/parts/part-000000.parquet: No space left on device"),

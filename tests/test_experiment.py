@@ -57,7 +57,7 @@ def test_dask_cluster_on_localhost_gives_the_same_table(baseline, serial):
 def test_unreachable_scheduler_is_a_clear_error(baseline):
     pytest.importorskip("dask.distributed")
     with pytest.raises(ExperimentError, match="cannot reach the Dask scheduler"):
-        run_many(baseline, runs=10, seed=1, executor="dask", scheduler="tcp://127.0.0.1:9")
+        run_many(baseline, runs=10, seed=1, executor="dask", scheduler="tcp://127.0.0.1:9", connect_timeout=3)
 
 
 def test_a_dying_worker_has_its_chunk_retried(baseline, serial, tmp_path, monkeypatch):

@@ -1,0 +1,83 @@
+"""Chunks of an experiment: design points, runs split into chunks, and the task that simulates one chunk.
+
+Run *i* of an experiment with master seed *S* always has the seed ``run_seed(S, i)``, and a run's record
+depends only on its seed, so a chunk's table is the same wherever it is simulated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .model import NegotiationModel
+from .record import records_frame
+from .scenario import Scenario
+from .streams import run_seed
+
+__all__ = ["DEFAULT_CHUNK", "MAX_RETRIES", "Chunk", "Point", "Task", "plan_chunks", "run_chunk"]
+
+#: Runs per chunk: large enough for the batched model to be efficient, small enough that an
+#: interrupted experiment loses little and memory stays flat.
+DEFAULT_CHUNK = 500
+#: Times a chunk whose worker died is run again before the experiment gives up.
+MAX_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Point:
+    """One design point of an experiment: a scenario and the values that made it (for a sweep)."""
+
+    scenario: Scenario
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Runs ``start`` (inclusive) to ``stop`` (exclusive) of design point ``point``; ``index`` names its file."""
+
+    index: int
+    start: int
+    stop: int
+    point: int = 0
+
+    @property
+    def size(self) -> int:
+        """Number of runs in the chunk."""
+        return self.stop - self.start
+
+
+def plan_chunks(runs: int, chunk_size: int = DEFAULT_CHUNK, points: int = 1) -> list[Chunk]:
+    """Split ``runs`` runs of each of ``points`` design points into consecutive chunks."""
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    starts = range(0, runs, chunk_size)
+    return [Chunk(p * len(starts) + k, a, min(a + chunk_size, runs), p)
+            for p in range(points) for k, a in enumerate(starts)]
+
+
+def run_chunk(scenario: Scenario, master_seed: int, start: int, stop: int,
+              extra: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Simulate runs ``start..stop-1`` of an experiment as one batch; one row per run.
+
+    Top-level and picklable, so that process pools and Dask workers can call it. ``extra``
+    columns (e.g. swept values) are added to every row.
+    """
+    runs = range(start, stop)
+    seeds = [run_seed(master_seed, i) for i in runs]
+    model = NegotiationModel(scenario, seeds=seeds, log_events=False)
+    model.run()
+    frame = records_frame(scenario.name, runs, seeds, model.records())
+    for k, (key, value) in enumerate((extra or {}).items()):
+        frame.insert(3 + k, key, value)
+    return frame
+
+
+#: A chunk task: ``task(scenario, master_seed, start, stop, extra)`` gives the chunk's table.
+Task = Callable[[Scenario, int, int, int, "dict[str, Any] | None"], pd.DataFrame]
+#: The arguments of the task for one chunk.
+ChunkArgs = Callable[[Chunk], tuple[Any, ...]]
