@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from .chunks import DEFAULT_CHUNK, MAX_RETRIES, Chunk, Point, Task, plan_chunks, run_chunk
@@ -74,6 +75,14 @@ class Store(Protocol):
         """Every chunk is held: join them and mark the store complete."""
 
 
+def _check_seed_and_runs(seed: object, runs: object) -> None:
+    """The Python API refuses what the command line refuses: seeds are whole numbers in [0, 2**63)."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= int(seed) < 2**63:
+        raise ValueError(f"seed must be a whole number from 0 to 2**63 - 1, got {seed!r}")
+    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or int(runs) < 1:
+        raise ValueError(f"runs must be a whole number of at least 1, got {runs!r}")
+
+
 def run_design(points: Scenario | Sequence[Point], *, runs: int, seed: int = 0, executor: Executor | None = None,
                store: Store | None = None, progress: Callable[[int, int], None] | None = None,
                chunk_size: int = DEFAULT_CHUNK) -> pd.DataFrame | None:
@@ -97,6 +106,7 @@ def run_design(points: Scenario | Sequence[Point], *, runs: int, seed: int = 0, 
     Examples:
         >>> table = run_design([Point(load_scenario("scenarios/baseline.yaml"))], runs=100, seed=1)  # doctest: +SKIP
     """
+    _check_seed_and_runs(seed, runs)
     points = [Point(points)] if isinstance(points, Scenario) else list(points)
     executor = executor or Executor()
     chunks = plan_chunks(runs, chunk_size, len(points))

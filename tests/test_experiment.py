@@ -221,3 +221,15 @@ def test_a_dying_dask_worker_has_its_chunk_retried(baseline, serial, tmp_path, m
     assert (tmp_path / "chunk-0").exists()  # the first attempt did kill its worker
     table = pd.concat([tables[c] for c in chunks], ignore_index=True)
     pd.testing.assert_frame_equal(table, serial)
+
+
+@pytest.mark.parametrize(("seed", "runs", "message"), [
+    (-1, 10, "seed must be a whole number from 0 to 2\\*\\*63 - 1, got -1"),
+    (2**63, 10, "seed must be a whole number"),
+    (1.5, 10, "seed must be a whole number"),
+    (1, 0, "runs must be a whole number of at least 1, got 0"),
+    (1, 2.5, "runs must be a whole number of at least 1, got 2.5"),
+])
+def test_the_python_api_refuses_bad_seeds_and_run_counts_in_words(baseline, seed, runs, message):
+    with pytest.raises(ValueError, match=message):
+        run_many(baseline, runs=runs, seed=seed)
