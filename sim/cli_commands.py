@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import ScenarioError
+from .errors import EnvironmentFailure, ScenarioError
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -68,7 +68,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files; print every problem as FILE:LINE: key.path: message (expected ...)."""
     from .scenario import load_scenario
 
-    bad = 0
+    bad, unreadable = 0, 0
     for file in args.files:
         try:
             scenario = load_scenario(file)
@@ -77,10 +77,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem)
             continue
+        except EnvironmentFailure as exc:
+            # A file that cannot be read is reported, and the other files are still checked.
+            unreadable += 1
+            fail(str(exc), EXIT_ENVIRONMENT)
+            continue
         n_dist = len(scenario.distributions())
         print(f"{file}: ok ({scenario.name}: {len(scenario.spec.actors)} actors, {len(scenario.spec.issues)} issues, "
               f"{n_dist} uncertain parameter{'s' if n_dist != 1 else ''})")
-    return EXIT_INPUT if bad else EXIT_OK
+    return EXIT_ENVIRONMENT if unreadable else EXIT_INPUT if bad else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -133,6 +133,23 @@ def test_a_file_the_machine_will_not_read_is_a_failure_of_the_environment(
                         "(expected a file this user may read: check its permissions and the disk)\n")
 
 
+def test_validate_reports_an_unreadable_file_and_still_checks_the_others(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    (workdir / "other.yaml").write_text((workdir / "baseline.yaml").read_text())
+    real_open = sim.inputfiles.os.open
+
+    def refuse_baseline(path, *args, **kwargs):
+        if str(path).endswith("baseline.yaml"):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(sim.inputfiles.os, "open", refuse_baseline)
+    assert main(["validate", "baseline.yaml", "other.yaml"]) == 3
+    out = capsys.readouterr()
+    assert out.err.count("sim: error: ") == 1 and "baseline.yaml: cannot read the file" in out.err
+    assert "other.yaml: ok" in out.out
+
+
 def test_a_base_the_machine_will_not_read_is_named_itself(workdir: Path, monkeypatch: pytest.MonkeyPatch):
     (workdir / "case.yaml").write_text("extends: baseline.yaml\n")
     real_stat = os.stat
