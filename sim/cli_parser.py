@@ -204,10 +204,12 @@ def _add_discover(sub, commands) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``sim``."""
-    from . import cli_commands
+    from . import cli_analysis, cli_commands
 
     parser = Parser(prog="sim", description="Simulate ceasefire negotiations from scenario files.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_checks, _add_runs, _add_reading, _add_sensitivity, _add_discover):
+    for add in (_add_checks, _add_runs, _add_reading):
         add(sub, cli_commands)
+    for add in (_add_sensitivity, _add_discover):
+        add(sub, cli_analysis)
     return parser

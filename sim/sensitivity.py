@@ -38,11 +38,11 @@ import pandas as pd
 
 from .discovery import short_names
 from .distributions import Distribution, draw
-from .experiment import DEFAULT_CHUNK, Executor, Point, run_design
+from .experiment import Executor, Point, run_design
 from .scenario import Scenario
 
-__all__ = ["MEASURES", "SensitivityResult", "check", "design", "format_indices", "measures", "plot_indices",
-           "save_figure", "sensitivity"]
+__all__ = ["MEASURES", "SensitivityPlan", "SensitivityResult", "check", "design", "format_indices", "indices_of",
+           "measures", "plan", "plot_indices", "save_figure", "sensitivity"]
 
 #: Outcome measure -> meaning (computed per design point).
 MEASURES: dict[str, str] = {
@@ -208,29 +208,65 @@ def analyse(method: str, problem: dict[str, Any], unit: np.ndarray, y: np.ndarra
     return pd.DataFrame({"parameter": names, **{c: np.asarray(res[c], dtype=float) for c in columns}})
 
 
-def _simulate(points: list[Point], runs_per_point: int, seed: int, where: Executor, out: str | Path | None,
-              resume: bool, overwrite: bool, manifest: dict[str, Any], options: dict[str, Any] | None,
-              progress: Callable[[int, int], None] | None) -> pd.DataFrame:
-    """The runs of the design, in memory or streamed to a result folder (and read back)."""
-    if out is None:
-        table = run_design(points, runs=runs_per_point, seed=seed, executor=where, progress=progress)
-        assert table is not None
-        return table
-    from .results import ResultFolder, read_results
+@dataclass(frozen=True)
+class SensitivityPlan:
+    """A sensitivity design before it runs: its points, where they sit in the unit hypercube, the SALib
+    problem, and what a result folder's manifest should say of it."""
 
-    with ResultFolder(out, points, runs=runs_per_point, seed=seed, chunk_size=DEFAULT_CHUNK, executor=where,
-                      resume=resume, overwrite=overwrite, extra_manifest=manifest, **(options or {})) as store:
-        run_design(points, runs=runs_per_point, seed=seed, executor=where, store=store, progress=progress)
-    return read_results(store.folder)
+    scenario: Scenario
+    method: str
+    points: list[Point]
+    unit: np.ndarray
+    problem: dict[str, Any]
+    outcomes: list[str]
+    runs_per_point: int
+    seed: int
+    manifest: dict[str, Any]
+
+
+def plan(scenario: Scenario, *, method: str = "sobol", n: int | None = None, runs_per_point: int = 50,
+         outcomes: Sequence[str] | None = None, params: Sequence[str] | None = None, seed: int = 0) -> SensitivityPlan:
+    """The design of a sensitivity analysis (checked); run its points with :func:`sim.experiment.run_design`.
+
+    Raises:
+        ValueError: unknown method, outcome or parameter, no distributions, or a bad ``n``.
+    """
+    chosen = check(scenario, method=method, n=n, params=params, outcomes=outcomes, runs_per_point=runs_per_point)
+    points, unit, problem = design(scenario, method=method, n=n, params=params, seed=seed)
+    info = {"method": method, "n": DEFAULT_N[method] if n is None else n, "runs_per_point": runs_per_point,
+            "outcomes": chosen, "problem": problem,
+            "sampling": "unit hypercube mapped through each distribution's quantile function"}
+    return SensitivityPlan(scenario, method, points, unit, problem, list(chosen), runs_per_point, seed,
+                           {"sensitivity": info, "sweep": {"varied": problem["names"], "method": method}})
+
+
+def indices_of(the_plan: SensitivityPlan, runs: pd.DataFrame) -> SensitivityResult:
+    """The indices of a planned design from its runs (however and wherever they were simulated)."""
+    p = the_plan
+    per_point = measures(runs, p.scenario.spec.horizon.rounds)
+    sample = pd.DataFrame([point.values for point in p.points])
+    table = sample.merge(per_point, on="point", validate="one_to_one")
+    frames = []
+    for outcome in p.outcomes:
+        idx = analyse(p.method, p.problem, p.unit, table[outcome].to_numpy(dtype=float), seed=p.seed)
+        idx.insert(0, "outcome", outcome)
+        frames.append(idx.sort_values(TOTAL[p.method], ascending=False, na_position="last"))
+    indices = pd.concat(frames, ignore_index=True)
+    labels = short_names([str(x) for x in indices["parameter"].unique()], p.scenario.data)
+    indices.insert(2, "label", [labels[str(x)] for x in indices["parameter"]])
+    return SensitivityResult(indices=indices, points=table, runs=runs, method=p.method, problem=p.problem)
 
 
 def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = None, runs_per_point: int = 50,
                 outcomes: Sequence[str] | None = None, params: Sequence[str] | None = None, seed: int = 0,
                 workers: int = 1, executor: str = "local", scheduler: str | None = None,
-                out: str | Path | None = None, resume: bool = False, overwrite: bool = False,
-                progress: Callable[[int, int], None] | None = None,
-                folder_options: dict[str, Any] | None = None) -> SensitivityResult:
+                progress: Callable[[int, int], None] | None = None) -> SensitivityResult:
     """Sobol or Morris sensitivity indices of outcome measures to the scenario's uncertain parameters.
+
+    :func:`plan`, the runs in memory through :func:`sim.experiment.run_design`, then :func:`indices_of`.
+    To stream the runs to a result folder instead, plan, run the points into a
+    :class:`sim.results.ResultFolder` and pass the runs read back to :func:`indices_of` (as ``sim
+    sensitivity --out`` does).
 
     Args:
         scenario: The scenario; its declared distributions are the factors.
@@ -241,13 +277,8 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
         params: Key paths to sample (default: every declared distribution); the others keep their
             distributions and are drawn per run.
         seed: Seed of the sample and master seed of the runs.
-        workers, executor, scheduler: As for :func:`sim.experiment.run_points` (an :class:`~sim.experiment.Executor`).
-        out: A result folder to stream the runs to (runs.parquet, manifest.json) and to write
-            indices.csv, points.csv and sensitivity.png/.svg into.
-        resume, overwrite: As for :func:`sim.results.run_to_directory`.
+        workers, executor, scheduler: Where the runs go (an :class:`~sim.experiment.Executor`).
         progress: Called with (runs done, runs).
-        folder_options: More options of the result folder ``out`` (``rebuild_manifest``, ``keep_parts``,
-            ``notify``), as for :func:`sim.results.run_to_directory`.
 
     Raises:
         ValueError: unknown method, outcome or parameter, no distributions, or a bad ``n``.
@@ -256,29 +287,12 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
         >>> result = sensitivity(load_scenario("scenarios/baseline.yaml"), n=16, runs_per_point=20)  # doctest: +SKIP
         >>> result.indices[result.indices.outcome == "p_ceasefire"]  # doctest: +SKIP
     """
-    outcomes = check(scenario, method=method, n=n, params=params, outcomes=outcomes, runs_per_point=runs_per_point)
-    points, unit, problem = design(scenario, method=method, n=n, params=params, seed=seed)
-    names = problem["names"]
-    info = {"method": method, "n": DEFAULT_N[method] if n is None else n, "runs_per_point": runs_per_point,
-            "outcomes": outcomes, "problem": problem,
-            "sampling": "unit hypercube mapped through each distribution's quantile function"}
-    runs = _simulate(points, runs_per_point, seed, Executor(executor, workers, scheduler), out, resume, overwrite,
-                     {"sensitivity": info, "sweep": {"varied": names, "method": method}}, folder_options, progress)
-    per_point = measures(runs, scenario.spec.horizon.rounds)
-    sample = pd.DataFrame([p.values for p in points])
-    table = sample.merge(per_point, on="point", validate="one_to_one")
-    frames = []
-    for outcome in outcomes:
-        idx = analyse(method, problem, unit, table[outcome].to_numpy(dtype=float), seed=seed)
-        idx.insert(0, "outcome", outcome)
-        frames.append(idx.sort_values(TOTAL[method], ascending=False, na_position="last"))
-    indices = pd.concat(frames, ignore_index=True)
-    labels = short_names([str(p) for p in indices["parameter"].unique()], scenario.data)
-    indices.insert(2, "label", [labels[str(p)] for p in indices["parameter"]])
-    result = SensitivityResult(indices=indices, points=table, runs=runs, method=method, problem=problem)
-    if out is not None:
-        result.save(out)
-    return result
+    the_plan = plan(scenario, method=method, n=n, runs_per_point=runs_per_point, outcomes=outcomes, params=params,
+                    seed=seed)
+    runs = run_design(the_plan.points, runs=runs_per_point, seed=seed, executor=Executor(executor, workers, scheduler),
+                      progress=progress)
+    assert runs is not None
+    return indices_of(the_plan, runs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,124 @@
+"""The analysis commands of ``sim``: sensitivity indices and scenario discovery.
+
+Like :mod:`sim.cli_commands`, each command is one function that parses nothing and prints its
+result; this module owns the result folder of ``sim sensitivity --out`` while it is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .cli_commands import EXIT_OK, _bad_out, _default_workers, _folder_options, _needs_out, _progress, fail
+
+__all__ = ["cmd_discover", "cmd_sensitivity"]
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Sobol or Morris sensitivity indices of outcome measures to the scenario's declared distributions."""
+    from .messages import param_problem
+    from .scenario import load_scenario
+    from .sensitivity import DEFAULT_N, check, format_indices
+
+    if problem := _bad_out(args.out) or _needs_out(args):
+        return fail(problem)
+    scenario = load_scenario(args.scenario)
+    if problem := param_problem(list(scenario.distributions()), args.param, scenario.name):
+        return fail(problem)
+    try:
+        outcomes = check(scenario, method=args.method, n=args.n, params=args.param, outcomes=args.outcome,
+                         runs_per_point=args.runs_per_point)
+    except ValueError as exc:
+        return fail(str(exc))
+    result = _run_sensitivity(args, scenario, outcomes)
+    names = result.problem["names"]
+    n = args.n or DEFAULT_N[args.method]
+    what = (f"Sobol indices (Saltelli sample, N={n})" if args.method == "sobol"
+            else f"Morris elementary effects ({n} trajectories, 4 levels)")
+    print(f"{scenario.name}: {what}; {len(result.points):,} points x {args.runs_per_point} runs = "
+          f"{len(result.runs):,} runs over {len(names)} parameters; ± is the 95% interval half-width")
+    print(format_indices(result.indices, top=args.top))
+    if args.out:
+        print(f"written to {args.out}: indices.csv, points.csv, runs.parquet, manifest.json, sensitivity.png/.svg")
+    return EXIT_OK
+
+
+def _run_sensitivity(args: argparse.Namespace, scenario, outcomes: list[str]):
+    """The design's runs in memory, or in the result folder --out, which this command owns (lock
+    included) until the indices and figures are written into it too."""
+    from .experiment import DEFAULT_CHUNK, Executor, run_design
+    from .results import ResultFolder, read_results
+    from .sensitivity import indices_of, plan
+
+    the_plan = plan(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point, outcomes=outcomes,
+                    params=args.param, seed=args.seed)
+    where = Executor(args.executor, args.workers or _default_workers(), args.scheduler)
+    progress = _progress(f"{scenario.name} {args.method}")
+    if not args.out:
+        return indices_of(the_plan, run_design(the_plan.points, runs=args.runs_per_point, seed=args.seed,
+                                               executor=where, progress=progress))
+    with ResultFolder(args.out, the_plan.points, runs=args.runs_per_point, seed=args.seed, chunk_size=DEFAULT_CHUNK,
+                      executor=where,
+                      resume=args.resume, overwrite=args.force, extra_manifest=the_plan.manifest,
+                      **_folder_options(args)) as store:
+        run_design(the_plan.points, runs=args.runs_per_point, seed=args.seed, executor=where, store=store,
+                   progress=progress)
+        result = indices_of(the_plan, read_results(store.folder))
+        result.save(store.folder)
+    return result
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """Scenario discovery: the parameter ranges where an outcome is common (PRIM or a shallow tree)."""
+    from .discovery import (
+        DiscoveryError,
+        describe_box,
+        discover,
+        evaluate_outcome,
+        input_columns,
+        outcome_label,
+        short_names,
+    )
+    from .results import MANIFEST, RUNS, read_results
+
+    folder = Path(args.results)
+    if not folder.is_dir():
+        return fail(f"{folder}: no such result folder")
+    if not (folder / RUNS).exists() and not (folder / MANIFEST).exists():
+        return fail(f"{folder}: no {RUNS} (not a finished result folder of sim run, sweep or sensitivity)")
+    runs = read_results(folder)
+    try:
+        columns = input_columns(runs, args.params)
+        rate = float(evaluate_outcome(runs, args.outcome).mean())
+        boxes = discover(runs, args.outcome, params=columns, method=args.method, alpha=args.alpha,
+                         min_mass=args.min_mass, threshold=args.threshold, depth=args.depth, max_boxes=args.boxes)
+    except DiscoveryError as exc:
+        return fail(str(exc))
+    label = outcome_label(args.outcome)
+    method = "PRIM" if args.method == "prim" else f"a classification tree (depth {args.depth})"
+    print(f"{method} over {len(columns)} parameters and {len(runs):,} runs of {folder}: "
+          f"{label} in {100 * rate:.0f}% of all runs")
+    resolved = folder / "scenario.resolved.yaml"
+    scenario_data = None
+    if resolved.is_file():
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(resolved.read_text(encoding="utf-8"))
+        except (OSError, ValueError, yaml.YAMLError):
+            loaded = None  # the names are only shortened with it
+        scenario_data = loaded if isinstance(loaded, dict) else None
+    names = short_names(columns, scenario_data)
+    if not boxes:
+        print(f"no box found: no range of these parameters makes {label} clearly more common")
+        return EXIT_OK
+    for k, box in enumerate(boxes, 1):
+        note = " (among runs outside the boxes above)" if args.method == "prim" and k > 1 else ""
+        print(f"box {k}{note}: {describe_box(box, names=names, label=label)}")
+    used = dict.fromkeys(p for box in boxes for p in box.restrictions)
+    shown = [f"{names[p]} = {p}" for p in used if names[p] != p]
+    if shown:
+        print("names: " + "; ".join(shown))
+    return EXIT_OK
+
+
