@@ -217,7 +217,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare scenarios run under the same master seed (or saved result folders); write tables and figures."""
-    from .compare import format_comparison, format_paired, load_comparison, save_comparison
+    from .compare import format_comparison, format_paired, load_comparison
+    from .compare_folder import save_comparison
 
     if len(args.inputs) < 2:
         return fail("compare needs at least two scenario files or result folders")

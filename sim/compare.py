@@ -1,11 +1,11 @@
-"""Comparing scenarios: common random numbers, paired differences, comparison folders.
+"""Comparing scenarios: common random numbers and paired differences.
 
 Scenarios compared under the same master seed give run *i* the same seed in every scenario (common
 random numbers), so the runs pair up by their ``run`` index. A difference between two scenarios is
 then estimated from the per-run differences, whose spread is usually much smaller than that of two
 independent samples: :func:`paired_differences` reports both intervals so that the gain shows.
 
-A comparison folder (``sim compare --out DIR``) holds ``runs.parquet`` (all scenarios),
+A comparison folder (``sim compare --out DIR``, written by :mod:`sim.compare_folder`) holds ``runs.parquet`` (all scenarios),
 ``comparison.csv`` (one row per scenario: the :func:`sim.summary.summarize` columns),
 ``paired_differences.csv``, the figures of :mod:`sim.plots` (PNG and SVG) and ``manifest.json``
 (``"kind": "compare"``).
@@ -13,9 +13,7 @@ A comparison folder (``sim compare --out DIR``) holds ``runs.parquet`` (all scen
 
 from __future__ import annotations
 
-import json
 import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +36,6 @@ __all__ = [
     "is_paired",
     "load_comparison",
     "paired_differences",
-    "save_comparison",
     "scenario_info",
 ]
 
@@ -275,57 +272,3 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
     table = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
     return Comparison(table=table, inputs=[str(i) for i in inputs], seed=seed if loaded else None,
                       horizon=max(horizons) if horizons else None, guarantors=list(dict.fromkeys(guarantors)))
-
-
-def save_comparison(comparison: Comparison, folder: str | Path) -> list[Path]:
-    """Write a comparison folder: runs, comparison.csv, paired_differences.csv, figures and manifest.
-
-    Raises:
-        ExperimentError: the folder holds the results of ``sim run``/``sim sweep`` (not overwritten).
-        EnvironmentFailure: another run writes the folder, or it cannot be written.
-    """
-    from .result_files import FolderLock
-
-    folder = Path(folder)
-    lock = FolderLock(folder)
-    try:
-        return _write_comparison(comparison, folder)
-    finally:
-        lock.release()
-
-
-def _write_comparison(comparison: Comparison, folder: Path) -> list[Path]:
-    from . import __version__
-    from .plots import save_all
-    from .result_files import write_parquet, writing
-    from .results import MANIFEST, RUNS, atomic_write_text
-
-    manifest_path = folder / MANIFEST
-    if manifest_path.exists():
-        try:
-            loaded = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            loaded = None
-        if not isinstance(loaded, dict) or loaded.get("kind") != "compare":
-            raise ExperimentError(f"{folder} holds other results (not a comparison): choose another --out")
-    table = comparison.table
-    written = [folder / RUNS, folder / "comparison.csv", folder / "paired_differences.csv"]
-    diffs = comparison.differences()
-    again = "run sim compare again"
-    with writing(folder, then=again):
-        write_parquet(folder / RUNS, table, {"kind": "compare", "seed": comparison.seed}, then=again)
-        comparison.summary().to_csv(folder / "comparison.csv", index=False)
-        diffs.to_csv(folder / "paired_differences.csv", index=False)
-        written += save_all(table, folder, horizon=comparison.horizon, guarantors=comparison.guarantors or None)
-    sizes = table.groupby("scenario", sort=False).size()
-    manifest = {
-        "package": "ceasefire-sim", "version": __version__, "kind": "compare", "status": "complete",
-        "scenarios": comparison.names, "inputs": comparison.inputs, "seed": comparison.seed,
-        "runs_per_scenario": {str(k): int(v) for k, v in sizes.items()}, "horizon": comparison.horizon,
-        "guarantors": comparison.guarantors, "baseline": comparison.names[0],
-        "paired": bool(diffs["paired"].all()) if len(diffs) else None,
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    atomic_write_text(manifest_path, json.dumps(manifest, indent=2))
-    written.append(manifest_path)
-    return written

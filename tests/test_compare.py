@@ -16,8 +16,8 @@ from sim.compare import (
     is_paired,
     load_comparison,
     paired_differences,
-    save_comparison,
 )
+from sim.compare_folder import save_comparison
 from sim.design import grid
 from sim.errors import ExperimentError
 from sim.experiment import run_many
