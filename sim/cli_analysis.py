@@ -48,15 +48,16 @@ def _run_sensitivity(args: argparse.Namespace, scenario, outcomes: list[str]):
     included) until the indices and figures are written into it too."""
     from .experiment import DEFAULT_CHUNK, Executor, run_design
     from .results import ResultFolder, read_results
-    from .sensitivity import indices_of, plan
+    from .sensitivity import indices_of, plan, sensitivity
 
-    the_plan = plan(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point, outcomes=outcomes,
-                    params=args.param, seed=args.seed)
     where = Executor(args.executor, args.workers or _default_workers(), args.scheduler)
     progress = _progress(f"{scenario.name} {args.method}")
     if not args.out:
-        return indices_of(the_plan, run_design(the_plan.points, runs=args.runs_per_point, seed=args.seed,
-                                               executor=where, progress=progress))
+        return sensitivity(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point,
+                           outcomes=outcomes, params=args.param, seed=args.seed, workers=where.workers,
+                           executor=where.kind, scheduler=where.scheduler, progress=progress)
+    the_plan = plan(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point, outcomes=outcomes,
+                    params=args.param, seed=args.seed)
     with ResultFolder(args.out, the_plan.points, runs=args.runs_per_point, seed=args.seed, chunk_size=DEFAULT_CHUNK,
                       executor=where,
                       resume=args.resume, overwrite=args.force, extra_manifest=the_plan.manifest,

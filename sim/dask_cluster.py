@@ -32,6 +32,9 @@ __all__ = ["connect_client", "iter_dask"]
 
 _POLL = 0.5  # seconds between looks at the cluster while chunks wait
 _CANCELLED = (concurrent.futures.CancelledError, asyncio.CancelledError)
+#: What a client that lost its scheduler raises: cancelled futures, or (as it fetches a result) a
+#: closed connection (distributed's CommClosedError is an OSError).
+_LOST = (*_CANCELLED, OSError)
 
 
 def _distributed() -> Any:
@@ -186,7 +189,7 @@ def _gather(client: Any, args: ChunkArgs, chunks: Sequence[Chunk], task: Task, l
             done, pending = wait(pending, timeout=_POLL, return_when="FIRST_COMPLETED")
         except TimeoutError:
             done = set()
-        except _CANCELLED:  # the client lost the scheduler and cancelled every future
+        except _LOST:  # the client lost the scheduler and cancelled every future
             raise _lost(where) from None
         for future in done:
             yield futures[future], _result(future, futures[future], where)
@@ -207,7 +210,7 @@ def _result(future: Any, chunk: Chunk, where: str) -> pd.DataFrame:
     except KilledWorker:
         raise EnvironmentFailure(f"{where}: workers died {MAX_RETRIES + 1} times running runs {chunk.start}-"
                                  f"{chunk.stop - 1}; check the workers' memory and logs") from None
-    except _CANCELLED:
+    except _LOST:
         raise _lost(where) from None
 
 

@@ -174,8 +174,7 @@ def _report_file() -> Iterator[Path]:
 def iter_pool(args: ChunkArgs, chunks: Sequence[Chunk], workers: int,
               task: Task) -> Iterator[tuple[Chunk, pd.DataFrame]]:
     """Yield ``(chunk, table)`` from a pool of ``workers`` processes, retrying chunks whose worker died."""
-    check_spawnable()
-    check_guarded()
+    check_spawnable()  # the __main__ guard is checked by the caller, iter_chunks, for any workers > 1
     pending = list(chunks)
     retries = dict.fromkeys((c.index for c in chunks), 0)
     with _report_file() as report:

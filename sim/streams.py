@@ -140,8 +140,8 @@ class RunStreams:
 
     def normal_in_round(self, name: str, t: int, per_round: int) -> np.ndarray:
         """The ``per_round`` normals of round ``t`` of a stream, ``(runs, per_round)``: the same numbers as
-        ``normal(name, per_round)[:, t]``, drawn when the round comes (large streams need not be held)."""
-        self.declare(name, "normal", per_round)
+        ``normal(name, per_round)[:, t]``, drawn when the round comes (large streams need not be held).
+        Declare the stream first (:meth:`declare`) so that :attr:`requests` lists it."""
         return normals_at(self.seeds, name, t * PER_ROUND + np.arange(per_round))
 
     def once(self, name: str) -> np.ndarray:

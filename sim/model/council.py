@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .. import mechanisms as mech
 from ..streams import RunStreams
-from .economy import Economy
 from .events import EventSink
 
 __all__ = ["Council"]
@@ -21,17 +21,18 @@ class Council:
         params: The scenario's ``institutions.eu_council`` block of the typed parameters (or None).
         members: The member agents, in the council's order.
         parties: The party agents (a loan extends the runway of those it funds).
-        economy: Receives the sanctions a measure adds.
+        add_sanctions: Adds the sanctions a measure brings (``add_sanctions(runs_or_None, by)``),
+            handed in by the model.
         streams: The runs' random streams (``council:veto:<member>``, ``council:workaround:<measure>``, ...).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: Any, members: list[Any], parties: list[Any], economy: Economy, streams: RunStreams,
-                 sink: EventSink):
+    def __init__(self, params: Any, members: list[Any], parties: list[Any],
+                 add_sanctions: Callable[[np.ndarray | None, np.ndarray], None], streams: RunStreams, sink: EventSink):
         self.p = params
         self.members = members
         self.parties = parties
-        self.economy = economy
+        self.add_sanctions = add_sanctions
         self.sink = sink
         self.measures = list(params.measures) if params is not None else []
         runs, n_m = len(streams.seeds), len(self.measures)
@@ -108,7 +109,7 @@ class Council:
 
     def _take_effect(self, mid: str, measure: Any, passes: np.ndarray, value: np.ndarray) -> None:
         if measure.spec.kind == "sanctions":
-            self.economy.add_sanctions(None, value * measure.sanctions_effect)
+            self.add_sanctions(None, value * measure.sanctions_effect)
             return
         for party in self.parties:
             funding = party.spec.party.funding if party.spec.party else None

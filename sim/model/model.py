@@ -66,9 +66,6 @@ class NegotiationModel(mesa.Model):
             raise ValueError("seeds is empty")
         # Mesa's own generator is seeded too, though every decision draws from the per-run streams.
         super().__init__(rng=run_seeds[0])
-        for name in ("candidates", "perturbations"):
-            if f"institutions.talks.{name}" in scenario.distributions():
-                raise ValueError(f"institutions.talks.{name} must be a fixed number, not a distribution")
         self.scenario = scenario
         self.seeds = np.asarray(run_seeds, dtype=np.int64)
         self.runs = len(run_seeds)
@@ -115,7 +112,8 @@ class NegotiationModel(mesa.Model):
                            self.party_by_id[front.attacker] if front else None,
                            self.party_by_id[front.defender] if front else None, streams, sink)
         self.economy = Economy(p.sanctions, self.parties, sink)
-        self.council = Council(p.institutions.eu_council, self.eu_members, self.parties, self.economy, streams, sink)
+        self.council = Council(p.institutions.eu_council, self.eu_members, self.parties, self.economy.add_sanctions,
+                               streams, sink)
         self.coalition = Coalition(p.institutions.coalition, self.guarantors, self.mediator, self.issues, streams,
                                    sink)
         self.durability = Durability(p.durability, self.horizon, self.round_weeks, streams, sink)

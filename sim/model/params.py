@@ -52,12 +52,13 @@ class RunParams:
 
     def __init__(self, scenario: Scenario, seeds: Sequence[int]):
         self.runs = len(seeds)
+        distributions = scenario.distributions()
         self.drawn: dict[str, np.ndarray] = {
-            path: draw(dist, draw_once(seeds, f"param:{path}")) for path, dist in scenario.distributions().items()}
+            path: draw(dist, draw_once(seeds, f"param:{path}")) for path, dist in distributions.items()}
         for values in self.drawn.values():
             values.setflags(write=False)
         self.tree: Any = self._convert(scenario.spec, ())
-        horizon = scenario.distributions().get("horizon.rounds")
+        horizon = distributions.get("horizon.rounds")
         # The longest horizon the scenario allows, not the longest in this batch: every run's draws
         # must have the same shapes whatever batch it is in.
         self.max_rounds = (int(draw(horizon, np.array([1.0 - 1e-12]))[0]) if horizon is not None
