@@ -16,6 +16,7 @@ from .. import mechanisms as mech
 from ..streams import RunStreams
 from .actors import CoalitionOutlook
 from .events import EventSink
+from .story import tell_pledges
 
 __all__ = ["Coalition", "Deployment"]
 
@@ -54,6 +55,14 @@ class Coalition:
         self.active = params is not None and bool(guarantors)
         self.deployment_issue = self.guarantees_issue = None
         self._stale = True
+        runs = self.runs
+        # The record of what followed a ceasefire.
+        self.deployed = np.zeros(runs, bool)
+        self.deployment_troops = np.zeros(runs)
+        self.contributors = np.full(runs, "", dtype=object)
+        self.deployment_consented = np.full(runs, np.nan)
+        self.deterrence_effective = np.full(runs, np.nan)
+        self.guarantees_effective = np.full(runs, np.nan)
         self.draws = {"mandate": streams.uniform_by("coalition:mandate", [g.actor_id for g in guarantors],
                                                     per_round=False)}
         if not self.active:
@@ -147,6 +156,29 @@ class Coalition:
         pledged, force, beyond = self._cascade(troops, consent[:, None], mandates)
         pledged, force, beyond = pledged[:, 0], force[:, 0], beyond[:, 0]
         return Deployment(consent, mandates, pledged, force, beyond, self._deterrent(pledged, troops, force))
+
+    def settle(self, agreed: np.ndarray, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Deploy for the runs agreed this round and record it; returns the deterrent and whether troops
+        stand beyond consent (0/1), per run, for the relapse hazard."""
+        runs = self.runs
+        guarantees = terms[:, self.guarantees_issue] if self.guarantees_issue is not None else np.zeros(runs)
+        if not self.active:
+            self.guarantees_effective[agreed] = guarantees[agreed]
+            self.deterrence_effective[agreed] = 0.0
+            return np.zeros(runs), np.zeros(runs)
+        deployment = self.deploy(terms[:, self.deployment_issue])
+        force, beyond, deterrent = deployment.force, deployment.beyond, deployment.deterrent
+        self.deployed[agreed] = (force > 0)[agreed]
+        self.deployment_troops[agreed] = force[agreed]
+        self.deployment_consented[agreed] = np.where(force > 0, beyond == 0, np.nan)[agreed]
+        names = np.array([g.actor_id for g in self.guarantors])
+        for i in np.flatnonzero(agreed):
+            self.contributors[i] = "+".join(names[deployment.pledged[i]])
+        if self.sink.enabled:
+            tell_pledges(self.sink, self, deployment, agreed)
+        self.guarantees_effective[agreed] = self.effective_guarantees(guarantees, deterrent)[agreed]
+        self.deterrence_effective[agreed] = deterrent[agreed]
+        return deterrent, (beyond > 0).astype(float)
 
     def stays_home_reason(self, run: int, j: int, deployment: Deployment) -> tuple[str, dict[str, float]]:
         """Why guarantor ``j`` did not pledge in run ``run``: the first of its conditions that failed,

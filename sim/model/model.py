@@ -35,7 +35,6 @@ from .params import build_params
 from .party import Party
 from .records import record_columns
 from .shocks import Shocks, ShockTargets
-from .story import tell_pledges
 from .talks import Talks
 
 __all__ = ["NegotiationModel"]
@@ -128,14 +127,6 @@ class NegotiationModel(mesa.Model):
                                parties=self.party_by_id, mediator=self.mediator, guarantors=self.guarantors,
                                council_members=self.eu_members, issues=self.issues)
         self.shocks = Shocks(p.shocks, targets, self.state, streams, sink)
-        # The record of what followed a ceasefire.
-        runs = self.runs
-        self.deployed = np.zeros(runs, bool)
-        self.deployment_troops = np.zeros(runs)
-        self.contributors = np.full(runs, "", dtype=object)
-        self.deployment_consented = np.full(runs, np.nan)
-        self.deterrence_effective = np.full(runs, np.nan)
-        self.guarantees_effective = np.full(runs, np.nan)
 
     # ------------------------------------------------------------------------------ one round
 
@@ -172,26 +163,9 @@ class NegotiationModel(mesa.Model):
 
     def _after_ceasefire(self, t: int, agreed: np.ndarray) -> None:
         """The pledge cascade for the agreed terms, the deployment, and the relapse to the horizon."""
-        terms, c = self.talks.terms, self.coalition
-        guarantees = terms[:, c.guarantees_issue] if c.guarantees_issue is not None else np.zeros(self.runs)
-        deterrent = np.zeros(self.runs)
-        unconsented = np.zeros(self.runs)
-        if c.active:
-            deployment = c.deploy(terms[:, c.deployment_issue])
-            force, beyond, deterrent = deployment.force, deployment.beyond, deployment.deterrent
-            unconsented = (beyond > 0).astype(float)
-            self.deployed[agreed] = (force > 0)[agreed]
-            self.deployment_troops[agreed] = force[agreed]
-            self.deployment_consented[agreed] = np.where(force > 0, beyond == 0, np.nan)[agreed]
-            names = np.array([g.actor_id for g in self.guarantors])
-            for i in np.flatnonzero(agreed):
-                self.contributors[i] = "+".join(names[deployment.pledged[i]])
-            if self.sink.enabled:
-                tell_pledges(self.sink, c, deployment, agreed)
-            self.guarantees_effective[agreed] = c.effective_guarantees(guarantees, deterrent)[agreed]
-        else:
-            self.guarantees_effective[agreed] = guarantees[agreed]
-        self.deterrence_effective[agreed] = deterrent[agreed]
+        deterrent, unconsented = self.coalition.settle(agreed, self.talks.terms)
+        c = self.coalition
+        guarantees = self.talks.terms[:, c.guarantees_issue] if c.guarantees_issue is not None else np.zeros(self.runs)
         hazard = self.durability.hazard(guarantees, deterrent, np.nan_to_num(self.talks.withdrawal), unconsented,
                                         self.talks.leverage)
         self.durability.endure(t, agreed, hazard)

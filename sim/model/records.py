@@ -13,7 +13,7 @@ __all__ = ["record_columns"]
 
 def record_columns(model: Any) -> dict[str, np.ndarray]:
     """One column per field of the run record, one entry per run, for a finished model."""
-    talks, council, runs = model.talks, model.council, model.runs
+    talks, council, coalition, runs = model.talks, model.council, model.coalition, model.runs
     sanctions, loans = council.of_kind("sanctions"), council.of_kind("loan")
     cols: dict[str, np.ndarray] = {
         "outcome": np.array(OUTCOMES, dtype=object)[model.state.status],
@@ -24,12 +24,12 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
     cols.update({
         "territory_effective": talks.territory_effective,
         "withdrawal": talks.withdrawal,
-        "guarantees_effective": model.guarantees_effective,
-        "deterrence_effective": model.deterrence_effective,
-        "deployment_consented": model.deployment_consented,
-        "deployment": model.deployed,
-        "deployment_troops": model.deployment_troops,
-        "contributors": model.contributors,
+        "guarantees_effective": coalition.guarantees_effective,
+        "deterrence_effective": coalition.deterrence_effective,
+        "deployment_consented": coalition.deployment_consented,
+        "deployment": coalition.deployed,
+        "deployment_troops": coalition.deployment_troops,
+        "contributors": coalition.contributors,
         "ceasefire_held": model.durability.held,
         "relapse_round": model.durability.relapse_round,
         "sanctions_packages_passed": council.adopted[:, sanctions].sum(axis=1) if sanctions else np.zeros(runs, int),
