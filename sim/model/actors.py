@@ -5,10 +5,11 @@ call decides for every run at once; :mod:`sim.mechanisms` holds the math. An act
 roles is one agent per role, all carrying the same ``actor_id``.
 
 - :class:`~sim.model.party.Party` (its own module) values terms and its outside option.
-- :class:`Mediator` proposes terms and provides the backstop.
-- :class:`Guarantor` may pledge troops after a ceasefire (the cascade is run by the model).
-- :class:`EUMember` votes on measures that need unanimity.
-- :class:`Influencer` raises aid for a party.
+- :class:`Mediator` proposes terms (several mediators propose jointly).
+- :class:`Backer` gives the coalition's force its backstop.
+- :class:`Guarantor` may pledge troops after a deal (the cascade is run by the coalition).
+- :class:`Member` votes on council measures.
+- :class:`Influencer` raises aid for an actor on the front.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 from .. import mechanisms as mech
 from ..schema import ActorSpec
 
-__all__ = ["Actor", "CoalitionOutlook", "EUMember", "Guarantor", "Influencer", "Mediator", "Preferences"]
+__all__ = ["Actor", "Backer", "CoalitionOutlook", "Guarantor", "Influencer", "Mediator", "Member", "Preferences"]
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class Preferences:
 
 
 class Mediator(Actor, Preferences):
-    """Proposes terms each round and backs the coalition's force."""
+    """Proposes terms each round, alone or jointly with other mediators."""
 
     role = "mediator"
 
@@ -137,18 +138,14 @@ class Mediator(Actor, Preferences):
         self.plan_pull = m.plan_pull
         self.estimate_noise = m.estimate_noise
         self.learning = m.learning
-        self.backstop = m.backstop.copy()
 
-    def score(self, candidates: np.ndarray, own_utility: np.ndarray, estimated_acceptance: np.ndarray,
-              plan: np.ndarray | None, n_fixed: int = 0) -> np.ndarray:
-        """How much it wants to propose each candidate, per run; it proposes the best.
+    def tilt(self, candidates: np.ndarray, own_utility: np.ndarray, plan: np.ndarray | None,
+             n_fixed: int = 0) -> np.ndarray:
+        """How far it leans toward each candidate, per run: its own utility and its plan, weighed by its bias.
 
-        The log of the product of the parties' (estimated) acceptance chances (a Nash product;
-        ``estimated_acceptance`` is (parties, runs, candidates)), tilted toward its own utility and
-        its plan: a biased mediator. The first ``n_fixed`` candidates are the fixed set, the same in
-        every round, whose closeness to the (fixed) plan is computed once.
+        The first ``n_fixed`` candidates are the fixed set, the same in every round, whose closeness
+        to the (fixed) plan is computed once.
         """
-        joint = np.sum(np.log(np.maximum(estimated_acceptance, 1e-12)), axis=0)
         tilt = own_utility
         if plan is not None:
             rest = 1 - np.mean(np.abs(candidates[:, n_fixed:] - plan[:, None, :]), axis=-1)
@@ -157,7 +154,17 @@ class Mediator(Actor, Preferences):
                     self._fixed_closeness = 1 - np.mean(np.abs(candidates[:, :n_fixed] - plan[:, None, :]), axis=-1)
                 rest = np.concatenate([self._fixed_closeness, rest], axis=1)
             tilt = tilt + self.plan_pull[:, None] * rest
-        return joint + self.bias[:, None] * tilt
+        return self.bias[:, None] * tilt
+
+
+class Backer(Actor):
+    """Gives the coalition's force the support (intelligence, logistics, air cover) it needs."""
+
+    role = "backer"
+
+    def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any):
+        super().__init__(model, actor_id, spec, params)
+        self.backstop = params.backer.backstop.copy()
 
     def change_backstop(self, runs: np.ndarray, by: np.ndarray) -> None:
         """A shock moves the backstop it offers, in the runs of the mask ``runs``."""
@@ -189,36 +196,38 @@ class Guarantor(Actor):
             self.threshold = np.where(runs, self.threshold + by, self.threshold)
 
 
-class EUMember(Actor):
-    """Votes on council measures under unanimity: vetoes what it blocks while its grievance lasts."""
+class Member(Actor):
+    """Votes on council measures: against those it opposes while its grievance lasts, for the rest."""
 
-    role = "eu_member"
+    role = "member"
 
     def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any, index: int):
         super().__init__(model, actor_id, spec, params)
-        e = spec.eu_member
-        p = params.eu_member
+        e = spec.member
+        p = params.member
+        assert e is not None
         self.index = index
-        self.blocks = set(e.blocks) if e else set()
+        self.votes_against = set(e.votes_against)
         runs = self.runs
-        self.veto_probability = p.veto_probability if e else np.zeros(runs)
-        self.grievance_end = p.grievance_end_probability if e else np.zeros(runs)
-        self.election_round = p.election_round if e and e.election_round is not None else np.full(runs, -1.0)
-        self.change_probability = p.government_change_probability if e else np.zeros(runs)
-        self.veto_after_change = p.veto_probability_after_change if e else np.zeros(runs)
+        self.against_probability = p.against_probability
+        self.grievance_end = p.grievance_end_probability
+        self.election_round = p.election_round if e.election_round is not None else np.full(runs, -1.0)
+        self.change_probability = p.government_change_probability
+        self.against_after_change = p.against_probability_after_change
+        self.weights = dict(p.weights)
         self.aggrieved = np.ones(runs, bool)
         self.government_changed = np.zeros(runs, bool)
 
-    def veto_chance(self) -> np.ndarray:
-        """Chance this round that it vetoes a measure it blocks, per run."""
-        return np.where(self.government_changed, self.veto_after_change,
-                        np.where(self.aggrieved, self.veto_probability, 0.0))
+    def against_chance(self) -> np.ndarray:
+        """Chance this round that it votes against a measure it opposes, per run."""
+        return np.where(self.government_changed, self.against_after_change,
+                        np.where(self.aggrieved, self.against_probability, 0.0))
 
-    def vetoes(self, measure: str, draw: np.ndarray) -> np.ndarray:
-        """Whether it vetoes ``measure`` this round, per run."""
-        if measure not in self.blocks:
+    def votes_no(self, measure: str, draw: np.ndarray) -> np.ndarray:
+        """Whether it votes against ``measure`` this round, per run."""
+        if measure not in self.votes_against:
             return np.zeros(draw.shape, bool)
-        return draw < self.veto_chance()
+        return draw < self.against_chance()
 
     def settle_grievance(self, runs: np.ndarray) -> None:
         """Its grievance ends in the runs of the mask: it stops linking its vote to the dispute."""
@@ -226,7 +235,7 @@ class EUMember(Actor):
 
 
 class Influencer(Actor):
-    """Raises aid for the party it supports, round by round, up to a cap."""
+    """Raises aid for an actor on the front, round by round, up to a cap."""
 
     role = "influencer"
 
@@ -234,15 +243,13 @@ class Influencer(Actor):
         super().__init__(model, actor_id, spec, params)
         self.supports = spec.influencer.supports if spec.influencer else ""
         self.supported = supported
-        """The party agent it aids (None if the supported actor is not a party of the talks)."""
+        """The war effort it aids (:class:`sim.model.front.WarEffort`)."""
         self.aid_per_round = params.influencer.aid_per_round
         self.max_aid = params.influencer.max_aid
         self.given = np.zeros(self.runs)
 
     def give_aid(self) -> None:
-        """Add this round's aid to the supported party's strength."""
-        if self.supported is None:
-            return
+        """Add this round's aid to the supported actor's strength."""
         more = np.minimum(self.aid_per_round, np.maximum(self.max_aid - self.given, 0.0))
         self.given += more
         self.supported.aid += more

@@ -31,8 +31,8 @@ class Views:
     effective_guarantees: Callable[[np.ndarray, np.ndarray], np.ndarray]
     deployment_issue: int | None
     guarantees_issue: int | None
-    consenting: Any
-    """The party whose acceptance of the deployment term is its consent (or None)."""
+    consenting: frozenset[str]
+    """Ids of the parties and veto players whose acceptance of the deployment term is the consent."""
     hazard: Callable[..., np.ndarray]
     judged_risk: Callable[[np.ndarray], np.ndarray]
 
@@ -54,7 +54,8 @@ class Assessment:
     hard: np.ndarray
     """The terms cross the party's hard red line, (parties, runs, candidates)."""
     approval: np.ndarray
-    """Chance of domestic approval, (parties, runs, candidates)."""
+    """Chance of approval by the least willing body the leader answers to before signing (1 without one),
+    (parties, runs, candidates)."""
     blocked_at_home: np.ndarray
     """Approval below the party's threshold, (parties, runs, candidates)."""
     acceptance: np.ndarray
@@ -65,11 +66,12 @@ class Assessment:
     """The terms as each party sees them (effective control and guarantees), (parties, runs, candidates, issues);
     kept only when the story is."""
     mediator_utility: np.ndarray
-    """The mediator's own utility, (runs, candidates)."""
+    """Each mediator's own utility, (mediators, runs, candidates)."""
 
     # Per-party arrays put parties first: with only two or three parties, a last axis that short
     # would make every operation crawl.
-    PER_PARTY = ("deal_values", "margin", "hard", "approval", "blocked_at_home", "acceptance", "penalty", "seen")
+    PER_PARTY = ("deal_values", "margin", "hard", "approval", "blocked_at_home", "acceptance", "penalty", "seen",
+                 "mediator_utility")
 
     def zopa(self) -> np.ndarray:
         """Per run: some candidate clears every party's bar (acceptance chance at least one half)."""
@@ -112,11 +114,11 @@ def halton(n: int, dims: int) -> np.ndarray:
 
 
 class Assessor:
-    """Evaluates candidate terms for every party at once, per run."""
+    """Evaluates candidate terms for every party (and veto player) at once, per run."""
 
-    def __init__(self, parties: list[Any], mediator: Any, views: Views, noise: np.ndarray, keep_views: bool):
+    def __init__(self, parties: list[Any], mediators: list[Any], views: Views, noise: np.ndarray, keep_views: bool):
         self.parties = parties
-        self.mediator = mediator
+        self.mediators = mediators
         self.views = views
         self.noise = noise
         self.keep_views = keep_views
@@ -179,13 +181,15 @@ class Assessor:
                     view[..., d] = values
                 columns["seen"].append(view)
             columns["value"].append(party.deal_value(utility, penalty, relapse_risk, relapse_value, outlook,
-                                                     party is v.consenting))
+                                                     party.actor_id in v.consenting))
             columns["hard"].append(hard)
-            chance = party.ratification_chance(candidates, withdrawal)
+            chance, home = np.ones(hard.shape), np.zeros_like(hard)
+            for body, params in party.leader_bodies:
+                approval = party.approval(body, params, candidates, withdrawal)
+                chance = np.minimum(chance, approval)
+                home |= approval < params.threshold[:, None]
             columns["approval"].append(chance)
-            signs_only_if_approved = party.ratification is not None and party.ratification.rule == "threshold"
-            columns["home"].append(chance < party.rat_threshold[:, None] if signs_only_if_approved
-                                   else np.zeros_like(hard))
+            columns["home"].append(home)
         return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic, with_acceptance)
 
     def _assemble(self, candidates: np.ndarray, replaced: dict[int, np.ndarray], withdrawal: np.ndarray,
@@ -206,4 +210,5 @@ class Assessor:
                           approval=np.stack(columns["approval"]), blocked_at_home=home, acceptance=acceptance,
                           penalty=np.stack(columns["penalty"]),
                           seen=np.stack(columns["seen"]) if columns["seen"] else np.empty((0,)),
-                          mediator_utility=self.mediator.candidate_utility(fixed, dynamic, replaced))
+                          mediator_utility=np.stack([m.candidate_utility(fixed, dynamic, replaced)
+                                                     for m in self.mediators]))

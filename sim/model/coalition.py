@@ -39,17 +39,17 @@ class Coalition:
     Args:
         params: The scenario's ``institutions.coalition`` block of the typed parameters (or None).
         guarantors: The guarantor agents.
-        mediator: The agent whose backstop the guarantors need.
+        backer: The agent whose backstop the guarantors need (None without a coalition).
         issues: Issue ids, in the model's order.
         streams: The runs' random streams (``coalition:mandate:<guarantor>``, one draw each).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: Any, guarantors: list[Any], mediator: Any, issues: list[str], streams: RunStreams,
+    def __init__(self, params: Any, guarantors: list[Any], backer: Any, issues: list[str], streams: RunStreams,
                  sink: EventSink):
         self.p = params
         self.guarantors = guarantors
-        self.mediator = mediator
+        self.backer = backer
         self.sink = sink
         self.runs = len(streams.seeds)
         self.active = params is not None and bool(guarantors)
@@ -76,7 +76,7 @@ class Coalition:
         self.needs_consent = np.array([g.requires_consent for g in guarantors])
         self.is_lead = np.array([g.actor_id in spec.lead_nations for g in guarantors])
         self.consent_levels = np.unique(self.levels)
-        self.consent_from = spec.consent_from
+        self.consent_from = frozenset(spec.consent_from)
 
     def invalidate_outlook(self) -> None:
         """The backstop or the thresholds changed: the expected cascade must be recomputed."""
@@ -120,13 +120,13 @@ class Coalition:
 
         def per_run(a: np.ndarray) -> np.ndarray:
             return a.reshape(a.shape + (1,) * (force.ndim - 1))
-        return mech.deterrence(force, per_run(self.mediator.backstop), quality, per_run(self.p.deterrence_midpoint),
+        return mech.deterrence(force, per_run(self.backer.backstop), quality, per_run(self.p.deterrence_midpoint),
                                per_run(self.p.deterrence_scale))
 
     def _cascade(self, troops: np.ndarray, consent: np.ndarray, mandates: np.ndarray | None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Run the cascade for consent levels ``consent`` (runs, k); returns pledged, force, beyond-consent troops."""
-        p, backstop = self.p, self.mediator.backstop
+        p, backstop = self.p, self.backer.backstop
         min_backstop = np.stack([g.min_backstop for g in self.guarantors], axis=-1)
         threshold = np.stack([g.threshold for g in self.guarantors], axis=-1)
         consented = self.levels[None, None, :] <= consent[..., None]
@@ -183,7 +183,7 @@ class Coalition:
     def stays_home_reason(self, run: int, j: int, deployment: Deployment) -> tuple[str, dict[str, float]]:
         """Why guarantor ``j`` did not pledge in run ``run``: the first of its conditions that failed,
         with the numbers that decided it (for the story)."""
-        g, backstop = self.guarantors[j], self.mediator.backstop
+        g, backstop = self.guarantors[j], self.backer.backstop
         consent = deployment.consent[run]
         if g.troops[run] <= 0:
             return "no troops", {}

@@ -1,4 +1,4 @@
-"""Sanctions and funding: what the war costs each party, round by round."""
+"""Sanctions and money: the sanctions index on each target, funding runways, and what the war costs each party."""
 
 from __future__ import annotations
 
@@ -7,43 +7,49 @@ from typing import Any
 import numpy as np
 
 from .events import EventSink
+from .front import WarEffort
 
 __all__ = ["Economy"]
 
 
 class Economy:
-    """The sanctions index (and the part of it felt so far) and each party's funding and war cost.
+    """The sanctions index on each target (and the part of it felt so far), funding, and the parties' war costs.
 
     Args:
-        params: The scenario's ``sanctions`` block of the run's typed parameters.
-        parties: The party agents (their funding and cost state lives on them).
+        params: The scenario's ``sanctions`` block of the run's typed parameters (target id -> index block).
+        judges: The agents whose war cost changes with sanctions and funding (parties and veto players).
+        efforts: The war efforts on the front, by actor id (their funding runs down here).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: Any, parties: list[Any], sink: EventSink):
+    def __init__(self, params: dict[str, Any], judges: list[Any], efforts: dict[str, WarEffort], sink: EventSink):
         self.p = params
-        self.parties = parties
+        self.judges = judges
+        self.efforts = efforts
         self.sink = sink
-        self.sanctions = params.start.copy()
-        self.sanctions_felt = self.sanctions.copy()
+        self.sanctions = {target: block.start.copy() for target, block in params.items()}
+        """The sanctions index on each target, per run."""
+        self.felt = {target: index.copy() for target, index in self.sanctions.items()}
+        """The part of each index felt so far (it follows the index with a lag)."""
         self._update_costs()
 
     def _update_costs(self) -> None:
-        for party in self.parties:
-            party.update_costs(self.sanctions)
+        for judge in self.judges:
+            index = self.sanctions.get(judge.actor_id)
+            judge.update_costs(index if index is not None else 0.0)
 
     def step(self, t: int, fighting: np.ndarray, live: np.ndarray) -> None:
         """A round: funding runs down, sanctions decay and are felt with a lag, costs follow."""
-        for party in self.parties:
-            if party.spec.party and party.spec.party.funding:
-                party.pay_for_war(live, fighting, self.sink)
-        decayed = np.clip((1 - self.p.decay) * self.sanctions, 0, 1)
-        self.sanctions = np.where(live, decayed, self.sanctions)
-        felt = self.sanctions_felt + (self.sanctions - self.sanctions_felt) / self.p.lag_rounds
-        self.sanctions_felt = np.where(live, felt, self.sanctions_felt)
+        for effort in self.efforts.values():
+            effort.pay_for_war(live, fighting, self.sink)
+        for target, block in self.p.items():
+            decayed = np.clip((1 - block.decay) * self.sanctions[target], 0, 1)
+            self.sanctions[target] = np.where(live, decayed, self.sanctions[target])
+            felt = self.felt[target] + (self.sanctions[target] - self.felt[target]) / block.lag_rounds
+            self.felt[target] = np.where(live, felt, self.felt[target])
         self._update_costs()
 
-    def add_sanctions(self, runs: np.ndarray | None, by: np.ndarray) -> None:
-        """Raise (or lower) the sanctions index by ``by``, in the runs of the mask (all runs if None)."""
-        raised = np.clip(self.sanctions + by, 0, 1)
-        self.sanctions = raised if runs is None else np.where(runs, raised, self.sanctions)
+    def add_sanctions(self, target: str, runs: np.ndarray | None, by: np.ndarray) -> None:
+        """Raise (or, negative, lift) the index on ``target`` by ``by``, in the runs of the mask (all if None)."""
+        raised = np.clip(self.sanctions[target] + by, 0, 1)
+        self.sanctions[target] = raised if runs is None else np.where(runs, raised, self.sanctions[target])

@@ -1,4 +1,4 @@
-"""The front: fighting moves it, and the two sides learn how the war goes from what they see."""
+"""The front: the two sides' war efforts move it, and every party learns how the war goes from what it sees."""
 
 from __future__ import annotations
 
@@ -10,57 +10,123 @@ from .. import mechanisms as mech
 from ..streams import RunStreams
 from .events import EventSink
 
-__all__ = ["Front"]
+__all__ = ["Front", "WarEffort"]
 
 #: Rounds a party projects the war ahead when the scenario has no front.
 DEFAULT_PROJECTION = 26.0
 
 
+class WarEffort:
+    """What one actor contributes to its side of the front: strength, aid, and money that can run out.
+
+    Args:
+        actor_id: The actor.
+        strength: Its strength at round 0 (per run).
+        funding: The actor's ``funding`` block of the typed parameters (None: its effort is self-funded).
+        runs: Runs in the batch.
+    """
+
+    def __init__(self, actor_id: str, strength: np.ndarray, funding: Any, runs: int):
+        self.actor_id = actor_id
+        self.base = strength
+        self.funding_params = funding
+        self.strength_factor = np.ones(runs)
+        self.aid = np.zeros(runs)
+        self.funding = np.ones(runs)
+        """Funding level: 1 fully funded, down to the funding floor once the runway is dry."""
+        self.runway = funding.runway_rounds if funding is not None else np.full(runs, np.inf)
+
+    def strength(self, erosion: np.ndarray, felt: np.ndarray) -> np.ndarray:
+        """Strength it brings this round, given the sanctions felt on it and the erosion they cause."""
+        return self.base * self.strength_factor * self.funding * (1 + self.aid) * (1 - erosion * felt)
+
+    def pay_for_war(self, live: np.ndarray, fighting: np.ndarray, sink: EventSink) -> None:
+        """A round of outside funding: the runway shortens; once dry, funding falls to its floor."""
+        funding = self.funding_params
+        if funding is None:
+            return
+        dry = self.runway <= 0
+        level = np.where(dry, np.maximum(funding.floor, self.funding - funding.shortfall_per_round),
+                         np.minimum(1.0, self.funding + funding.shortfall_per_round))
+        self.funding = np.where(live, level, self.funding)
+        newly_dry = fighting & dry & (self.runway > -1)
+        sink.log(newly_dry, self.actor_id, "funding runs out", "war effort shrinks until money arrives")
+        self.runway = np.where(live, self.runway - 1, self.runway)
+
+    def extend_runway(self, runs: np.ndarray, rounds: np.ndarray) -> None:
+        """Money arrives: the runway grows by ``rounds`` in the runs of the mask."""
+        self.runway = np.where(runs, np.maximum(self.runway, 0) + rounds, self.runway)
+
+    def scale_strength(self, runs: np.ndarray, factor: np.ndarray) -> None:
+        """Multiply its strength in the runs of the mask."""
+        self.strength_factor = np.where(runs, self.strength_factor * factor, self.strength_factor)
+
+    def add_aid(self, runs: np.ndarray | None, more: np.ndarray) -> None:
+        """Aid raises its strength by the share ``more`` (in the runs of the mask; all runs if None)."""
+        self.aid = self.aid + (more if runs is None else np.where(runs, more, 0.0))
+
+
 class Front:
-    """Share of the contested area taken (per run), with the attacker's and defender's beliefs.
+    """Share of the contested area taken (per run), the sides' war efforts, and the parties' beliefs.
 
     Args:
         params: The run's typed parameters (the scenario's ``front`` block, or None without a front).
         issues: Issue ids, in the model's order.
-        attacker, defender: The two party agents (None without a front).
+        efforts: The war effort of each actor on a side, by actor id (empty without a front).
+        believers: The agents whose belief about the drift the front teaches (the parties and veto players).
         streams: The runs' random streams (it draws ``front:noise``).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: Any, issues: list[str], attacker: Any, defender: Any, streams: RunStreams,
-                 sink: EventSink):
+    def __init__(self, params: Any, issues: list[str], efforts: dict[str, WarEffort], believers: list[Any],
+                 streams: RunStreams, sink: EventSink):
         self.p = params
         self.sink = sink
         runs = len(streams.seeds)
-        self.attacker, self.defender = attacker, defender
+        self.efforts = efforts
+        self.believers = believers
         self.issue = issues.index(params.spec.issue) if params is not None else None
         """Index of the issue whose effective term the front changes (None without a front)."""
         self.taken = np.zeros(runs)
         if params is None:
             self.projection = np.full(runs, DEFAULT_PROJECTION)
+            self.attackers: list[WarEffort] = []
+            self.defenders: list[WarEffort] = []
             return
+        self.attackers = [efforts[aid] for aid in params.spec.attacker]
+        self.defenders = [efforts[aid] for aid in params.spec.defender]
         k = params.decisiveness
-        a0, d0 = params.attacker_strength, params.defender_strength
+        a0 = sum(e.base for e in self.attackers)
+        d0 = sum(e.base for e in self.defenders)
         self.baseline_share = a0 ** k / (a0 ** k + d0 ** k)
-        for party in (attacker, defender):
+        for party in believers:
             party.belief = params.drift * (1 + party.optimism)
         self.projection = np.round(params.projection_rounds)
         self.draws = {"noise": streams.normal("front:noise")}
 
-    def step(self, t: int, fighting: np.ndarray, sanctions_felt: np.ndarray) -> None:
-        """A round of fighting in the runs of the mask ``fighting``; both sides update their beliefs."""
+    def side_strength(self, side: list[WarEffort], felt: dict[str, np.ndarray]) -> np.ndarray:
+        """A side's strength this round: the sum of its contributors' (each eroded by the sanctions it feels)."""
+        erosion = self.p.sanctions_erosion
+        zero = np.zeros_like(self.taken)
+        return sum(e.strength(erosion, felt.get(e.actor_id, zero)) for e in side)
+
+    def step(self, t: int, fighting: np.ndarray, felt: dict[str, np.ndarray]) -> None:
+        """A round of fighting in the runs of the mask ``fighting``; every party updates its belief.
+
+        ``felt`` is the sanctions index felt so far by each sanctioned actor.
+        """
         if self.p is None:
             return
-        p, att, dfd = self.p, self.attacker, self.defender
-        attacker = p.attacker_strength * att.strength_factor * (1 - p.sanctions_erosion * sanctions_felt)
-        defender = p.defender_strength * dfd.strength_factor * dfd.funding * (1 + dfd.aid)
+        p = self.p
+        attacker = self.side_strength(self.attackers, felt)
+        defender = self.side_strength(self.defenders, felt)
         expected = mech.front_advance(p.drift, attacker, defender, p.decisiveness, self.baseline_share, self.taken,
                                       p.fortified_at, p.fortification)
         advance = expected + p.noise * self.draws["noise"][:, t]
         before = self.taken
         self.taken = np.where(fighting, np.clip(self.taken + advance, 0, 1), self.taken)
         observed = self.taken - before
-        for party in (att, dfd):
+        for party in self.believers:
             party.belief = np.where(fighting, party.belief + p.belief_learning * (observed - party.belief), party.belief)
 
     def jump(self, runs: np.ndarray, jump: np.ndarray) -> None:

@@ -6,9 +6,9 @@ gives the same record alone (``seed=``) or in a batch (``seeds=``). One round (`
 
 1. shocks (:mod:`sim.model.shocks`)
 2. the front and the war's costs (:mod:`sim.model.front`, :mod:`sim.model.economy`)
-3. the council (:mod:`sim.model.council`) and influencers' aid
-4-7. the talks: outside options, a proposal, guarantee credibility, acceptance (:mod:`sim.model.talks`,
-   with the coalition's outlook handed in)
+3. the councils (:mod:`sim.model.council`) and influencers' aid
+4-7. the talks: outside options, a proposal, guarantee credibility, acceptance and ratification
+   (:mod:`sim.model.talks`, with the coalition's outlook handed in)
 8. ending; after a ceasefire, the cascade (:mod:`sim.model.coalition`) and durability
    (:mod:`sim.model.durability`).
 """
@@ -23,14 +23,15 @@ from mesa.agent import AgentSet
 
 from ..scenario import Scenario
 from ..streams import RunStreams
-from .actors import EUMember, Guarantor, Influencer, Mediator
+from .actors import Backer, Guarantor, Influencer, Mediator, Member
 from .assessment import Views
+from .changes import Changes
 from .coalition import Coalition
-from .council import Council
+from .council import Council, MemberPolitics
 from .durability import Durability
 from .economy import Economy
 from .events import CEASEFIRE, DEADLOCK, Event, EventSink, RunState
-from .front import Front
+from .front import Front, WarEffort
 from .params import build_params
 from .party import Party
 from .records import record_columns
@@ -89,43 +90,53 @@ class NegotiationModel(mesa.Model):
     def _build_agents(self) -> None:
         spec, p = self.scenario.spec, self.params.tree
         talks = spec.institutions.talks
-        self.parties = [Party(self, pid, spec.actors[pid], p.actors[pid], self.issues, i)
-                        for i, pid in enumerate(talks.parties)]
+        judges = [*talks.parties, *talks.veto_players]
+        self.parties = [Party(self, aid, spec.actors[aid], p.actors[aid], self.issues, i,
+                              at_table=aid in talks.parties) for i, aid in enumerate(judges)]
+        """Every actor whose acceptance a deal needs: the parties at the table, then the veto players."""
         self.party_by_id = {party.actor_id: party for party in self.parties}
-        self.mediator = Mediator(self, talks.mediator, spec.actors[talks.mediator], p.actors[talks.mediator], self.issues)
+        self.mediators = [Mediator(self, aid, spec.actors[aid], p.actors[aid], self.issues) for aid in talks.mediators]
+        coalition = spec.institutions.coalition
+        self.backer = (Backer(self, coalition.backstop_from, spec.actors[coalition.backstop_from],
+                              p.actors[coalition.backstop_from]) if coalition else None)
         guarantors = [aid for aid, a in spec.actors.items() if "guarantor" in a.roles]
         self.guarantors = [Guarantor(self, aid, spec.actors[aid], p.actors[aid], i) for i, aid in enumerate(guarantors)]
-        council = spec.institutions.eu_council
-        members = council.members if council else ()
-        self.eu_members = [EUMember(self, aid, spec.actors[aid], p.actors[aid], i) for i, aid in enumerate(members)]
+        members = list(dict.fromkeys(m for c in spec.institutions.councils.values() for m in c.members))
+        self.members = {aid: Member(self, aid, spec.actors[aid], p.actors[aid], i) for i, aid in enumerate(members)}
+        front = spec.front
+        sides = {**front.attacker, **front.defender} if front else {}
+        self.efforts = {aid: WarEffort(aid, p.front.attacker[aid] if aid in front.attacker else p.front.defender[aid],
+                                       p.actors[aid].funding, self.runs) for aid in sides}
+        for party in self.parties:
+            party.effort = self.efforts.get(party.actor_id)
         for aid, a in spec.actors.items():
             if "influencer" in a.roles:
-                supported = self.party_by_id.get(a.influencer.supports) if a.influencer else None
-                Influencer(self, aid, a, p.actors[aid], supported)
+                Influencer(self, aid, a, p.actors[aid], self.efforts[a.influencer.supports])
         self.influencers = self.agents_by_type.get(Influencer, AgentSet([], random=self.random))
 
     def _build_arenas(self, streams: RunStreams) -> None:
         spec, p, sink = self.scenario.spec, self.params.tree, self.sink
-        front = spec.front
-        self.front = Front(p.front if front else None, self.issues,
-                           self.party_by_id[front.attacker] if front else None,
-                           self.party_by_id[front.defender] if front else None, streams, sink)
-        self.economy = Economy(p.sanctions, self.parties, sink)
-        self.council = Council(p.institutions.eu_council, self.eu_members, self.parties, self.economy.add_sanctions,
-                               streams, sink)
-        self.coalition = Coalition(p.institutions.coalition, self.guarantors, self.mediator, self.issues, streams,
+        self.front = Front(p.front, self.issues, self.efforts, self.parties, streams, sink)
+        self.economy = Economy(p.sanctions, self.parties, self.efforts, sink)
+        changes = Changes(self.economy.add_sanctions, self.efforts, self.party_by_id)
+        self.politics = MemberPolitics(list(self.members.values()), streams, sink)
+        self.councils = {cid: Council(cid, p.institutions.councils[cid], [self.members[m] for m in c.members],
+                                      changes, streams, sink)
+                         for cid, c in spec.institutions.councils.items()}
+        self.coalition = Coalition(p.institutions.coalition, self.guarantors, self.backer, self.issues, streams,
                                    sink)
         self.durability = Durability(p.durability, self.horizon, self.round_weeks, streams, sink)
         c = self.coalition
-        views = Views(front=self.front, relapse_advance=p.front.relapse_advance if front else None,
+        views = Views(front=self.front, relapse_advance=p.front.relapse_advance if spec.front else None,
                       outlook=c.outlook, effective_guarantees=c.effective_guarantees,
                       deployment_issue=c.deployment_issue, guarantees_issue=c.guarantees_issue,
-                      consenting=self.party_by_id.get(c.consent_from) if c.active else None,
+                      consenting=c.consent_from if c.active else frozenset(),
                       hazard=self.durability.hazard, judged_risk=self.durability.judged_risk)
-        self.talks = Talks(p, self.parties, self.mediator, self.issues, views, self.state, streams, sink)
-        targets = ShockTargets(talks=self.talks, front=self.front, economy=self.economy, coalition=c,
-                               parties=self.party_by_id, mediator=self.mediator, guarantors=self.guarantors,
-                               council_members=self.eu_members, issues=self.issues)
+        self.talks = Talks(p, self.parties, self.mediators, self.issues, views, self.state, streams, sink)
+        targets = ShockTargets(talks=self.talks, front=self.front, changes=changes, coalition=c,
+                               parties=self.party_by_id, mediators={m.actor_id: m for m in self.mediators},
+                               backer=self.backer, guarantors=self.guarantors,
+                               council_members=list(self.members.values()), issues=self.issues)
         self.shocks = Shocks(p.shocks, targets, self.state, streams, sink)
 
     # ------------------------------------------------------------------------------ one round
@@ -141,9 +152,11 @@ class NegotiationModel(mesa.Model):
         in_time = t < self.horizon
         self.shocks.step(t, state.talking() & in_time)
         fighting = (state.status != CEASEFIRE) & in_time
-        self.front.step(t, fighting, self.economy.sanctions_felt)
+        self.front.step(t, fighting, self.economy.felt)
         self.economy.step(t, fighting, in_time)
-        self.council.step(t, in_time)
+        self.politics.step(t, in_time)
+        for council in self.councils.values():
+            council.step(t, in_time)
         self.influencers.do("give_aid")
         talking = state.talking() & in_time
         suspended = talking & (self.talks.suspended_until > t)

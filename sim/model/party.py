@@ -20,13 +20,20 @@ __all__ = ["Party"]
 
 
 class Party(Actor, Preferences):
-    """A party to the talks: a deal needs its acceptance."""
+    """An actor whose acceptance a deal needs: a party at the table, or a veto player outside it.
+
+    ``index`` is its place among all of them (the parties at the table first).
+    """
 
     role = "party"
 
-    def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any, issues: list[str], index: int):
+    def __init__(self, model: mesa.Model, actor_id: str, spec: ActorSpec, params: Any, issues: list[str], index: int,
+                 *, at_table: bool = True):
         super().__init__(model, actor_id, spec, params)
         self.index = index
+        self.at_table = at_table
+        if not at_table:
+            self.role = "veto_player"
         self._init_preferences(issues)
         p = spec.party
         assert p is not None
@@ -53,21 +60,17 @@ class Party(Actor, Preferences):
             self.set_red_line(everyone, issues.index(line.issue), line.op, lines.bound, line.hard, lines.penalty)
         # Changing state, per run.
         self.cost_factor = np.ones(runs)
-        self.strength_factor = np.ones(runs)
-        self.aid = np.zeros(runs)
-        self.funding = np.ones(runs)
-        self.runway = q.funding.runway_rounds if p.funding else np.full(runs, np.inf)
+        self.effort: Any = None
+        """Its war effort on the front (:class:`sim.model.front.WarEffort`), if it is on a side; its
+        funding shortfall raises its war cost."""
         self.belief = np.zeros(runs)
         self.cost_now = self.war_cost.copy()
         self.outside_option = np.zeros(runs)
-        r = p.ratification
-        self.ratification = r
-        if r is not None:
-            rq = q.ratification
-            self.rat_intercept = rq.intercept
-            self.rat_weights = np.stack([rq.weights[i] if i in r.weights else np.zeros(runs) for i in issues], axis=-1)
-            self.rat_withdrawal = rq.weights["withdrawal"] if "withdrawal" in r.weights else np.zeros(runs)
-            self.rat_threshold = rq.threshold
+        # Bodies whose approval the leader needs before signing, and those that vote after signing.
+        self.bodies = [(body, q.ratification[k]) for k, body in enumerate(p.ratification)]
+        self.leader_bodies = [(b, bq) for b, bq in self.bodies if b.rule == "leader"]
+        self.voting_bodies = [(b, bq) for b, bq in self.bodies if b.rule != "leader"]
+        self._issue_index = {issue: d for d, issue in enumerate(issues)}
 
     def set_red_line(self, runs: np.ndarray, issue: int, op: str, bound: np.ndarray | float, hard: bool | None,
                      penalty: np.ndarray | float | None, *, tighten: bool = False) -> None:
@@ -116,19 +119,20 @@ class Party(Actor, Preferences):
                     broken |= hard[:, d, None] & (violation > mech.BREACH)
         return penalty, broken
 
-    def ratification_chance(self, terms: np.ndarray, withdrawal: np.ndarray) -> np.ndarray:
-        """Chance the deal clears domestic approval (two-level game), per run and candidate."""
-        if self.ratification is None:
-            return np.ones(terms.shape[:-1])
-        logit = self.rat_intercept[:, None] + self.rat_withdrawal[:, None] * withdrawal
-        for d in np.flatnonzero(np.any(self.rat_weights != 0, axis=0)):
-            logit = logit + self.rat_weights[:, d, None] * terms[..., d]
+    def approval(self, body: Any, params: Any, terms: np.ndarray, withdrawal: np.ndarray) -> np.ndarray:
+        """Chance a body approves the terms (two-level game), per run and candidate."""
+        logit = params.intercept[:, None] + (params.weights["withdrawal"][:, None] * withdrawal
+                                             if "withdrawal" in body.weights else 0.0)
+        for issue, d in self._issue_index.items():
+            if issue in body.weights:
+                logit = logit + params.weights[issue][:, None] * terms[..., d]
         return mech.logistic(logit)
 
     def update_costs(self, sanctions: np.ndarray) -> None:
         """This round's war cost: base, raised by sanctions and by a funding shortfall."""
+        funding = self.effort.funding if self.effort is not None else 1.0
         self.cost_now = (self.war_cost * self.cost_factor * (1 + self.sanctions_cost * sanctions)
-                         * (1 + self.funding_cost * (1 - self.funding)))
+                         * (1 + self.funding_cost * (1 - funding)))
 
     def value_no_deal(self, no_deal_terms: np.ndarray, projection_rounds: np.ndarray) -> np.ndarray:
         """Outside option: utility of the projected no-deal state minus discounted war costs."""
@@ -171,22 +175,6 @@ class Party(Actor, Preferences):
 
     # Changes from the other arenas.
 
-    def pay_for_war(self, live: np.ndarray, fighting: np.ndarray, sink: Any) -> None:
-        """A round of outside funding: the runway shortens; once dry, funding falls to its floor."""
-        funding = self.params.party.funding
-        dry = self.runway <= 0
-        level = np.where(dry, np.maximum(funding.floor, self.funding - funding.shortfall_per_round),
-                         np.minimum(1.0, self.funding + funding.shortfall_per_round))
-        self.funding = np.where(live, level, self.funding)
-        newly_dry = fighting & dry & (self.runway > -1)
-        sink.log(newly_dry, self.actor_id, "funding runs out", "war effort shrinks until money arrives")
-        self.runway = np.where(live, self.runway - 1, self.runway)
-
-    def extend_runway(self, runs: np.ndarray, rounds: np.ndarray) -> None:
-        """Money arrives (a loan adopted): the runway grows by ``rounds`` in the runs of the mask."""
-        self.runway = np.where(runs, np.maximum(self.runway, 0) + rounds, self.runway)
-
-    def scale(self, runs: np.ndarray, what: str, factor: np.ndarray) -> None:
-        """Multiply its war cost (``what="war_cost"``) or military strength (``"strength"``) in the runs of the mask."""
-        attr = "cost_factor" if what == "war_cost" else "strength_factor"
-        setattr(self, attr, np.where(runs, getattr(self, attr) * factor, getattr(self, attr)))
+    def scale_war_cost(self, runs: np.ndarray, factor: np.ndarray) -> None:
+        """Multiply its war cost in the runs of the mask."""
+        self.cost_factor = np.where(runs, self.cost_factor * factor, self.cost_factor)

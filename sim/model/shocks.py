@@ -23,10 +23,13 @@ class ShockTargets:
 
     talks: Any
     front: Any
-    economy: Any
+    changes: Any
+    """Sanctions, funding, aid, war cost and strength (:class:`sim.model.changes.Changes`)."""
     coalition: Any
     parties: dict[str, Any]
-    mediator: Any
+    """Parties and veto players, by actor id."""
+    mediators: dict[str, Any]
+    backer: Any
     guarantors: list[Any]
     council_members: list[Any]
     issues: list[str]
@@ -92,10 +95,9 @@ class Shocks:
         if spec.front is not None:
             lo, hi = spec.front
             to.front.jump(m, lo + (hi - lo) * d["front"][:, t])
-        if spec.sanctions:
-            to.economy.add_sanctions(m, eff.sanctions)
+        to.changes.apply(m, eff)
         if spec.backstop:
-            to.mediator.change_backstop(m, eff.backstop)
+            to.backer.change_backstop(m, eff.backstop)
         for aid in spec.grievance_ends:
             for member in to.council_members:
                 if member.actor_id == aid:
@@ -104,13 +106,10 @@ class Shocks:
             to.talks.add_leverage(m, eff.leverage)
         if spec.walkaway:
             self.state.end(m & self.state.talking(), COLLAPSE, "walkaway", f"the mediator walks away ({sid})")
-        for key in ("war_cost", "strength"):
-            for change in getattr(eff, key):
-                to.parties[change.spec.actor].scale(m, key, change.factor)
 
     def _move_actors(self, eff: Any, m: np.ndarray) -> None:
         to = self.targets
-        holders = {**to.parties, to.mediator.actor_id: to.mediator}
+        holders = {**to.parties, **to.mediators}
         for shift in eff.positions:
             holder = holders.get(shift.spec.actor)
             if holder is not None:
@@ -124,3 +123,4 @@ class Shocks:
                 penalty = change.penalty if c.penalty is not None else None
                 party.set_red_line(m, to.issues.index(c.issue), c.op, change.bound, c.hard, penalty, tighten=True)
                 self.sink.log(m, c.actor, "red line hardens", f"now {c.issue} {c.op} {c.bound}")
+

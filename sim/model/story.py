@@ -65,7 +65,7 @@ def tell_round(talks: Any, active: np.ndarray, proposer: np.ndarray, final: Asse
     """The proposal of the round and every party's answer, for each run with talks this round."""
     sink = talks.sink
     for i in np.flatnonzero(active):
-        who = talks.mediator.actor_id if proposer[i] < 0 else talks.parties[proposer[i]].actor_id
+        who = "+".join(m.actor_id for m in talks.mediators) if proposer[i] < 0 else talks.parties[proposer[i]].actor_id
         proposal = final.candidates[i]
         previous = sink.told_proposal.get(int(i))
         verb = "proposes again" if previous is not None and np.allclose(previous, proposal, atol=0.005) else "proposes"

@@ -1,4 +1,7 @@
-"""The talks: each round the mediator (or a recognised party) proposes terms and every party answers.
+"""The talks: each round the mediators (or a recognised party) propose terms and every party answers.
+
+Every actor whose acceptance a deal needs answers: the parties at the table and the veto players
+outside it (together the "parties" of this module, those at the table first).
 
 A round: outside options; candidates (a fixed spread, the compromise point, the last proposal and
 variations of it, the mediator's plan); the proposer's pick, refined locally; acceptance, domestic
@@ -19,6 +22,11 @@ from .story import format_terms, tell_round
 
 __all__ = ["REFINE_STEPS", "Talks"]
 
+
+def _mean(arrays: list[np.ndarray]) -> np.ndarray:
+    """The mean of per-run arrays (one array is returned as it is: one mediator's numbers stay exact)."""
+    return arrays[0].copy() if len(arrays) == 1 else np.mean(arrays, axis=0)
+
 #: Step sizes of the mediator's local refinement of its proposal.
 REFINE_STEPS = (0.05, 0.02)
 
@@ -28,17 +36,18 @@ class Talks:
 
     Args:
         params: The run's typed parameters (the whole tree: talks, plans and issues are read).
-        parties, mediator: The agents at the table.
+        parties: Every agent whose acceptance a deal needs (the parties at the table first, then veto players).
+        mediators: The mediator agents (several propose jointly).
         issues: Issue ids, in the model's order.
         views: What the talks see of the front, the coalition and durability.
         state: The shared run state; streams: the runs' random streams (``talks:accept:<party>``, ...).
         sink: Where the story goes.
     """
 
-    def __init__(self, params: Any, parties: list[Any], mediator: Any, issues: list[str], views: Views,
+    def __init__(self, params: Any, parties: list[Any], mediators: list[Any], issues: list[str], views: Views,
                  state: RunState, streams: RunStreams, sink: EventSink):
         talks = params.institutions.talks
-        self.parties, self.mediator, self.issues = parties, mediator, issues
+        self.parties, self.mediators, self.issues = parties, mediators, issues
         self.views, self.state, self.sink = views, state, sink
         runs, n_issues = len(streams.seeds), len(issues)
         self.runs = runs
@@ -50,17 +59,20 @@ class Talks:
         self.leverage = np.zeros(runs)
         self.zopa_rounds = np.zeros(runs, dtype=np.int64)
         self.rejected_by = np.zeros((runs, len(parties)), bool)
-        self.estimate_sd = mediator.estimate_noise.copy()
-        self.plan = (np.stack([params.plans[mediator.plan_id][i] for i in issues], axis=-1)
-                     if mediator.plan_id else None)
-        self.last_proposal = self.plan.copy() if self.plan is not None else self.compromise()
+        # Joint mediators estimate the parties' outside options as one: their errors and learning averaged.
+        self.estimate_sd = _mean([m.estimate_noise for m in mediators])
+        self.learning = _mean([m.learning for m in mediators])
+        self.plans = [np.stack([params.plans[m.plan_id][i] for i in issues], axis=-1) if m.plan_id else None
+                      for m in mediators]
+        first_plan = next((plan for plan in self.plans if plan is not None), None)
+        self.last_proposal = first_plan.copy() if first_plan is not None else self.compromise()
         self.fixed_candidates = halton(int(talks.spec.candidates), n_issues)
         self.n_perturb = int(talks.spec.perturbations)
         self.recognition = np.stack([talks.recognition[p.actor_id] if p.actor_id in talks.recognition
-                                     else np.zeros(runs) for p in parties], axis=-1)
+                                     else np.zeros(runs) for p in parties if p.at_table], axis=-1)
         self.acceptance_floor = talks.proposal_acceptance_floor
         self.status_quo = np.stack([params.issues[i].status_quo for i in issues], axis=-1)
-        self.assessor = Assessor(parties, mediator, views, self.noise, keep_views=sink.enabled)
+        self.assessor = Assessor(parties, mediators, views, self.noise, keep_views=sink.enabled)
         # The deal, once there is one.
         self.ceasefire_round = np.full(runs, np.nan)
         self.terms = np.full((runs, n_issues), np.nan)
@@ -71,7 +83,8 @@ class Talks:
             "accept": streams.uniform_by("talks:accept", ids),
             "proposer": streams.uniform("talks:proposer"),
             "estimate": np.stack([streams.normal(f"talks:estimate:{i}") for i in ids], axis=-1),
-            "referendum": streams.uniform_by("talks:referendum", ids),
+            "vote": {(p.actor_id, body.body): streams.uniform(f"talks:vote:{p.actor_id}:{body.body}")
+                     for p in parties for body, _ in p.voting_bodies},
         }
         self.streams = streams
         for issue in issues if self.n_perturb else ():
@@ -94,8 +107,8 @@ class Talks:
     # The round -----------------------------------------------------------------------------
 
     def compromise(self) -> np.ndarray:
-        """Capability-and-salience weighted mean of the parties' and mediator's positions."""
-        holders = [*self.parties, self.mediator]
+        """Capability-and-salience weighted mean of the positions of the parties, veto players and mediators."""
+        holders = [*self.parties, *self.mediators]
         positions = np.stack([h.position for h in holders], axis=1)
         salience = np.stack([h.salience for h in holders], axis=1)
         capability = np.stack([h.capability for h in holders], axis=1)
@@ -120,12 +133,16 @@ class Talks:
         error = (self.estimate_sd[:, None] * self.draws["estimate"][:, t]).T
         estimated = np.where(a.hard | a.blocked_at_home, 0.0,
                              mech.acceptance_probability(a.margin - error[:, :, None], self.noise[None, :, None]))
-        return self.mediator.score(a.candidates, a.mediator_utility, estimated, self.plan, n_fixed), estimated
+        # The log of the product of the parties' estimated acceptance chances (a Nash product), tilted
+        # toward the mediators' own utilities and plans (biased mediators; joint mediators' tilts averaged).
+        joint = np.sum(np.log(np.maximum(estimated, 1e-12)), axis=0)
+        tilts = [m.tilt(a.candidates, a.mediator_utility[k], plan, n_fixed)
+                 for k, (m, plan) in enumerate(zip(self.mediators, self.plans, strict=True))]
+        return joint + (tilts[0] if len(tilts) == 1 else np.mean(tilts, axis=0)), estimated
 
     def _wide_set(self, t: int) -> Assessment:
         parts = [self.compromise()[:, None, :], self.last_proposal[:, None, :]]
-        if self.plan is not None:
-            parts.append(self.plan[:, None, :])
+        parts.extend(plan[:, None, :] for plan in self.plans if plan is not None)
         if self.n_perturb:
             # One stream per issue, drawn round by round (it is the largest); perturbation k of round t
             # sits at its own place, so more perturbations leave the first ones as they were.
@@ -143,7 +160,7 @@ class Talks:
         cumulative = np.cumsum(self.recognition, axis=-1)
         draw = self.draws["proposer"][:, t]
         proposer = np.where(draw < cumulative[:, -1], np.argmax(draw[:, None] < cumulative, axis=-1), -1)
-        for j in range(len(self.parties)):
+        for j in range(self.recognition.shape[-1]):
             # A proposing party offers only terms it would sign itself, and among them the best for
             # it that the others (as the mediator's estimate has it) would likely accept; failing
             # that, it postures with the best terms for itself.
@@ -194,13 +211,16 @@ class Talks:
         return agreed
 
     def _ratify(self, t: int, agreed: np.ndarray, final: Assessment) -> tuple[np.ndarray, np.ndarray]:
+        """Votes after signing: each body that votes passes the signed deal with its approval chance."""
         voted_down = np.zeros(self.runs, bool)
-        for i, party in enumerate(self.parties):
-            r = party.ratification
-            if r is not None and r.rule == "referendum":
-                passed = self.draws["referendum"][:, t, i] < final.approval[:, i]
-                self.sink.log(agreed & ~passed, party.actor_id, "ratification fails", "the deal is voted down at home")
-                voted_down |= agreed & ~passed
+        for party in self.parties:
+            for body, params in party.voting_bodies:
+                chance = party.approval(body, params, final.candidates[:, None, :], final.withdrawal[:, None])[:, 0]
+                passed = self.draws["vote"][party.actor_id, body.body][:, t] < chance
+                failed = agreed & ~voted_down & ~passed
+                self.sink.log(failed, party.actor_id, "ratification fails",
+                              f"the deal is voted down ({body.label or body.body}, {body.rule})")
+                voted_down |= failed
         return agreed & ~voted_down, voted_down
 
     def _learn(self, active: np.ndarray, agreed: np.ndarray, accepts: np.ndarray, voted_down: np.ndarray,
@@ -221,7 +241,7 @@ class Talks:
             reason = np.where(said_no & final.hard[:, i], f"red_line_{party.actor_id}", reason)
         self.state.last_failure = np.where(failed, reason, self.state.last_failure)
         self.last_proposal = np.where(active[:, None], final.candidates, self.last_proposal)
-        self.estimate_sd = np.where(active, self.estimate_sd * self.mediator.learning, self.estimate_sd)
+        self.estimate_sd = np.where(active, self.estimate_sd * self.learning, self.estimate_sd)
 
     def _agree(self, t: int, agreed: np.ndarray, final: Assessment) -> None:
         proposal = final.candidates

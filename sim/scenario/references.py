@@ -37,9 +37,13 @@ class _Refs:
         self.spec = spec
         self.issues = list(spec.issues)
         self.actors = spec.actors
-        self.measures = spec.institutions.eu_council.measures if spec.institutions.eu_council else {}
+        self.measures = {mid: (cid, m) for cid, council in spec.institutions.councils.items()
+                         for mid, m in council.measures.items()}
+        front = spec.front
+        self.on_front = set(front.attacker) | set(front.defender) if front else set()
 
-    def actor(self, ref: str | None, path: tuple[PathPart, ...], role: str | None = None) -> Iterator[Problem]:
+    def actor(self, ref: str | None, path: tuple[PathPart, ...], *roles: str) -> Iterator[Problem]:
+        """The actor exists, and has one of ``roles`` (if any are given)."""
         if ref is None:
             return
         actors = self.actors
@@ -47,9 +51,21 @@ class _Refs:
             close = difflib.get_close_matches(ref, list(actors), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             yield problem(path, f"actor {ref!r} is not defined{hint}", "an id under actors: " + ", ".join(actors))
-        elif role and role not in actors[ref].roles:
-            yield problem(path, f"actor {ref!r} does not have the role {role}",
-                          f"an actor with roles including {role}")
+        elif roles and not set(roles) & set(actors[ref].roles):
+            words = " or ".join(roles)
+            yield problem(path, f"actor {ref!r} does not have the role {words}", f"an actor with the role {words}")
+
+    def judge(self, ref: str | None, path: tuple[PathPart, ...]) -> Iterator[Problem]:
+        """The actor is one whose acceptance a deal needs: a party or a veto player."""
+        yield from self.actor(ref, path, "party", "veto_player")
+
+    def fighter(self, ref: str, path: tuple[PathPart, ...], what: str) -> Iterator[Problem]:
+        """The actor contributes strength to a side of the front (else a change of its strength does nothing)."""
+        yield from self.actor(ref, path)
+        if ref in self.actors and ref not in self.on_front:
+            yield problem(path, f"{ref!r} is on no side of the front, so {what} changes nothing",
+                          "an actor under front.attacker or front.defender" + (
+                              ": " + ", ".join(sorted(self.on_front)) if self.on_front else " (the scenario has no front)"))
 
     def issue(self, ref: str, path: tuple[PathPart, ...], extra: tuple[str, ...] = ()) -> Iterator[Problem]:
         issues = self.issues
@@ -58,13 +74,10 @@ class _Refs:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             yield problem(path, f"issue {ref!r} is not defined{hint}", "one of: " + ", ".join((*issues, *extra)))
 
-    def measure(self, ref: str, path: tuple[PathPart, ...], kind: str | None = None) -> Iterator[Problem]:
-        measures = self.measures
-        if ref not in measures:
+    def measure(self, ref: str, path: tuple[PathPart, ...]) -> Iterator[Problem]:
+        if ref not in self.measures:
             yield problem(path, f"measure {ref!r} is not defined",
-                          "an id under institutions.eu_council.measures" + (": " + ", ".join(measures) if measures else ""))
-        elif kind and measures[ref].kind != kind:
-            yield problem(path, f"measure {ref!r} is of kind {measures[ref].kind}", f"a measure of kind {kind}")
+                          "an id under a council's measures" + (": " + ", ".join(self.measures) if self.measures else ""))
 
 
 def _cross_problems(spec: ScenarioSpec) -> Iterator[Problem]:
@@ -75,8 +88,10 @@ def _cross_problems(spec: ScenarioSpec) -> Iterator[Problem]:
         yield from _actor_preferences(refs, aid, actor)
         yield from _actor_roles(refs, aid, actor)
     yield from _talks_problems(refs)
-    yield from _council_and_coalition_problems(refs)
+    yield from _council_problems(refs)
+    yield from _coalition_problems(refs)
     yield from _front_problems(refs)
+    yield from _sanctions_problems(refs)
     yield from _plan_problems(refs)
     yield from _shock_problems(refs)
 
@@ -98,13 +113,13 @@ def _actor_preferences(refs: _Refs, aid: str, actor: ActorSpec) -> Iterator[Prob
     for key in ("position", "salience"):
         for issue in getattr(actor, key):
             yield from refs.issue(issue, (*base, key, issue))
-    needs_prefs = "party" in actor.roles or "mediator" in actor.roles
-    if needs_prefs:
+    judging = [r for r in ("party", "veto_player", "mediator") if r in actor.roles]
+    if judging:
         for key in ("position", "salience"):
             missing = [i for i in issues if i not in getattr(actor, key)]
             if missing:
                 yield problem((*base, key), f"no {key} for issue(s) {', '.join(missing)}",
-                              f"a {key} for every issue of a {'party' if 'party' in actor.roles else 'mediator'}")
+                              f"a {key} for every issue of a {judging[0].replace('_', ' ')}")
     if actor.salience:
         total = sum(_mean(v) for v in actor.salience.values())
         if not math.isclose(total, 1.0, abs_tol=0.01):
@@ -113,35 +128,42 @@ def _actor_preferences(refs: _Refs, aid: str, actor: ActorSpec) -> Iterator[Prob
         yield from refs.issue(line.issue, (*base, "red_lines", i, "issue"))
 
 
+#: Role blocks, and the roles that use each (``party`` serves parties and veto players alike).
+_BLOCK_ROLES = {"party": ("party", "veto_player"), "mediator": ("mediator",), "backer": ("backer",),
+                "guarantor": ("guarantor",), "member": ("member",), "influencer": ("influencer",)}
+
+
 def _actor_roles(refs: _Refs, aid: str, actor: ActorSpec) -> Iterator[Problem]:
     """An actor's role blocks, and the ids they refer to."""
     spec = refs.spec
     base: tuple[PathPart, ...] = ("actors", aid)
-    for role in ("party", "mediator", "guarantor", "eu_member", "influencer"):
-        block = getattr(actor, role)
-        if block is not None and role not in actor.roles:
-            yield problem((*base, role), f"attributes for role {role} but the actor does not have that role",
-                          f"{role} listed under roles, or no {role}: block")
+    for block_name, roles in _BLOCK_ROLES.items():
+        if getattr(actor, block_name) is not None and not set(roles) & set(actor.roles):
+            words = " or ".join(roles)
+            yield problem((*base, block_name), f"attributes for role {words} but the actor does not have that role",
+                          f"{roles[0]} listed under roles, or no {block_name}: block")
     for role in ("guarantor", "influencer"):
         if role in actor.roles and getattr(actor, role) is None:
             yield problem(base, f"role {role} needs a {role}: block", f"{role}: with its attributes")
-    if actor.party and actor.party.funding:
-        for j, m in enumerate(actor.party.funding.extended_by):
-            yield from refs.measure(m, (*base, "party", "funding", "extended_by", j), "loan")
-    if actor.party and actor.party.ratification:
-        for key in actor.party.ratification.weights:
-            yield from refs.issue(key, (*base, "party", "ratification", "weights", key), ("withdrawal",))
+    if {"party", "veto_player"} <= set(actor.roles):
+        yield problem((*base, "roles"), "an actor is at the table (party) or outside it (veto_player), not both",
+                      "one of party, veto_player")
+    if actor.party:
+        yield from _ratification_problems(refs, base, actor)
     if actor.mediator and actor.mediator.plan and actor.mediator.plan not in spec.plans:
         yield problem((*base, "mediator", "plan"), f"plan {actor.mediator.plan!r} is not defined",
                       "an id under plans: " + ", ".join(spec.plans) if spec.plans else "a plans: section")
-    if actor.eu_member:
-        for j, m in enumerate(actor.eu_member.blocks):
-            yield from refs.measure(m, (*base, "eu_member", "blocks", j))
-        if spec.institutions.eu_council is None or aid not in spec.institutions.eu_council.members:
-            yield problem((*base, "roles"), "has the role eu_member but is not in institutions.eu_council.members",
-                          "the actor listed as a council member")
+    if actor.member:
+        for j, m in enumerate(actor.member.votes_against):
+            yield from refs.measure(m, (*base, "member", "votes_against", j))
+        if not any(aid in c.members for c in spec.institutions.councils.values()):
+            yield problem((*base, "roles"), "has the role member but sits on no council",
+                          "the actor listed in a council's members")
     if actor.influencer:
-        yield from refs.actor(actor.influencer.supports, (*base, "influencer", "supports"), "party")
+        yield from refs.fighter(actor.influencer.supports, (*base, "influencer", "supports"), "its aid")
+    if actor.funding is not None and aid not in refs.on_front:
+        yield problem((*base, "funding"), f"{aid!r} is on no side of the front, so its funding changes nothing",
+                      "an actor under front.attacker or front.defender, or no funding: block")
     if actor.guarantor:
         coalition = spec.institutions.coalition
         if coalition is None:
@@ -152,18 +174,30 @@ def _actor_roles(refs: _Refs, aid: str, actor: ActorSpec) -> Iterator[Problem]:
                           "one of: " + ", ".join(coalition.force_types))
 
 
+def _ratification_problems(refs: _Refs, base: tuple[PathPart, ...], actor: ActorSpec) -> Iterator[Problem]:
+    bodies = actor.party.ratification if actor.party else ()
+    ids = [b.body for b in bodies]
+    rpath = (*base, "party", "ratification")
+    for k, body in enumerate(bodies):
+        if ids.count(body.body) > 1 and ids.index(body.body) != k:
+            yield problem((*rpath, k, "body"), f"body {body.body!r} is listed twice", "each body once")
+        for key in body.weights:
+            yield from refs.issue(key, (*rpath, k, "weights", key), ("withdrawal",))
+
+
 def _talks_problems(refs: _Refs) -> Iterator[Problem]:
     talks = refs.spec.institutions.talks
     tpath: tuple[PathPart, ...] = ("institutions", "talks")
-    yield from refs.actor(talks.mediator, (*tpath, "mediator"), "mediator")
-    if len(set(talks.parties)) != len(talks.parties):
-        yield problem((*tpath, "parties"), "a party is listed twice", "each party once")
-    for i, p in enumerate(talks.parties):
-        yield from refs.actor(p, (*tpath, "parties", i), "party")
-    for aid, actor in refs.actors.items():
-        if "party" in actor.roles and aid not in talks.parties:
-            yield problem(("actors", aid, "roles"), "has the role party but is not in institutions.talks.parties",
-                          "every party listed in the talks")
+    for key, role in (("mediators", "mediator"), ("parties", "party"), ("veto_players", "veto_player")):
+        ids = getattr(talks, key)
+        if len(set(ids)) != len(ids):
+            yield problem((*tpath, key), f"a {role.replace('_', ' ')} is listed twice", f"each {role.replace('_', ' ')} once")
+        for i, aid in enumerate(ids):
+            yield from refs.actor(aid, (*tpath, key, i), role)
+        for aid, actor in refs.actors.items():
+            if role in actor.roles and aid not in ids:
+                yield problem(("actors", aid, "roles"), f"has the role {role} but is not in institutions.talks.{key}",
+                              f"every {role.replace('_', ' ')} listed in the talks")
     for p in talks.recognition:
         if p not in talks.parties:
             yield problem((*tpath, "recognition", p), f"{p!r} is not a party to the talks",
@@ -172,23 +206,65 @@ def _talks_problems(refs: _Refs) -> Iterator[Problem]:
         yield problem((*tpath, "recognition"), "recognition chances sum to more than 1", "a total of at most 1")
 
 
-def _council_and_coalition_problems(refs: _Refs) -> Iterator[Problem]:
-    council = refs.spec.institutions.eu_council
-    if council:
+def _council_problems(refs: _Refs) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for cid, council in refs.spec.institutions.councils.items():
+        cpath: tuple[PathPart, ...] = ("institutions", "councils", cid)
         for i, m in enumerate(council.members):
-            yield from refs.actor(m, ("institutions", "eu_council", "members", i), "eu_member")
+            yield from refs.actor(m, (*cpath, "members", i), "member")
+        for mid, measure in council.measures.items():
+            mpath = (*cpath, "measures", mid)
+            if mid in seen:
+                yield problem(mpath, f"measure {mid!r} is also a measure of council {seen[mid]!r}", "measure ids unique across councils")
+            seen[mid] = cid
+            yield from _change_problems(refs, measure.effects, (*mpath, "effects"))
+            if not _has_changes(measure.effects):
+                yield problem((*mpath, "effects"), "the measure changes nothing", "at least one effect")
 
+
+def _has_changes(effects: Any) -> bool:
+    return any(getattr(effects, key) for key in ("sanctions", "funding", "aid", "war_cost", "strength"))
+
+
+def _change_problems(refs: _Refs, eff: Any, epath: tuple[PathPart, ...]) -> Iterator[Problem]:
+    """What a measure or a shock changes names actors the change can reach."""
+    for i, change in enumerate(eff.sanctions):
+        yield from refs.actor(change.target, (*epath, "sanctions", i, "target"))
+        if change.target in refs.actors and change.target not in refs.spec.sanctions:
+            yield problem((*epath, "sanctions", i, "target"), f"{change.target!r} has no sanctions index",
+                          "an actor under sanctions: " + (", ".join(refs.spec.sanctions) or "(none defined)"))
+    for i, change in enumerate(eff.funding):
+        yield from refs.actor(change.actor, (*epath, "funding", i, "actor"))
+        actor = refs.actors.get(change.actor)
+        if actor is not None and actor.funding is None:
+            yield problem((*epath, "funding", i, "actor"), f"{change.actor!r} has no funding: block to extend",
+                          "an actor with a funding: block")
+    for i, change in enumerate(eff.aid):
+        yield from refs.fighter(change.actor, (*epath, "aid", i, "actor"), "aid")
+    for i, change in enumerate(eff.war_cost):
+        yield from refs.judge(change.actor, (*epath, "war_cost", i, "actor"))
+    for i, change in enumerate(eff.strength):
+        yield from refs.fighter(change.actor, (*epath, "strength", i, "actor"), "its strength")
+
+
+def _coalition_problems(refs: _Refs) -> Iterator[Problem]:
     coalition = refs.spec.institutions.coalition
     if coalition:
         cpath: tuple[PathPart, ...] = ("institutions", "coalition")
         for i, lead in enumerate(coalition.lead_nations):
             yield from refs.actor(lead, (*cpath, "lead_nations", i), "guarantor")
-        yield from refs.actor(coalition.consent_from, (*cpath, "consent_from"), "party")
-        yield from refs.actor(coalition.backstop_from, (*cpath, "backstop_from"), "mediator")
+        for i, aid in enumerate(coalition.consent_from):
+            yield from refs.judge(aid, (*cpath, "consent_from", i))
+        yield from refs.actor(coalition.backstop_from, (*cpath, "backstop_from"), "backer")
         yield from refs.issue(coalition.deployment_issue, (*cpath, "deployment_issue"))
         yield from refs.issue(coalition.guarantees_issue, (*cpath, "guarantees_issue"))
         if _mean(coalition.F_min) > _mean(coalition.F_needed):
             yield problem((*cpath, "F_min"), "F_min is above F_needed", "F_min <= F_needed")
+    backers = [aid for aid, a in refs.actors.items() if "backer" in a.roles]
+    for aid in backers:
+        if coalition is None or coalition.backstop_from != aid:
+            yield problem(("actors", aid, "roles"), "has the role backer but is not the coalition's backstop_from",
+                          "institutions.coalition.backstop_from naming it")
 
 
 def _front_problems(refs: _Refs) -> Iterator[Problem]:
@@ -196,10 +272,29 @@ def _front_problems(refs: _Refs) -> Iterator[Problem]:
     if front:
         fpath: tuple[PathPart, ...] = ("front",)
         yield from refs.issue(front.issue, (*fpath, "issue"))
-        yield from refs.actor(front.attacker, (*fpath, "attacker"), "party")
-        yield from refs.actor(front.defender, (*fpath, "defender"), "party")
-        if front.attacker == front.defender:
-            yield problem((*fpath, "defender"), "attacker and defender are the same actor", "two different parties")
+        for side in ("attacker", "defender"):
+            for aid in getattr(front, side):
+                yield from refs.actor(aid, (*fpath, side, aid))
+        both = set(front.attacker) & set(front.defender)
+        for aid in sorted(both):
+            yield problem((*fpath, "defender", aid), f"{aid!r} is on both sides of the front", "each actor on one side")
+
+
+def _sanctions_problems(refs: _Refs) -> Iterator[Problem]:
+    spec = refs.spec
+    for target in spec.sanctions:
+        yield from refs.actor(target, ("sanctions", target))
+        actor = spec.actors.get(target)
+        if actor is None:
+            continue
+        felt = target in refs.on_front or (actor.party is not None and _mean(actor.party.sanctions_cost) > 0)
+        if not felt:
+            yield problem(("sanctions", target), f"nothing reads the sanctions index on {target!r}: it is on no side of "
+                          "the front and its party.sanctions_cost is 0", "a target on the front or with a sanctions_cost")
+    for aid, actor in spec.actors.items():
+        if actor.party is not None and _mean(actor.party.sanctions_cost) > 0 and aid not in spec.sanctions:
+            yield problem(("actors", aid, "party", "sanctions_cost"), f"no sanctions index targets {aid!r}",
+                          f"sanctions.{aid}: an index, or sanctions_cost 0")
 
 
 def _plan_problems(refs: _Refs) -> Iterator[Problem]:
@@ -214,27 +309,45 @@ def _plan_problems(refs: _Refs) -> Iterator[Problem]:
 def _shock_problems(refs: _Refs) -> Iterator[Problem]:
     for sid, shock in refs.spec.shocks.items():
         spath: tuple[PathPart, ...] = ("shocks", sid)
-        yield from refs.actor(shock.when_rejected_by, (*spath, "when_rejected_by"), "party")
+        yield from refs.actor(shock.when_rejected_by, (*spath, "when_rejected_by"), "party", "veto_player")
         eff = shock.effects
         epath = (*spath, "effects")
+        yield from _change_problems(refs, eff, epath)
         for i, shift in enumerate(eff.positions):
-            yield from refs.actor(shift.actor, (*epath, "positions", i, "actor"))
+            yield from refs.actor(shift.actor, (*epath, "positions", i, "actor"), "party", "veto_player", "mediator")
             yield from refs.issue(shift.issue, (*epath, "positions", i, "issue"))
         for i, change in enumerate(eff.red_lines):
-            yield from refs.actor(change.actor, (*epath, "red_lines", i, "actor"))
+            yield from refs.judge(change.actor, (*epath, "red_lines", i, "actor"))
             yield from refs.issue(change.issue, (*epath, "red_lines", i, "issue"))
         for i, aid in enumerate(eff.grievance_ends):
-            yield from refs.actor(aid, (*epath, "grievance_ends", i), "eu_member")
-        for key in ("war_cost", "strength"):
-            for i, change in enumerate(getattr(eff, key)):
-                yield from refs.actor(change.actor, (*epath, key, i, "actor"), "party")
+            yield from refs.actor(aid, (*epath, "grievance_ends", i), "member")
         # Each number of these pairs is checked by its type (finite, in range); here only their order.
         if eff.front and eff.front[0] > eff.front[1]:
             yield problem((*epath, "front"), f"low {eff.front[0]:g} is above high {eff.front[1]:g}",
                           "[low, high] with low <= high")
+        if eff.front and refs.spec.front is None:
+            yield problem((*epath, "front"), "the scenario has no front to move", "a front: section, or no front effect")
+        if eff.backstop and refs.spec.institutions.coalition is None:
+            yield problem((*epath, "backstop"), "the scenario has no coalition whose backstop could change",
+                          "institutions.coalition, or no backstop effect")
         if eff.suspend_talks and eff.suspend_talks.rounds[0] > eff.suspend_talks.rounds[1]:
             lo, hi = eff.suspend_talks.rounds
             yield problem((*epath, "suspend_talks", "rounds"), f"min {lo} is above max {hi}",
                           "[min, max] rounds with min <= max")
-        if shock.at_round is None and _mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
-            yield problem(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
+        yield from _shock_timing(refs, sid, shock)
+
+
+def _shock_timing(refs: _Refs, sid: str, shock: Any) -> Iterator[Problem]:
+    """A shock that can never fire within the horizon is a setting nothing reads."""
+    spath: tuple[PathPart, ...] = ("shocks", sid)
+    horizon = refs.spec.horizon.rounds
+    longest = horizon.bounds()[1] if isinstance(horizon, Distribution) else float(horizon)
+    if shock.at_round is None and _mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
+        yield problem(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
+    if shock.at_round is not None and not isinstance(shock.at_round, Distribution) and shock.at_round >= longest:  # noqa: E501
+        yield problem((*spath, "at_round"), f"round {shock.at_round:g} is beyond the horizon ({longest:g} rounds)",
+                      f"a round below {longest:g}")
+    after = shock.after_failed_rounds
+    if not isinstance(after, Distribution) and after >= longest:
+        yield problem((*spath, "after_failed_rounds"), f"{after:g} failed rounds cannot happen within {longest:g} rounds",
+                      f"fewer than {longest:g}")

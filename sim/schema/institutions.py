@@ -1,0 +1,100 @@
+"""The institutions: the talks, councils that vote on measures, and the coalition that may deploy."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ..ids import Id
+from ..params import Num
+from .base import Evidence, Strict, Unit, label_field
+from .effects import ChangeEffects
+
+__all__ = [
+    "CoalitionSpec", "CouncilSpec", "ForceType", "InstitutionsSpec", "MeasureSpec", "TalksSpec",
+    "WorkaroundSpec",
+]
+
+
+class TalksSpec(Strict):
+    """The talks: who mediates, who sits at the table, whose consent a deal needs, how decisions are made."""
+
+    mediators: tuple[str, ...] = Field(min_length=1, description="Actor ids of the mediators (role mediator); several mediate jointly.")
+    parties: tuple[str, ...] = Field(min_length=2, description="Actor ids at the table whose acceptance a deal needs (role party).")
+    veto_players: tuple[str, ...] = Field(
+        (), description="Actor ids not at the table whose acceptance a deal also needs (role veto_player).")
+    acceptance_noise: Num(0, 1) = Field(0.02, description="Logit noise of acceptance (utility); 0 makes it deterministic.")
+    max_suspensions: Num(1, 100, integer=True) = Field(3, description="Talks collapse at this many suspensions.")
+    recognition: dict[Id("party"), Unit] = Field(
+        default_factory=dict,
+        description="Chance per round that a party proposes instead of the mediators (party id -> chance).")
+    proposal_acceptance_floor: Unit = Field(0.3, description="A proposing party offers only terms it expects the others to accept with at least this joint chance.")
+    candidates: Num(8, 4096, integer=True) = Field(
+        128, description="Size of the space-filling candidate set (the mediators then refine their pick locally).")
+    perturbations: Num(0, 512, integer=True) = Field(32, description="Random variations of the last proposal tried each round.")
+    evidence: tuple[str, ...] = Evidence
+
+
+class WorkaroundSpec(Strict):
+    """A way around a blocked vote (e.g. an intergovernmental arrangement without the members voting against)."""
+
+    after_blocked_rounds: Num(0, 1000, integer=True) = Field(3, description="Rounds blocked before it may be tried.")
+    probability: Unit = Field(0.2, description="Chance per round that it passes once available.")
+    value: Unit = Field(0.8, description="Share of the measure's effects it delivers.")
+
+
+class MeasureSpec(Strict):
+    """A measure the council votes on every round until adopted."""
+
+    label: str = label_field()
+    effects: ChangeEffects = Field(description="What the measure changes once adopted.")
+    workaround: WorkaroundSpec | None = Field(None, description="Way around a failed vote.")
+    evidence: tuple[str, ...] = Evidence
+
+
+class CouncilSpec(Strict):
+    """A body whose members vote on measures under a rule."""
+
+    label: str = label_field()
+    rule: Literal["unanimity"] = Field("unanimity", description="unanimity: any vote against blocks.")
+    members: tuple[str, ...] = Field(min_length=1, description="Actor ids with role member that vote.")
+    measures: dict[Id("measure"), MeasureSpec] = Field(min_length=1, description="Measures pending at round 0.")
+    evidence: tuple[str, ...] = Evidence
+
+
+class ForceType(Strict):
+    """A kind of force: how far the deployment term must go to cover it, and how much it deters."""
+
+    level: Unit = Field(description="Deployment term at or above which this force type is consented to; 0-1.")
+    deterrence: Unit = Field(description="Deterrent value of the force type relative to a full deterrence force; 0-1.")
+
+
+class CoalitionSpec(Strict):
+    """The coalition that may deploy a force after a deal."""
+
+    lead_nations: tuple[str, ...] = Field(description="Guarantor ids that start the cascade and withdraw if the force is too small.")
+    consent_from: tuple[str, ...] = Field(
+        min_length=1, description="Ids of the parties or veto players whose acceptance of the deployment term is the consent.")
+    backstop_from: str = Field(description="Actor id (role backer) whose backstop the guarantors need.")
+    deployment_issue: str = Field(description="Issue id of the permitted foreign presence.")
+    guarantees_issue: str = Field(description="Issue id of the guarantee strength.")
+    F_min: Num(0, 1_000_000) = Field(10_000, description="Troops below which the lead nations withdraw.")
+    F_needed: Num(1, 1_000_000) = Field(25_000, description="Target force (troops); thresholds are shares of it.")
+    leads_min_backstop: Unit = Field(0.3, description="Backstop below which the lead nations withdraw.")
+    deterrence_midpoint: Num(0, 1_000_000) = Field(15_000, description="Troops at which deterrence reaches half its maximum.")
+    deterrence_scale: Num(1, 1_000_000) = Field(4_000, description="Spread (troops) of the deterrence sigmoid.")
+    force_types: dict[Id("force type"), ForceType] = Field(description="Force type id -> level and deterrence.")
+    target_risk: Unit = Field(
+        0.5, description="Risk to troops deployed beyond consent (the consenting parties treat them as legitimate targets); 0-1.")
+    paper_guarantee_weight: Unit = Field(
+        0.3, description="Share of a guarantee's worth that holds with no force behind it; the rest scales with the deterrent the coalition would field.")
+    evidence: tuple[str, ...] = Evidence
+
+
+class InstitutionsSpec(Strict):
+    """The arenas: talks (required), councils and the coalition (optional)."""
+
+    talks: TalksSpec
+    councils: dict[Id("council"), CouncilSpec] = Field(default_factory=dict, description="Council id -> council.")
+    coalition: CoalitionSpec | None = None
