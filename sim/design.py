@@ -54,7 +54,7 @@ def grid(scenario: Scenario, axes: Mapping[str, Sequence[Any]]) -> list[Point]:
     """Every combination of the given values (a full factorial grid), each a validated scenario.
 
     Examples:
-        >>> points = grid(baseline, {"actors.united_states.mediator.backstop": [0.2, 0.6, 1.0]})  # doctest: +SKIP
+        >>> points = grid(baseline, {"actors.united_states.backer.backstop": [0.2, 0.6, 1.0]})  # doctest: +SKIP
     """
     # A column must have one type in the results table: 0 and 0.5 on one axis are both floats.
     axes = {name: [float(v) if isinstance(v, int) and not isinstance(v, bool)

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..schema import ROLES
+
 if TYPE_CHECKING:
     from .search import Box
 
-_ROLES = frozenset({"party", "mediator", "guarantor", "eu_member", "influencer"})
+_ROLES = frozenset(ROLES)
 
 _RED_LINE = re.compile(r"red_lines\[(\d+)\]")
 
