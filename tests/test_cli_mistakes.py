@@ -20,7 +20,7 @@ TOO_BIG = str(2**63)
 SEED = "(expected a whole number from 0 to 2**63 - 1)"
 COUNT = "(expected a whole number, at least 1)"
 DECLARED = ("actors.russia.red_lines[1].penalty, actors.russia.red_lines[2].penalty, actors.russia.party.resolve, "
-            "actors.russia.party.optimism, actors.united_states.mediator.backstop, "
+            "actors.russia.party.optimism, actors.united_states.backer.backstop, "
             "actors.benelux_and_others.guarantor.troops, actors.benelux_and_others.guarantor.threshold, "
             "front.drift, durability.deterrence_effect")
 
@@ -74,8 +74,8 @@ MISTAKES = [
     Mistake("sweep-out-is-a-file", ("sweep", B, "--sample", "lhs", "--out", "README.md"), 1,
             "sim: error: --out README.md: is a file (expected a folder for the results)"),
     Mistake("resume-without-out", ("run", B, "--resume"), 1, "sim: error: --resume needs --out DIR"),
-    Mistake("unknown-set-key", ("sweep", B, "--set", "actors.united_states.mediator.backstp=0.1,0.5"), 1,
-            "sim: error: --set actors.united_states.mediator.backstp: unknown key 'backstp'; did you mean 'backstop'?"),
+    Mistake("unknown-set-key", ("sweep", B, "--set", "actors.united_states.backer.backstp=0.1,0.5"), 1,
+            "sim: error: --set actors.united_states.backer.backstp: unknown key 'backstp'; did you mean 'backstop'?"),
     Mistake("unknown-set-actor", ("sweep", B, "--set", "actors.unitedstates.mediator.backstop=0.1"), 1,
             "sim: error: --set actors.unitedstates.mediator.backstop: no actor 'unitedstates'; "
             "did you mean 'united_states'?"),
@@ -86,8 +86,8 @@ MISTAKES = [
             "(counted from 0)"),
     Mistake("set-into-a-number", ("sweep", B, "--set", "horizon.rounds.x=3"), 1,
             "sim: error: --set horizon.rounds.x: horizon.rounds is a single value (26), with no key 'x' inside it"),
-    Mistake("set-word-for-number", ("sweep", B, "--set", "actors.united_states.mediator.backstop=abc"), 1,
-            "--set: actors.united_states.mediator.backstop: value must be a number, got 'abc' "
+    Mistake("set-word-for-number", ("sweep", B, "--set", "actors.united_states.backer.backstop=abc"), 1,
+            "--set: actors.united_states.backer.backstop: value must be a number, got 'abc' "
             "(expected a number between 0 and 1 or a distribution (uniform, normal, triangular, choice))"),
     Mistake("set-list-too-short", ("sweep", B, "--set", "institutions.talks.parties=[russia]"), 1,
             "--set: institutions.talks.parties: has 1 entry, too few (expected at least 2 entries)"),

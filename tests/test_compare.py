@@ -24,7 +24,7 @@ from sim.experiment import run_many
 from sim.results import read_manifest, read_results, run_to_directory
 from sim.summary import summarize
 
-BACKSTOP = "actors.united_states.mediator.backstop"
+BACKSTOP = "actors.united_states.backer.backstop"
 FIGURES = ("outcome_shares", "time_to_ceasefire", "deployment", "agreed_terms", "who_pledges")
 
 

@@ -109,7 +109,7 @@ def test_grid_values_give_a_bound_half_way_between_levels():
 
 
 def test_describe_box_reads_as_a_sentence():
-    box = Box({"actors.russia.party.resolve": (-math.inf, 1.3), "actors.united_states.mediator.backstop": (0.6, math.inf)},
+    box = Box({"actors.russia.party.resolve": (-math.inf, 1.3), "actors.united_states.backer.backstop": (0.6, math.inf)},
               coverage=0.58, density=0.71, mass=0.24, outcome=CEASEFIRE, baseline=0.21)
     assert describe_box(box) == (
         "ceasefire in 71% of runs when russia resolve < 1.3 and united states backstop > 0.6; the box holds 24% "

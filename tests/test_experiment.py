@@ -148,22 +148,22 @@ def test_read_only_output_folder_is_a_clear_error(baseline, tmp_path):
 
 
 def test_grid_sweep_puts_varied_values_in_columns_and_reuses_seeds(baseline):
-    points = grid(baseline, {"actors.united_states.mediator.backstop": [0.0, 1.0], "sanctions.start": [0.3, 0.6]})
+    points = grid(baseline, {"actors.united_states.backer.backstop": [0.0, 1.0], "sanctions.russia.start": [0.3, 0.6]})
     table = run_points(points, runs=40, seed=7, chunk_size=25)
     assert len(table) == 4 * 40
-    assert table.groupby(["actors.united_states.mediator.backstop", "sanctions.start"]).size().tolist() == [40] * 4
+    assert table.groupby(["actors.united_states.backer.backstop", "sanctions.russia.start"]).size().tolist() == [40] * 4
     # Common random numbers: run i has the same seed at every point.
-    seeds = table.pivot_table(index="run", columns="sanctions.start", values="seed", aggfunc="first")
+    seeds = table.pivot_table(index="run", columns="sanctions.russia.start", values="seed", aggfunc="first")
     assert (seeds[0.3] == seeds[0.6]).all()
-    no_backstop = table[table["actors.united_states.mediator.backstop"] == 0.0]
+    no_backstop = table[table["actors.united_states.backer.backstop"] == 0.0]
     assert not no_backstop.deployment.any()
 
 
 def test_a_grid_mixing_whole_and_decimal_numbers_gives_one_float_column(baseline, tmp_path):
-    points = grid(baseline, {"sanctions.start": [0, 0.5]})
-    assert [p.values["sanctions.start"] for p in points] == [0.0, 0.5]
+    points = grid(baseline, {"sanctions.russia.start": [0, 0.5]})
+    assert [p.values["sanctions.russia.start"] for p in points] == [0.0, 0.5]
     out = run_to_directory(points, tmp_path / "mixed", runs=4, seed=1, chunk_size=2)
-    assert read_results(out)["sanctions.start"].dtype == float
+    assert read_results(out)["sanctions.russia.start"].dtype == float
 
 
 def test_latin_hypercube_covers_each_declared_range_once_per_stratum(baseline):
@@ -189,14 +189,14 @@ def test_parse_assignment_reads_yaml_scalars():
 def test_cli_sweep_writes_a_tidy_table(tmp_path):
     out = tmp_path / "sweep"
     result = subprocess.run([sys.executable, "-m", "sim", "sweep", "scenarios/baseline.yaml", "--set",
-                             "actors.united_states.mediator.backstop=0.2,0.9", "--runs", "30", "--workers", "1",
+                             "actors.united_states.backer.backstop=0.2,0.9", "--runs", "30", "--workers", "1",
                              "--out", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     table = read_results(out)
-    assert sorted(table["actors.united_states.mediator.backstop"].unique()) == [0.2, 0.9]
+    assert sorted(table["actors.united_states.backer.backstop"].unique()) == [0.2, 0.9]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["design"] == [{"actors.united_states.mediator.backstop": 0.2},
-                                  {"actors.united_states.mediator.backstop": 0.9}]
+    assert manifest["design"] == [{"actors.united_states.backer.backstop": 0.2},
+                                  {"actors.united_states.backer.backstop": 0.9}]
 
 
 def test_cli_sweep_with_a_bad_key_reports_it(tmp_path):

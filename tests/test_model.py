@@ -76,11 +76,14 @@ def test_higher_outside_option_blocks_a_deal():
 
 
 def council_with_one_member(veto_probability):
-    """The tiny scenario with one EU member that blocks a sanctions package with this chance."""
+    """The tiny scenario with one council member that votes against a sanctions package with this chance."""
     return tiny(
-        actors={"v": {"name": "V", "roles": ["eu_member"],
-                      "eu_member": {"blocks": ["pkg"], "veto_probability": veto_probability}}},
-        institutions={"eu_council": {"members": ["v"], "measures": {"pkg": {"kind": "sanctions"}}}})
+        actors={"v": {"name": "V", "roles": ["member"],
+                      "member": {"votes_against": ["pkg"], "against_probability": veto_probability}},
+                "a": {"party": {"sanctions_cost": 0.5}}},
+        sanctions={"a": {"start": 0.1}},
+        institutions={"councils": {"council": {"members": ["v"], "measures": {
+            "pkg": {"effects": {"sanctions": [{"target": "a", "by": 0.05}]}}}}}})
 
 
 def test_unanimity_vote_with_a_certain_vetoer_never_passes_and_counts_every_veto():
@@ -98,9 +101,12 @@ def test_without_a_vetoer_the_measure_passes_at_once():
 def test_a_workaround_passes_a_blocked_loan_after_the_waiting_rounds():
     council = {
         "horizon": {"rounds": 12},
-        "actors": {"v": {"name": "V", "roles": ["eu_member"], "eu_member": {"blocks": ["loan"]}}},
-        "institutions": {"eu_council": {"members": ["v"], "measures": {
-            "loan": {"kind": "loan", "workaround": {"after_blocked_rounds": 3, "probability": 1.0, "value": 0.5}}}}},
+        "actors": {"v": {"name": "V", "roles": ["member"], "member": {"votes_against": ["loan"]}},
+                   "b": {"funding": {"runway_rounds": 2}}},
+        "front": {"issue": "split", "attacker": {"a": 1.0}, "defender": {"b": 1.0}},
+        "institutions": {"councils": {"council": {"members": ["v"], "measures": {
+            "loan": {"effects": {"funding": [{"actor": "b", "runway_rounds": 20}]},
+                     "workaround": {"after_blocked_rounds": 3, "probability": 1.0, "value": 0.5}}}}}},
     }
     table = run_table(tiny(**council), n=10)
     assert table.loan_approved.all()
@@ -206,10 +212,12 @@ def test_every_arena_is_a_component_of_the_model_with_a_step(baseline):
     # module, advanced by step(t, mask).
     model = NegotiationModel(baseline, seed=1)
     model.run()  # a finished model lets go of Mesa's class-level id counter
-    for name in ("shocks", "front", "economy", "council", "talks"):
+    for name in ("shocks", "front", "economy", "talks"):
         arena = getattr(model, name)
         assert type(arena).__module__ == f"sim.model.{name}"
         assert callable(arena.step)
+    for council in model.councils.values():
+        assert type(council).__module__ == "sim.model.council" and callable(council.step)
     assert callable(model.coalition.outlook) and callable(model.coalition.deploy)
     assert callable(model.durability.endure)
 
@@ -229,7 +237,7 @@ def test_finished_models_are_not_kept_alive(baseline):
 
 def test_the_referendum_rule_runs_and_can_vote_a_deal_down():
     # b's public never approves (intercept -10): under a referendum every signed deal fails at home.
-    home = {"party": {"ratification": {"rule": "referendum", "intercept": -10.0}}}
+    home = {"party": {"ratification": [{"body": "public", "rule": "referendum", "intercept": -10.0}]}}
     table = run_table(tiny(actors={"b": home}), n=20)
     assert (table.outcome == "deadlock").all()
     assert (table.breakdown_cause == "ratification").all()
@@ -245,8 +253,9 @@ def test_a_proposing_party_never_offers_terms_it_would_reject_itself():
 
 def test_a_drawn_horizon_gives_each_run_the_same_record_alone_and_in_a_batch():
     scenario = tiny(horizon={"rounds": {"uniform": [3, 12]}},
-                    shocks={"noise": {"probability": 0.3, "effects": {"sanctions": 0.01}}},
-                    actors={"a": {"party": {"war_cost": 0.0}}, "b": {"party": {"war_cost": 0.0}}},
+                    shocks={"noise": {"probability": 0.3, "effects": {"sanctions": [{"target": "a", "by": 0.01}]}}},
+                    sanctions={"a": {"start": 0.1}},
+                    actors={"a": {"party": {"war_cost": 0.0, "sanctions_cost": 0.5}}, "b": {"party": {"war_cost": 0.0}}},
                     issues={"split": {"status_quo": 0.4}})
     seeds = [run_seed(2, i) for i in range(12)]
     model = NegotiationModel(scenario, seeds=seeds)

@@ -79,9 +79,15 @@ FIELDS = list(numeric_fields(ScenarioSpec, [], ()))
 # What the baseline leaves out, so that every field has a place to go (merged onto it; lines of the
 # added values fall back to the line of the section they are added to).
 FILLERS = {
-    "institutions": {"talks": {"recognition": {"ukraine": 0.1}}},
+    "actors": {"hungary": {"member": {"weights": {"population": 0.02}}}},
+    "institutions": {"talks": {"recognition": {"ukraine": 0.1}}, "councils": {"eu_council": {"measures": {
+        "filler": {"effects": {"aid": [{"actor": "ukraine", "by": 0.05}],
+                               "war_cost": [{"actor": "russia", "factor": 1.2}],
+                               "strength": [{"actor": "ukraine", "factor": 1.1}]}}}}}},
     "shocks": {"filler": {"probability": 0.1, "effects": {
         "positions": [{"actor": "russia", "issue": "territory", "by": 0.1}],
+        "funding": [{"actor": "ukraine", "runway_rounds": 4}],
+        "aid": [{"actor": "ukraine", "by": 0.05}],
         "war_cost": [{"actor": "russia", "factor": 1.5}],
         "strength": [{"actor": "ukraine", "factor": 1.1}]}}},
 }
@@ -132,7 +138,7 @@ def test_the_walk_finds_every_kind_of_number():
     assert len(FIELDS) >= 90
     for expected in ("horizon.rounds", "actors.<key>.party.resolve", "actors.<key>.red_lines.<item>.bound",
                      "shocks.<key>.effects.front[0]", "shocks.<key>.effects.front[1]",
-                     "shocks.<key>.effects.suspend_talks.rounds[1]", "actors.<key>.party.ratification.weights.<key>"):
+                     "shocks.<key>.effects.suspend_talks.rounds[1]", "actors.<key>.party.ratification.<item>.weights.<key>"):
         assert any(t.startswith(expected) for t in templates), expected
 
 

@@ -32,7 +32,7 @@ from sim.plots import (
 from sim.summary import OUTCOME_ORDER, summarize
 
 RUNS = 60
-BACKSTOP = "actors.united_states.mediator.backstop"
+BACKSTOP = "actors.united_states.backer.backstop"
 
 
 @pytest.fixture(scope="module")

@@ -99,7 +99,7 @@ def test_overlay_delete_replace_append(workdir: Path, baseline: Scenario):
     assert set(s.spec.shocks) == set(baseline.spec.shocks) - {"us_walkaway_threat"}
     ukraine = s.spec.actors["ukraine"]
     assert ukraine.party.resolve == 2.0
-    assert ukraine.party.funding is None and ukraine.party.ratification is None   # replaced whole, not merged
+    assert ukraine.party.ratification == () and ukraine.party.funding_cost == 0   # replaced whole, not merged
     assert not ukraine.party.judges_guarantees
     assert ukraine.red_lines[0] == baseline.spec.actors["ukraine"].red_lines[0]
     assert len(ukraine.red_lines) == len(baseline.spec.actors["ukraine"].red_lines) + 1
@@ -152,7 +152,7 @@ actors:
       - {issue: nowhere, op: "<=", bound: 0.7}
   m: {name: M, roles: [mediator], position: {split: 0.5}, salience: {split: 1.0}}
 institutions:
-  talks: {mediator: m, parties: [a, b]}
+  talks: {mediators: [m], parties: [a, b]}
 """
 
 
@@ -208,18 +208,18 @@ def test_scenario_is_immutable(baseline: Scenario):
     with pytest.raises(ValidationError):
         baseline.spec.actors["russia"].party.resolve = 3.0  # type: ignore[misc]
     with pytest.raises(ValidationError):
-        baseline.spec.institutions.talks.mediator = "russia"  # type: ignore[misc]
+        baseline.spec.institutions.talks.mediators = ("russia",)  # type: ignore[misc]
     assert baseline.name == "baseline"
 
 
 def test_with_overrides_returns_a_new_validated_scenario(baseline: Scenario):
     before = json.dumps(baseline.data, sort_keys=True, default=str)
     new = baseline.with_overrides({"actors.russia.party.resolve": 2.0, "actors.russia.red_lines[0].bound": 0.8,
-                                   "horizon.rounds": 5})
+                                   "horizon.rounds": 9})
     assert new is not baseline and isinstance(new, Scenario)
     assert new.value("actors.russia.party.resolve") == 2.0
     assert new.spec.actors["russia"].red_lines[0].bound == 0.8
-    assert new.spec.horizon.rounds == 5
+    assert new.spec.horizon.rounds == 9
     assert new.source == baseline.source
     assert new.digest() != baseline.digest()
     assert "actors.russia.party.resolve" not in new.distributions()
@@ -232,7 +232,7 @@ def test_with_overrides_returns_a_new_validated_scenario(baseline: Scenario):
     ({"actors.russia.party.resolve": 99}, "<overrides>: actors.russia.party.resolve: value 99 is out of range"),
     ({"actors.russia.party.resolve": "high"}, "<overrides>: actors.russia.party.resolve: value must be a number"),
     ({"actors.russia.party.resolv": 2.0}, "<overrides>: actors.russia.party: unknown key 'resolv'; did you mean"),
-    ({"institutions.talks.mediator": "nobody"}, "<overrides>: institutions.talks.mediator: actor 'nobody' is not"),
+    ({"institutions.talks.mediators[0]": "nobody"}, "<overrides>: institutions.talks.mediators[0]: actor 'nobody' is not"),
     ({"name.first": "x"}, "<overrides>: (top level): cannot set 'name.first': name is 'baseline', not a mapping"),
     ({"actors.russia.red_lines[7].bound": 0.5},
      "<overrides>: (top level): cannot set 'actors.russia.red_lines[7].bound': actors.russia.red_lines has 3 item(s)"),
@@ -268,9 +268,9 @@ def test_evidence_table_rows_have_claims(baseline: Scenario):
 
 
 def test_scenario_from_yaml_extends_relative_to_base_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    text = "extends: baseline.yaml\nname: inline\nhorizon: {rounds: 4}\n"
+    text = "extends: baseline.yaml\nname: inline\nhorizon: {rounds: 9}\n"
     s = scenario_from_yaml(text, base_dir=SCENARIOS)
-    assert s.name == "inline" and s.spec.horizon.rounds == 4
+    assert s.name == "inline" and s.spec.horizon.rounds == 9
     assert len(s.spec.actors) == len(load_scenario(SCENARIOS / "baseline.yaml").spec.actors)
     monkeypatch.chdir(ROOT)
     assert scenario_from_yaml(text, base_dir="scenarios").name == "inline"
@@ -295,7 +295,7 @@ def test_from_dict_takes_a_facts_folder(tmp_path: Path):
             "b": {"name": "B", "roles": ["party"], "position": {"split": 0.6}, "salience": {"split": 1.0}},
             "m": {"name": "M", "roles": ["mediator"], "position": {"split": 0.5}, "salience": {"split": 1.0}},
         },
-        "institutions": {"talks": {"mediator": "m", "parties": ["a", "b"]}},
+        "institutions": {"talks": {"mediators": ["m"], "parties": ["a", "b"]}},
     }
     s = Scenario.from_dict(data, facts_dir=facts)
     assert s.evidence_table() == [{"where": "issues.split", "fact": "my-fact", "kind": "position", "claim": "It is so."}]
@@ -325,7 +325,7 @@ def test_an_overlay_without_a_name_is_named_after_its_file(tmp_path):
     import shutil
 
     shutil.copy("scenarios/baseline.yaml", tmp_path / "baseline.yaml")
-    (tmp_path / "my-variant.yaml").write_text("extends: baseline.yaml\nsanctions: {start: 0.7}\n")
+    (tmp_path / "my-variant.yaml").write_text("extends: baseline.yaml\nsanctions: {russia: {start: 0.7}}\n")
     assert load_scenario(tmp_path / "my-variant.yaml").name == "my-variant"
 
 

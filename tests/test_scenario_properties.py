@@ -79,7 +79,7 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "issues": {i: {"low": f"no {i}", "high": f"all {i}", "status_quo": draw(parameter(0, 1))} for i in issues},
         "actors": {party_a: actor(party_a, "party"), party_b: actor(party_b, "party"),
                    mediator: actor(mediator, "mediator")},
-        "institutions": {"talks": {"mediator": mediator, "parties": [party_a, party_b],
+        "institutions": {"talks": {"mediators": [mediator], "parties": [party_a, party_b],
                                    "acceptance_noise": draw(parameter(0, 1))}},
     }
     if draw(st.booleans()):
@@ -87,10 +87,10 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         plan = draw(ids)
         data["plans"] = {plan: {i: draw(unit) for i in issues}}
-        data["actors"][mediator]["mediator"] = {"plan": plan, "backstop": draw(parameter(0, 1))}
+        data["actors"][mediator]["mediator"] = {"plan": plan, "bias": draw(parameter(0, 20))}
     if draw(st.booleans()):
-        data["front"] = {"issue": draw(st.sampled_from(issues)), "attacker": party_a, "defender": party_b,
-                         "drift": draw(parameter(0, 1))}
+        data["front"] = {"issue": draw(st.sampled_from(issues)), "attacker": {party_a: draw(parameter(0.01, 100))},
+                         "defender": {party_b: draw(parameter(0.01, 100))}, "drift": draw(parameter(0, 1))}
     return data
 
 

@@ -85,12 +85,14 @@ def _assert_unchanged(base: NegotiationModel, variant: NegotiationModel, changed
 
 def test_adding_a_council_member_leaves_every_other_stream_unchanged(baseline):
     data = baseline.data
-    members = list(data["institutions"]["eu_council"]["members"])
+    council = next(iter(data["institutions"]["councils"]))
+    members = list(data["institutions"]["councils"][council]["members"])
+    measure = next(iter(data["institutions"]["councils"][council]["measures"]))
     blocker = next(iter(data["actors"].values()))
-    added = {"name": "Newcomer", "roles": ["eu_member"], "position": blocker["position"],
-             "salience": blocker["salience"], "eu_member": {"blocks": [], "veto_probability": 0.5}}
+    added = {"name": "Newcomer", "roles": ["member"], "position": blocker["position"],
+             "salience": blocker["salience"], "member": {"votes_against": [measure], "against_probability": 0.5}}
     variant = baseline.with_overrides({"actors.newcomer": added,
-                                       "institutions.eu_council.members": [*members, "newcomer"]})
+                                       f"institutions.councils.{council}.members": [*members, "newcomer"]})
     base_model = NegotiationModel(baseline, seeds=SEEDS)
     new_model = NegotiationModel(variant, seeds=SEEDS)
     assert _assert_unchanged(base_model, new_model) > 20

@@ -42,7 +42,7 @@ actors:
   b: {name: B, roles: [party], position: {split: 0.6}, salience: {split: 1.0}}
   m: {name: M, roles: [mediator], position: {split: 0.5}, salience: {split: 1.0}}
 institutions:
-  talks: {mediator: m, parties: [a, b]}
+  talks: {mediators: [m], parties: [a, b]}
 """
 
 BILLION_LAUGHS = "".join(
@@ -71,7 +71,7 @@ CASES = [
         horizn:
           rounds: 3
         """)}, [("case.yaml", 2, "(top level)", "unknown key 'horizn'; did you mean 'horizon'?",
-                 "(expected one of: name, description, facts, horizon,")]),
+                 "(expected one of: name, description, facts, labels, horizon,")]),
     Case("typo-actor-key", {"case.yaml": overlay("""
         actors:
           russia:
@@ -178,9 +178,12 @@ CASES = [
     Case("mediator-not-an-actor", {"case.yaml": overlay("""
         institutions:
           talks:
-            mediator: untied_states
-        """)}, [("case.yaml", 4, "institutions.talks.mediator",
-                 "actor 'untied_states' is not defined; did you mean 'united_states'?", "an id under actors: russia,")]),
+            mediators: [untied_states]
+        """)}, [("case.yaml", 4, "institutions.talks.mediators[0]",
+                 "actor 'untied_states' is not defined; did you mean 'united_states'?", "an id under actors: russia,"),
+                # the mediator left out of the list is named where its role is given, in the base
+                ("baseline.yaml", baseline_line("united_states:", "roles: [mediator, backer]"), "actors.united_states.roles",
+                 "has the role mediator but is not in institutions.talks.mediators")]),
     Case("party-without-role-party", {"case.yaml": overlay("""
         institutions:
           talks:
@@ -220,9 +223,9 @@ CASES = [
     Case("blocked-measure-not-defined", {"case.yaml": overlay("""
         actors:
           slovakia:
-            eu_member:
-              blocks: [sanctions_package_21]
-        """)}, [("case.yaml", 5, "actors.slovakia.eu_member.blocks[0]", "measure 'sanctions_package_21' is not defined",
+            member:
+              votes_against: [sanctions_package_21]
+        """)}, [("case.yaml", 5, "actors.slovakia.member.votes_against[0]", "measure 'sanctions_package_21' is not defined",
                  "sanctions_package_20, loan_90bn")]),
     Case("unknown-evidence-id", {"case.yaml": overlay("""
         front:
@@ -445,7 +448,7 @@ def test_several_problems_are_all_reported(workdir: Path):
             mediator: {plan: thirty_point}
         institutions:
           talks:
-            mediator: untied_states
+            mediators: [untied_states]
         front:
           evidence: [no-such-fact]
         """))
@@ -457,8 +460,9 @@ def test_several_problems_are_all_reported(workdir: Path):
         (5, "actors.russia.salience.territory"),     # out of range
         (6, "actors.russia.party.resolve"),          # wrong type
         (8, "actors.united_states.mediator.plan"),   # dangling reference, found despite the format errors
-        (11, "institutions.talks.mediator"),         # dangling reference
+        (11, "institutions.talks.mediators[0]"),     # dangling reference
         (13, "front.evidence[0]"),                   # unknown fact
+        (baseline_line("united_states:", "roles: [mediator, backer]"), "actors.united_states.roles"),  # unlisted mediator
     ]
 
 

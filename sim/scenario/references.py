@@ -341,7 +341,7 @@ def _shock_timing(refs: _Refs, sid: str, shock: Any) -> Iterator[Problem]:
     """A shock that can never fire within the horizon is a setting nothing reads."""
     spath: tuple[PathPart, ...] = ("shocks", sid)
     horizon = refs.spec.horizon.rounds
-    longest = horizon.bounds()[1] if isinstance(horizon, Distribution) else float(horizon)
+    longest = horizon.bounds[1] if isinstance(horizon, Distribution) else float(horizon)
     if shock.at_round is None and _mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
         yield problem(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
     if shock.at_round is not None and not isinstance(shock.at_round, Distribution) and shock.at_round >= longest:

@@ -133,7 +133,7 @@ class InfluencerSpec(Strict):
 class ActorSpec(Strict):
     """An actor: its roles, what it wants (ideal terms, weights), and role-specific attributes."""
 
-    name: str = label_field(description="Display name.")
+    name: str = Field(description="Display name.", json_schema_extra={"label": True})
     roles: tuple[Role, ...] = Field(min_length=1, description="One or more of " + ", ".join(ROLES) + ".")
     capability: Num(0, 100) = Field(50.0, description="Clout, 0-100: weight in the compromise point.")
     position: dict[IssueId, Unit] = Field(default_factory=dict, description="Ideal term per issue id, 0-1.")
