@@ -76,8 +76,8 @@ MISTAKES = [
     Mistake("resume-without-out", ("run", B, "--resume"), 1, "sim: error: --resume needs --out DIR"),
     Mistake("unknown-set-key", ("sweep", B, "--set", "actors.united_states.backer.backstp=0.1,0.5"), 1,
             "sim: error: --set actors.united_states.backer.backstp: unknown key 'backstp'; did you mean 'backstop'?"),
-    Mistake("unknown-set-actor", ("sweep", B, "--set", "actors.unitedstates.mediator.backstop=0.1"), 1,
-            "sim: error: --set actors.unitedstates.mediator.backstop: no actor 'unitedstates'; "
+    Mistake("unknown-set-actor", ("sweep", B, "--set", "actors.unitedstates.backer.backstop=0.1"), 1,
+            "sim: error: --set actors.unitedstates.backer.backstop: no actor 'unitedstates'; "
             "did you mean 'united_states'?"),
     Mistake("unknown-set-top-key", ("sweep", B, "--set", "horizn.rounds=5"), 1,
             "sim: error: --set horizn.rounds: unknown key 'horizn'; did you mean 'horizon'?"),

@@ -180,7 +180,7 @@ def test_comparison_refuses_two_inputs_with_one_name(baseline, tmp_path):
 
 def test_cli_compare_writes_tables_and_figures(workdir: Path):
     (workdir / "no-backstop.yaml").write_text(
-        "extends: baseline.yaml\nname: no-backstop\nactors:\n  united_states:\n    mediator:\n"
+        "extends: baseline.yaml\nname: no-backstop\nactors:\n  united_states:\n    backer:\n"
         "      backstop: {$replace: {value: 0.0}}\n", encoding="utf-8")
     result = run_sim("compare", "baseline.yaml", "no-backstop.yaml", "--runs", "40", "--seed", "3",
                      "--out", "out", "--workers", "1", cwd=workdir)
