@@ -171,7 +171,7 @@ UNITS = """\
 - **The front issue is judged on effective control.** If a `front` is defined, its issue is
   evaluated as `x + T * (1 - x)`, where `x` is the share of the contested area already taken during
   the talks and `T` the negotiated term; red lines on that issue apply to that effective value.
-- **Roles and blocks go together.** An actor lists its roles (`party`, `veto_player`, `mediator`,
+- **Roles and blocks go together.** An actor lists its roles (`party`, `veto_player`, `belligerent` (fights on the front without a say in the deal), `mediator`,
   `backer`, `guarantor`, `member`, `influencer`) and may carry one attribute block per role
   (`party:` serves parties and veto players, `mediator:`, `backer:`, ...). `guarantor` and
   `influencer` need their block; the others have defaults. Each party, veto player and mediator must

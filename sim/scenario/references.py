@@ -275,9 +275,19 @@ def _front_problems(refs: _Refs) -> Iterator[Problem]:
         for side in ("attacker", "defender"):
             for aid in getattr(front, side):
                 yield from refs.actor(aid, (*fpath, side, aid))
+        for side in ("attacker", "defender"):
+            for aid in getattr(front, side):
+                roles = set(refs.actors[aid].roles) if aid in refs.actors else {"party"}
+                if not roles & {"party", "veto_player", "belligerent"}:
+                    yield problem((*fpath, side, aid), f"{aid!r} fights on the front but has none of the roles party, "
+                                  "veto_player, belligerent", "an actor with one of those roles")
         both = set(front.attacker) & set(front.defender)
         for aid in sorted(both):
             yield problem((*fpath, "defender", aid), f"{aid!r} is on both sides of the front", "each actor on one side")
+    for aid, actor in refs.actors.items():
+        if "belligerent" in actor.roles and aid not in refs.on_front:
+            yield problem(("actors", aid, "roles"), "has the role belligerent but is on no side of the front",
+                          "the actor under front.attacker or front.defender")
 
 
 def _sanctions_problems(refs: _Refs) -> Iterator[Problem]:

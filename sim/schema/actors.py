@@ -15,8 +15,8 @@ __all__ = [
     "MemberSpec", "PartySpec", "RatificationBody", "RedLine",
 ]
 
-ROLES = ("party", "veto_player", "mediator", "backer", "guarantor", "member", "influencer")
-Role = Literal["party", "veto_player", "mediator", "backer", "guarantor", "member", "influencer"]
+ROLES = ("party", "veto_player", "belligerent", "mediator", "backer", "guarantor", "member", "influencer")
+Role = Literal["party", "veto_player", "belligerent", "mediator", "backer", "guarantor", "member", "influencer"]
 
 
 class RedLine(Strict):

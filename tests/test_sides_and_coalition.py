@@ -1,0 +1,133 @@
+"""Known answers for sides of a front as coalitions of actors and for a coalition built from any actors
+(issue 12, items 4 and 5): each contributor's strength counts, sanctions and aid reach the actor they
+name, consent can come from several parties, and the backstop from an actor that does not mediate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tiny import tiny
+
+from sim import ScenarioError
+from sim.model import NegotiationModel
+from sim.scenario import deep_merge
+
+SEEDS = list(range(40))
+
+#: A front on the tiny scenario's issue: a pushes, b holds; nobody ever agrees (war is free, and the
+#: status quo is what each side expects), so the front runs the whole horizon.
+FRONT = {
+    "horizon": {"rounds": 12},
+    "front": {"issue": "split", "attacker": {"a": 1.0}, "defender": {"b": 1.0}, "drift": 0.02, "noise": 0.0},
+    "actors": {"a": {"party": {"war_cost": 0.0}, "red_lines": [{"issue": "split", "op": "<=", "bound": 0.1}]},
+               "b": {"party": {"war_cost": 0.0}, "red_lines": [{"issue": "split", "op": ">=", "bound": 0.9}]}},
+}
+ALLY = {"name": "Ally", "roles": ["belligerent"]}
+
+
+def scenario(*overlays: dict):
+    """The tiny scenario with the overlays merged in, in order."""
+    merged: dict = {}
+    for overlay in overlays:
+        merged = deep_merge(merged, overlay)
+    return tiny(**merged)
+
+
+def front_after(scenario) -> np.ndarray:
+    model = NegotiationModel(scenario, seeds=SEEDS)
+    model.run()
+    assert (model.records()["outcome"] != "ceasefire").all()
+    return model.front.taken
+
+
+def test_a_second_actor_on_the_attacking_side_adds_its_strength():
+    alone = front_after(scenario(FRONT))
+    allied = front_after(scenario(FRONT, {"actors": {"ally": ALLY}, "front": {"attacker": {"ally": 1.0}}}))
+    assert (allied > alone + 0.01).all()
+
+
+def test_a_belligerent_on_no_side_is_an_error():
+    with pytest.raises(ScenarioError, match="has the role belligerent but is on no side of the front"):
+        scenario(FRONT, {"actors": {"ally": ALLY}})
+
+
+def test_an_actor_with_no_fighting_role_cannot_be_on_a_side():
+    with pytest.raises(ScenarioError, match="fights on the front but has none of the roles"):
+        scenario(FRONT, {"front": {"attacker": {"m": 1.0}}})
+
+
+def test_sanctions_reach_only_the_actor_they_name():
+    allied = {"actors": {"ally": ALLY}, "front": {"attacker": {"ally": 1.0}, "sanctions_erosion": 1.0}}
+    plain = front_after(scenario(FRONT, allied))
+    on_ally = front_after(scenario(FRONT, allied, {"sanctions": {"ally": {"start": 0.9, "decay": 0.0, "lag_rounds": 1}}}))
+    assert (on_ally < plain - 0.01).all()
+    # The same index on the defender instead slows the defence, so the attackers gain ground.
+    on_b = front_after(scenario(FRONT, allied, {"sanctions": {"b": {"start": 0.9, "decay": 0.0, "lag_rounds": 1}}}))
+    assert (on_b > plain + 0.01).all()
+
+
+def test_an_influencer_can_aid_the_attacking_side():
+    helper = {"name": "Helper", "roles": ["influencer"],
+              "influencer": {"supports": "a", "aid_per_round": 0.2, "max_aid": 2.0}}
+    plain = front_after(scenario(FRONT))
+    aided = front_after(scenario(FRONT, {"actors": {"helper": helper}}))
+    assert (aided > plain + 0.01).all()
+
+
+def test_an_influencer_aiding_an_actor_off_the_front_is_an_error():
+    helper = {"name": "Helper", "roles": ["influencer"], "influencer": {"supports": "a"}}
+    with pytest.raises(ScenarioError, match="is on no side of the front, so its aid changes nothing"):
+        tiny(actors={"helper": helper})
+
+
+# ---------------------------------------------------------------------------------------- coalition
+
+def coalition(consent_from: list[str], backer: str = "patron") -> dict:
+    """The tiny talks with a coalition whose force the deal's term on `presence` admits."""
+    return dict(
+        issues={"presence": {"low": "no force", "high": "any force"}},
+        actors={
+            "a": {"position": {"presence": 0.0}, "salience": {"split": 0.5, "presence": 0.5},
+                  "party": {"unconsented_force_penalty": 5.0}},
+            "b": {"position": {"presence": 1.0}, "salience": {"split": 0.5, "presence": 0.5},
+                  "party": {"unconsented_force_penalty": 5.0}},
+            "m": {"position": {"presence": 0.5}, "salience": {"split": 0.5, "presence": 0.5}},
+            "patron": {"roles": ["backer"], "backer": {"backstop": 1.0}, "name": "Patron"},
+            "lead": {"name": "Lead", "roles": ["guarantor"],
+                     "guarantor": {"troops": 100, "force_type": "monitors", "threshold": 0.0, "min_backstop": 0.5,
+                                   "mandate_probability": 1.0, "risk_tolerance": 1.0}},
+        },
+        institutions={"coalition": {
+            "lead_nations": ["lead"], "consent_from": consent_from, "backstop_from": backer,
+            "deployment_issue": "presence", "guarantees_issue": "split", "F_min": 10, "F_needed": 100,
+            "deterrence_midpoint": 50, "deterrence_scale": 10, "target_risk": 0.0,
+            "force_types": {"monitors": {"level": 0.8, "deterrence": 0.5}}}})
+
+
+def deals(scenario) -> dict:
+    model = NegotiationModel(scenario, seeds=SEEDS)
+    model.run()
+    return model.records()
+
+
+def test_consent_from_two_parties_makes_both_weigh_a_force_beyond_their_consent():
+    # The lead deploys beyond consent (it tolerates the risk). A party asked for consent loses
+    # utility for troops beyond what the deal's term admits, so with both asked the agreed terms
+    # admit more presence (b wants it anyway; a now also pays for a force it did not admit).
+    one = deals(scenario(coalition(["b"])))
+    both = deals(scenario(coalition(["a", "b"])))
+    agreed_one, agreed_both = one["outcome"] == "ceasefire", both["outcome"] == "ceasefire"
+    assert agreed_one.any() and agreed_both.any()
+    assert np.nanmean(both["terms_presence"]) > np.nanmean(one["terms_presence"]) + 0.05
+
+
+def test_the_backstop_comes_from_a_backer_that_does_not_mediate():
+    strong = deals(scenario(coalition(["a"])))
+    weak = deals(scenario(coalition(["a"]), {"actors": {"patron": {"backer": {"backstop": 0.2}}}}))
+    assert strong["deployment"].any()
+    assert not weak["deployment"].any()   # below the lead's minimum backstop of 0.5
+
+
+def test_a_backer_that_backs_nothing_is_an_error():
+    with pytest.raises(ScenarioError, match="has the role backer but is not the coalition's backstop_from"):
+        tiny(actors={"patron": {"name": "Patron", "roles": ["backer"]}})
