@@ -115,17 +115,3 @@ class Council:
             funding = party.spec.party.funding if party.spec.party else None
             if funding and mid in funding.extended_by:
                 party.extend_runway(passes, value * measure.runway_rounds)
-
-    def first_round(self, kind: str) -> np.ndarray:
-        """Round the first measure of this kind was adopted (NaN if none was)."""
-        chosen = self.of_kind(kind)
-        if not chosen:
-            return np.full(self.runs, np.nan)
-        rounds = self.adopted_round[:, chosen]
-        first = np.min(np.where(np.isnan(rounds), np.inf, rounds), axis=1)
-        return np.where(np.isinf(first), np.nan, first)
-
-    def of_kind(self, kind: str) -> list[int]:
-        """Indices of the measures of a kind (``"loan"``; ``"sanctions"`` means every other measure)."""
-        loans = [m for m, mid in enumerate(self.measures) if self.p.measures[mid].spec.kind == "loan"]
-        return loans if kind == "loan" else [m for m in range(len(self.measures)) if m not in loans]

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from .events import OUTCOMES
 
-__all__ = ["record_columns"]
+__all__ = ["councils", "institution_columns", "record_columns"]
 
 
 def record_columns(model: Any) -> dict[str, np.ndarray]:
     """One column per field of the run record, one entry per run, for a finished model."""
-    talks, council, coalition, runs = model.talks, model.council, model.coalition, model.runs
-    sanctions, loans = council.of_kind("sanctions"), council.of_kind("loan")
+    talks, coalition = model.talks, model.coalition
     cols: dict[str, np.ndarray] = {
         "outcome": np.array(OUTCOMES, dtype=object)[model.state.status],
-        "ceasefire_round": talks.ceasefire_round,
+        "deal_round": talks.ceasefire_round,
     }
     for d, issue in enumerate(model.issues):
         cols[f"terms_{issue}"] = talks.terms[:, d]
@@ -26,17 +26,12 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
         "withdrawal": talks.withdrawal,
         "guarantees_effective": coalition.guarantees_effective,
         "deterrence_effective": coalition.deterrence_effective,
-        "deployment_consented": coalition.deployment_consented,
-        "deployment": coalition.deployed,
-        "deployment_troops": coalition.deployment_troops,
-        "contributors": coalition.contributors,
-        "ceasefire_held": model.durability.held,
+        "force_consented": coalition.deployment_consented,
+        "force_deployed": coalition.deployed,
+        "force_troops": coalition.deployment_troops,
+        "force_contributors": coalition.contributors,
+        "deal_held": model.durability.held,
         "relapse_round": model.durability.relapse_round,
-        "sanctions_packages_passed": council.adopted[:, sanctions].sum(axis=1) if sanctions else np.zeros(runs, int),
-        "sanctions_round": council.first_round("sanctions"),
-        "loan_approved": council.adopted[:, loans].any(axis=1) if loans else np.zeros(runs, bool),
-        "loan_round": council.first_round("loan"),
-        "vetoes": council.vetoes,
         "shocks": model.shocks.fired.sum(axis=1),
         "breakdown_cause": model.state.cause,
         "zopa_rounds": talks.zopa_rounds,
@@ -45,6 +40,24 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
         "front_final": model.front.taken,
         "sanctions_final": model.economy.sanctions,
     })
+    cols.update(institution_columns(councils(model)))
     for path, values in model.params.drawn.items():
         cols[path] = values
+    return cols
+
+
+def councils(model: Any) -> dict[str, Any]:
+    """The model's councils by their id in the scenario (none if the scenario has no council)."""
+    return {"eu_council": model.council} if model.scenario.spec.institutions.eu_council is not None else {}
+
+
+def institution_columns(councils: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Per measure M of each council: ``measure_<M>_passed`` and ``measure_<M>_round``; then per council C,
+    ``council_<C>_votes_against``."""
+    cols: dict[str, np.ndarray] = {}
+    for cid, council in councils.items():
+        for m, mid in enumerate(council.measures):
+            cols[f"measure_{mid}_passed"] = council.adopted[:, m].copy()
+            cols[f"measure_{mid}_round"] = council.adopted_round[:, m].copy()
+        cols[f"council_{cid}_votes_against"] = council.vetoes
     return cols
