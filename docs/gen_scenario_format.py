@@ -425,7 +425,7 @@ position. The monitors are `guarantor` actors.
   *would* go beyond consent makes the whole deployment "unconsented", which raises the relapse
   hazard that Meridia weighs, so it can make deals with monitoring *less* attractive.
 - There is no unanimity council in this dispute, so `institutions.eu_council` is simply left out
-  (and the summary's lines on sanctions packages and the loan stay at zero).
+  (and the record has no `measure_...` or `council_...` columns, nor the summary any lines on them).
 
 **4. Add what can happen.** A drought makes Meridia readier to concede and costs it more; a
 protest at the dam site may suspend talks and makes the monitors more hesitant; after six failed
