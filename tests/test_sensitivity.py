@@ -65,7 +65,7 @@ def test_sobol_total_index_is_near_one_for_the_deciding_and_near_zero_for_the_ir
 def test_a_measure_that_does_not_vary_gets_no_indices(sobol):
     deployment = sobol.indices[sobol.indices.outcome == "p_force_deployed"]
     assert deployment[["S1", "ST"]].isna().all().all()
-    assert "p_force_deployed: share of runs with a deployment\n  does not vary" in format_indices(sobol.indices)
+    assert "p_force_deployed: share of runs with a deployed force\n  does not vary" in format_indices(sobol.indices)
 
 
 def test_morris_mu_star_of_the_deciding_parameter_dwarfs_the_irrelevant(morris):
