@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim import load_scenario  # noqa: E402
 from sim.experiment import run_many  # noqa: E402
+from sim.record import measure_ids  # noqa: E402
 
 SCENARIOS = ["baseline", "consent-not-required", "us-backstop-withdrawn", "robust-us-backstop",
              "hungary-veto-lifted", "sanctions-surge", "russia-maximalist", "shock-prone",
@@ -33,32 +34,32 @@ def facts(results: pd.DataFrame) -> pd.DataFrame:
     """Per scenario: the figures the stylized facts speak about."""
     rows = []
     for name, g in results.groupby("scenario", sort=False):
-        cf = g[g.outcome == "ceasefire"]
-        dep = g[g.deployment]
+        cf = g[g.outcome == "deal"]
+        dep = g[g.force_deployed]
         rows.append({
             "scenario": name, "runs": len(g),
-            "p_ceasefire": (g.outcome == "ceasefire").mean(),
-            "p_ceasefire_by_r3": (g.ceasefire_round <= 3).mean(),
-            "p_ceasefire_by_r9": (g.ceasefire_round <= 9).mean(),
+            "p_deal": (g.outcome == "deal").mean(),
+            "p_deal_by_r3": (g.deal_round <= 3).mean(),
+            "p_deal_by_r9": (g.deal_round <= 9).mean(),
             "p_collapse": (g.outcome == "collapse").mean(),
-            "p_deployment": g.deployment.mean(),
-            "p_deploy_given_cf": cf.deployment.mean() if len(cf) else float("nan"),
-            "p_consented_given_dep": dep.deployment_consented.mean() if len(dep) else float("nan"),
-            "packages_passed": g.sanctions_packages_passed.mean(),
-            "p_loan": g.loan_approved.mean(),
-            "p_held_given_cf": cf.ceasefire_held.mean() if len(cf) else float("nan"),
+            "p_force_deployed": g.force_deployed.mean(),
+            "p_deploy_given_cf": cf.force_deployed.mean() if len(cf) else float("nan"),
+            "p_consented_given_dep": dep.force_consented.mean() if len(dep) else float("nan"),
+            "p_held_given_cf": cf.deal_held.mean() if len(cf) else float("nan"),
             "median_T_eff": cf.territory_effective.median() if len(cf) else float("nan"),
             "median_G": cf.terms_guarantees.median() if len(cf) else float("nan"),
             "median_F": cf.terms_deployment.median() if len(cf) else float("nan"),
+            # each council measure's share passed (the scenario's own measures: none without a council)
+            **{f"p_measure_{mid}_passed": g[f"measure_{mid}_passed"].astype(bool).mean() for mid in measure_ids(g)},
         })
     return pd.DataFrame(rows).set_index("scenario")
 
 
 def relapse_by_strength(results: pd.DataFrame) -> pd.Series:
-    """Share of ceasefires that broke down, for strong (G_eff >= 0.5 with a force) vs weaker ones."""
-    cf = results[results.outcome == "ceasefire"].copy()
+    """Share of deals that broke down, for strong (G_eff >= 0.5 with a force) vs weaker ones."""
+    cf = results[results.outcome == "deal"].copy()
     strong = (cf.guarantees_effective >= 0.5) & (cf.deterrence_effective >= 0.3)
-    return pd.Series({"strong": 1 - cf[strong].ceasefire_held.mean(), "weaker": 1 - cf[~strong].ceasefire_held.mean(),
+    return pd.Series({"strong": 1 - cf[strong].deal_held.mean(), "weaker": 1 - cf[~strong].deal_held.mean(),
                       "n_strong": int(strong.sum()), "n_weaker": int((~strong).sum())})
 
 
@@ -67,5 +68,5 @@ if __name__ == "__main__":
     table = run_all(n, workers=2)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.3f}".format):
         print(facts(table).T)
-        print("\nrelapse among ceasefires (all scenarios pooled):")
+        print("\nrelapse among deals (all scenarios pooled):")
         print(relapse_by_strength(table).to_string())

@@ -238,13 +238,13 @@ NEGOTIATION: list[Cell] = [
     deployed.
 
     `explain_run(scenario, seed)` replays one run with its event log. Below we simulate 100 runs and
-    retell the first that ended in a ceasefire, because it shows every stage. Set `STORY_OUTCOME` to
-    `"deadlock"` to read a run in which the talks went nowhere (most runs do).
+    retell the first that ended in a deal (here, a ceasefire), because it shows every stage. Set
+    `STORY_OUTCOME` to `"no_deal"` to read a run in which the talks went nowhere (most runs do).
     '''),
     code('''
     from sim.experiment import explain_run, run_many
 
-    STORY_OUTCOME = "ceasefire"  # or "deadlock", "collapse"
+    STORY_OUTCOME = "deal"  # or "no_deal", "collapse"
 
     first_runs = run_many(baseline, runs=100, seed=SEED)
     matching = first_runs[first_runs["outcome"] == STORY_OUTCOME]
@@ -287,14 +287,14 @@ NEGOTIATION: list[Cell] = [
     code('''
     terms = {key: record[f"terms_{key}"] for key in baseline.spec.issues}
     print(f"outcome: {record['outcome']} (breakdown cause: {record['breakdown_cause']})")
-    if record["outcome"] == "ceasefire":
-        print(f"ceasefire in round {record['ceasefire_round']:.0f}; agreed terms:")
+    if record["outcome"] == "deal":
+        print(f"deal (a ceasefire) in round {record['deal_round']:.0f}; agreed terms:")
         for key, value in terms.items():
             print(f"  {key:<18}{value:5.2f}   (0 = {baseline.spec.issues[key].low}; 1 = {baseline.spec.issues[key].high})")
-        consent = "with" if record["deployment_consented"] == 1 else "without"
-        print(f"force deployed: {record['deployment_troops']:,.0f} troops, {consent} Russia's consent" if record["deployment"]
+        consent = "with" if record["force_consented"] == 1 else "without"
+        print(f"force deployed: {record['force_troops']:,.0f} troops, {consent} Russia's consent" if record["force_deployed"]
               else "no force deployed")
-        print("the ceasefire held to the end of the year" if record["ceasefire_held"] == 1
+        print("the ceasefire held to the end of the year" if record["deal_held"] == 1
               else f"the ceasefire broke down in round {record['relapse_round']:.0f}")
     pd.Series({key: value for key, value in record.items() if "." in key}, name="drawn for this run")
     '''),
@@ -355,15 +355,18 @@ NEGOTIATION: list[Cell] = [
     table.head()
     '''),
     md('''
-    Every run ends in one of three **outcomes**:
+    Every run ends in one of three **outcomes** (the codes are the same in every scenario; here a deal
+    is a ceasefire):
 
-    - **ceasefire**: both parties signed;
-    - **deadlock**: the talks were still going at the end of the year, without a deal;
+    - **deal**: both parties signed;
+    - **no_deal**: the talks were still going at the end of the year, without a deal;
     - **collapse**: the talks broke off (after repeated suspensions, or because the mediator walked away).
 
-    The summary gives each share with its **95% interval**, and some key figures: how soon a
-    ceasefire came, how often a force deployed and with how many troops, and how often the ceasefire
-    held to the end of the year.
+    (A fourth code, `military_end`, is for a side whose war effort is exhausted; nothing in this
+    version of the model produces it.) The summary gives each share with its **95% interval**, and some
+    key figures: how soon a deal came, how often a force deployed and with how many troops, how often
+    the deal held to the end of the year, and each EU council measure's share passed by the end of the
+    year with its median round.
     '''),
     code('''
     from sim.summary import format_summary, summarize
@@ -378,7 +381,7 @@ NEGOTIATION: list[Cell] = [
     ± 1.96 standard errors would give impossible values.
     '''),
     code('''
-    from sim.plots import agreed_terms, outcome_shares, time_to_ceasefire
+    from sim.plots import agreed_terms, outcome_shares, time_to_deal
 
     ax = outcome_shares(table)
     plt.show()
@@ -393,19 +396,19 @@ NEGOTIATION: list[Cell] = [
     table["breakdown_cause"].value_counts(normalize=True).rename("share of runs").to_frame()
     '''),
     md('''
-    `none` is a ceasefire. `no_zopa` ("no zone of possible agreement") means that in the last round no
+    `none` is a deal. `no_zopa` ("no zone of possible agreement") means that in the last round no
     terms would have been accepted by both. `red_line_<party>` means the last proposal crossed that
     party's hard line. `shock_suspension` means the talks were suspended by a shock at the end, or
     broke off after repeated suspensions. `horizon` means a deal both would have signed existed, but
     the process missed it.
     '''),
     code('''
-    ax = time_to_ceasefire(table, horizon=baseline.spec.horizon.rounds)
+    ax = time_to_deal(table, horizon=baseline.spec.horizon.rounds)
     plt.show()
     '''),
     md('''
-    **Time to a ceasefire.** The curve at round *r* is the share of *all* runs with a ceasefire in round
-    *r* or earlier, with its 95% band, so it ends at the ceasefire share. Where it rises steeply, deals
+    **Time to a deal.** The curve at round *r* is the share of *all* runs with a deal in round
+    *r* or earlier, with its 95% band, so it ends at the deal share. Where it rises steeply, deals
     come in a burst: a deal is reached soon once the conditions for one exist, or not at all.
     '''),
     code('''
@@ -413,7 +416,7 @@ NEGOTIATION: list[Cell] = [
     plt.show()
     '''),
     md('''
-    **What the deals look like.** Among the runs that reached a ceasefire, the agreed term on each
+    **What the deals look like.** Among the runs that reached a deal, the agreed term on each
     issue (a box for the middle half of the deals, and the deals themselves as dots). Read each panel
     against the issue's two ends in the issues table at the top. This is where the model shows the
     price of a deal under the baseline's assumptions: look at territory, and at how the guarantees and
@@ -477,12 +480,12 @@ COMPARING: list[Cell] = [
 
     table = run_points([Point(s) for s in scenarios], runs=RUNS, seed=SEED)
     summary = summarize(table).set_index("scenario")
-    columns = {"p_ceasefire": "ceasefire %", "p_deadlock": "deadlock %", "p_collapse": "collapse %",
-               "p_deployment": "deployment %", "p_held_given_ceasefire": "held, given a ceasefire %"}
-    (100 * summary[list(columns)]).rename(columns=columns).round(1).join(summary["median_ceasefire_round"])
+    columns = {"p_deal": "deal %", "p_no_deal": "no deal %", "p_collapse": "collapse %",
+               "p_force_deployed": "force deployed %", "p_held_given_deal": "held, given a deal %"}
+    (100 * summary[list(columns)]).rename(columns=columns).round(1).join(summary["median_deal_round"])
     '''),
     code('''
-    from sim.plots import deployment, outcome_shares, time_to_ceasefire, who_pledges
+    from sim.plots import deployment, outcome_shares, time_to_deal, who_pledges
 
     horizon = baseline.spec.horizon.rounds
     ax = outcome_shares(table)
@@ -495,12 +498,12 @@ COMPARING: list[Cell] = [
     paired intervals below are much narrower.
     '''),
     code('''
-    ax = time_to_ceasefire(table, horizon=horizon)
+    ax = time_to_deal(table, horizon=horizon)
     plt.show()
     '''),
     md('''
-    **Time to a ceasefire.** The share of all runs with a ceasefire by each round. The end of each
-    curve is that scenario's ceasefire share; its shape shows whether an assumption brings deals
+    **Time to a deal.** The share of all runs with a deal by each round. The end of each
+    curve is that scenario's deal share; its shape shows whether an assumption brings deals
     sooner or only more of them.
     '''),
     code('''
@@ -551,8 +554,8 @@ COMPARING: list[Cell] = [
     code('''
     overlay("consent-not-required")
     pair = table[table["scenario"].isin(["baseline", "consent-not-required"])]
-    print("\\nmean agreed deployment term among ceasefires:")
-    print(pair[pair["outcome"] == "ceasefire"].groupby("scenario", sort=False)["terms_deployment"].mean().round(2))
+    print("\\nmean agreed deployment term among deals:")
+    print(pair[pair["outcome"] == "deal"].groupby("scenario", sort=False)["terms_deployment"].mean().round(2))
     deployment(pair)
     plt.show()
     '''),
@@ -560,8 +563,8 @@ COMPARING: list[Cell] = [
     **How to read it.** Without the veto the coalition would deploy whatever the text says. So Ukraine
     can count on real troops behind a guarantee even in a deal whose deployment term Russia likes: one
     that keeps foreign forces out on paper. When this notebook was written, this more than doubled the
-    ceasefire share. The typical deal allowed far less deployment on paper than in the baseline, most
-    forces deployed *without* Russia's consent (the hatched bars), and those ceasefires held less often,
+    deal share. The typical deal allowed far less deployment on paper than in the baseline, most
+    forces deployed *without* Russia's consent (the hatched bars), and those deals held less often,
     because the model assumes that a force beyond consent raises the risk of renewed war. Whether this
     is good news depends on two assumptions worth questioning: that Russia signs such a text at a
     modest cost (`unconsented_force_penalty`), and how much an unconsented force adds to the relapse
@@ -635,11 +638,11 @@ COMPARING: list[Cell] = [
     matter (both can be run from the command line at full size: `sim sensitivity`, `sim discover`):
 
     - **Sensitivity analysis** (Morris screening): change one parameter at a time across its range,
-      many times from different starting points, and measure how much the share of ceasefires moves.
+      many times from different starting points, and measure how much the share of deals moves.
       `mu_star` is the average size of that effect. The sizes below are tiny (a rough ranking in a
       few seconds); use larger ones for anything you report.
     - **Scenario discovery** (PRIM): look through runs that already have their drawn values as columns
-      (the baseline's runs above do) for a *box*, a few parameter ranges inside which ceasefires are
+      (the baseline's runs above do) for a *box*, a few parameter ranges inside which deals are
       much more common than overall.
     '''),
     code('''
@@ -647,12 +650,12 @@ COMPARING: list[Cell] = [
     from sim.sensitivity import format_indices, plot_indices, sensitivity
 
     result = sensitivity(baseline, method="morris", n=4, runs_per_point=max(10, RUNS // 50),
-                         outcomes=["p_ceasefire"], seed=SEED)
+                         outcomes=["p_deal"], seed=SEED)
     print(format_indices(result.indices))
-    display(plot_indices(result.indices, outcome="p_ceasefire").figure)
+    display(plot_indices(result.indices, outcome="p_deal").figure)
     '''),
     code('''
-    for box in discover(table[table["scenario"] == "baseline"], 'outcome == "ceasefire"'):
+    for box in discover(table[table["scenario"] == "baseline"], 'outcome == "deal"'):
         print(describe_box(box))
     '''),
     md('''
@@ -858,12 +861,12 @@ OWN: list[Cell] = [
     TROOPS = "actors.germany.guarantor.troops"
     points = grid(mine, {TROOPS: [0, 2500, 5000, 10000, 20000]})
     sweep = run_points(points, runs=max(50, RUNS // 4), seed=SEED)
-    ax = sweep_response(sweep, TROOPS, outcome="ceasefire")
+    ax = sweep_response(sweep, TROOPS, outcome="deal")
     plt.show()
     '''),
     md('''
     **How to read it.** Each point is one value of Germany's troops, with the share of its runs ending in
-    a ceasefire and its 95% interval. (The title counts the runs of all points together.) At 0 troops Germany adds
+    a deal and its 95% interval. (The title counts the runs of all points together.) At 0 troops Germany adds
     nothing, and the share should be close to the baseline's. The slope says how much each extra soldier
     buys in this model. Where the curve flattens, more troops stop helping, because other conditions
     (consent, the backstop, Russia's red lines) bind first.

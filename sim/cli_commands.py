@@ -136,9 +136,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                   executor=args.executor, scheduler=args.scheduler, chunk_size=args.chunk_size,
                                   resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
                                   **_folder_options(args))
-        table = read_results(folder, columns=["scenario", "outcome", "ceasefire_round", "deployment",
-                                              "deployment_troops", "deployment_consented", "ceasefire_held",
-                                              "sanctions_packages_passed", "loan_approved"])
+        table = read_results(folder)  # every column: the summary shows each council measure
     else:
         table = run_many(scenario, runs=args.runs, seed=args.seed, workers=workers, executor=args.executor,
                          scheduler=args.scheduler, chunk_size=args.chunk_size, progress=progress)
@@ -206,7 +204,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.sample:
         print(f"{len(points)} Latin hypercube points x {args.runs} runs over: {', '.join(varied)}")
         summary = summarize(table, by=varied)
-        cols = [*varied, "runs", "p_ceasefire", "p_deployment"]
+        cols = [*varied, "runs", "p_deal", "p_force_deployed"]
         print(summary[cols].to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     else:
         print(format_summary(summarize(table, by=varied), by=varied))
@@ -286,9 +284,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         actor = "" if event.actor == "-" else f"{event.actor} "
         print(f"  {actor}{event.event}: {event.detail}")
     print(f"outcome: {record['outcome']} (cause: {record['breakdown_cause']})")
-    if record["outcome"] == "ceasefire":
+    if record["outcome"] == "deal":
         terms = ", ".join(f"{k[6:]} {v:.2f}" for k, v in record.items() if k.startswith("terms_"))
         print(f"terms: {terms}")
-        print(f"deployment: {record['deployment_troops']:,.0f} troops ({record['contributors'] or 'none'}); "
-              f"held to the horizon: {bool(record['ceasefire_held'])}")
+        print(f"deployment: {record['force_troops']:,.0f} troops ({record['force_contributors'] or 'none'}); "
+              f"held to the horizon: {bool(record['deal_held'])}")
     return EXIT_OK

@@ -171,8 +171,8 @@ def _add_sensitivity(sub, commands) -> None:
                    "for k parameters); Morris: trajectories (default 20; N x (k+1) points)")
     p.add_argument("--runs-per-point", type=count, default=50, help="runs at each point (default 50)")
     p.add_argument("--outcome", action="extend", nargs="+", metavar="NAME",
-                   help="outcome measures: p_ceasefire p_deployment p_collapse median_ceasefire_round "
-                        "mean_troops (default all)")
+                   help="outcome measures: p_deal p_force_deployed p_collapse median_deal_round "
+                        "mean_force_troops (default all)")
     p.add_argument("--param", action="extend", nargs="+", metavar="KEY.PATH",
                    help="only these declared distributions (default all)")
     p.add_argument("--seed", type=seed, default=0, help="seed of the sample and master seed of the runs (default 0)")
@@ -189,7 +189,7 @@ def _add_discover(sub, commands) -> None:
     p = sub.add_parser("discover", help="scenario discovery: parameter ranges where an outcome is common")
     p.add_argument("results", help="result folder (runs.parquet, manifest.json) of sim sweep, sensitivity or run")
     p.add_argument("--outcome", required=True, metavar="EXPR",
-                   help="pandas expression per run, e.g. 'outcome == \"ceasefire\"' (dotted names in backquotes)")
+                   help="pandas expression per run, e.g. 'outcome == \"deal\"' (dotted names in backquotes)")
     p.add_argument("--method", choices=["prim", "tree"], default="prim")
     p.add_argument("--params", action="extend", nargs="+", metavar="KEY.PATH",
                    help="parameter columns to use (default: every varying dotted column)")

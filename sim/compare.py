@@ -25,6 +25,7 @@ import yaml
 
 from .compare_text import format_comparison, format_paired
 from .errors import ExperimentError
+from .record import measure_ids
 from .summary import OUTCOME_ORDER, summarize
 
 __all__ = [
@@ -43,28 +44,33 @@ Z95 = 1.96
 
 #: Per-run quantities compared: name -> (label, is a share). Shares are indicators 0/1 per run.
 METRICS: dict[str, tuple[str, bool]] = {
-    "p_ceasefire": ("P(ceasefire)", True),
-    "p_deadlock": ("P(deadlock)", True),
+    "p_deal": ("P(deal)", True),
+    "p_no_deal": ("P(no deal)", True),
     "p_collapse": ("P(collapse)", True),
-    "p_deployment": ("P(deployment)", True),
-    "p_ceasefire_held": ("P(ceasefire that held)", True),
-    "p_loan_approved": ("P(loan approved)", True),
-    "mean_ceasefire_round": ("mean ceasefire round (none = horizon)", False),
-    "mean_packages_passed": ("mean sanctions packages passed", False),
+    "p_force_deployed": ("P(force deployed)", True),
+    "p_deal_held": ("P(deal that held)", True),
+    "mean_deal_round": ("mean deal round (none = horizon)", False),
 }
+#: Added per council measure M that both scenarios of a difference have.
+MEASURE_METRIC = ("p_measure_{}_passed", "P(measure {} passed)")
+
+
+def _measures(table: pd.DataFrame) -> list[str]:
+    """The council measures a scenario's runs have (a column of another scenario's measure is all NaN here)."""
+    return [mid for mid in measure_ids(table) if table[f"measure_{mid}_passed"].notna().all()]
 
 
 def _per_run(table: pd.DataFrame, horizon: int, by_round: int | None) -> pd.DataFrame:
     """The compared quantities of each run (indexed by ``run``)."""
     outcome = table["outcome"].astype(str)
     values = {f"p_{o}": (outcome == o).astype(float) for o in OUTCOME_ORDER}
-    values["p_deployment"] = table["deployment"].astype(bool).astype(float)
-    values["p_ceasefire_held"] = (table["ceasefire_held"] == 1).astype(float)
-    values["p_loan_approved"] = table["loan_approved"].astype(bool).astype(float)
-    values["mean_ceasefire_round"] = table["ceasefire_round"].astype(float).fillna(float(horizon))
-    values["mean_packages_passed"] = table["sanctions_packages_passed"].astype(float)
+    values["p_force_deployed"] = table["force_deployed"].astype(bool).astype(float)
+    values["p_deal_held"] = (table["deal_held"] == 1).astype(float)
+    values["mean_deal_round"] = table["deal_round"].astype(float).fillna(float(horizon))
+    for mid in _measures(table):
+        values[MEASURE_METRIC[0].format(mid)] = table[f"measure_{mid}_passed"].astype(bool).astype(float)
     if by_round is not None:
-        values[f"p_ceasefire_by_round_{by_round}"] = (table["ceasefire_round"] <= by_round).astype(float)
+        values[f"p_deal_by_round_{by_round}"] = (table["deal_round"] <= by_round).astype(float)
     frame = pd.DataFrame(values)
     frame.index = table["run"].to_numpy()
     return frame
@@ -124,9 +130,10 @@ def paired_differences(results: pd.DataFrame, baseline: str = "baseline", *, hor
                        by_round: int | None = None) -> pd.DataFrame:
     """Differences of every other scenario from the baseline, with paired and unpaired 95% intervals.
 
-    For each scenario and quantity (:data:`METRICS`: the outcome shares, deployment, a ceasefire
-    that held, the loan, the mean ceasefire round counting runs without one as ``horizon``, the
-    sanctions packages; optionally the share with a ceasefire by round ``by_round``), the per-run
+    For each scenario and quantity (:data:`METRICS`: the outcome shares, a deployed force, a deal
+    that held, the mean deal round counting runs without one as ``horizon``; the share passed of
+    each council measure both scenarios have; optionally the share with a deal by round
+    ``by_round``), the per-run
     values (0/1 indicators for shares) are matched by ``run`` index. The paired interval is
     ``mean(d) ± 1.96·sd(d)/√n`` of the per-run differences ``d``; the unpaired one is
     ``diff ± 1.96·√(var_a/n_a + var_b/n_b)``. When the runs do not pair up (different seeds or runs
@@ -135,8 +142,8 @@ def paired_differences(results: pd.DataFrame, baseline: str = "baseline", *, hor
     Args:
         results: Results table of two or more scenarios.
         baseline: Name of the scenario the others are compared with.
-        horizon: Rounds of the scenarios (the value given to runs without a ceasefire).
-        by_round: Also compare the share of runs with a ceasefire in this round or earlier.
+        horizon: Rounds of the scenarios (the value given to runs without a deal).
+        by_round: Also compare the share of runs with a deal in this round or earlier.
 
     Returns:
         One row per (scenario, metric): ``scenario``, ``baseline``, ``metric``, ``label``, ``share``,
@@ -151,7 +158,7 @@ def paired_differences(results: pd.DataFrame, baseline: str = "baseline", *, hor
         raise ValueError(f"no scenario named {baseline!r} in the table (scenarios: {', '.join(names)})")
     metrics = dict(METRICS)
     if by_round is not None:
-        metrics[f"p_ceasefire_by_round_{by_round}"] = (f"P(ceasefire by round {by_round})", True)
+        metrics[f"p_deal_by_round_{by_round}"] = (f"P(deal by round {by_round})", True)
     base = results[results["scenario"] == baseline]
     base_values = _per_run(base, horizon, by_round)
     rows = []
@@ -161,8 +168,10 @@ def paired_differences(results: pd.DataFrame, baseline: str = "baseline", *, hor
         other = results[results["scenario"] == name]
         values = _per_run(other, horizon, by_round)
         paired, reason = is_paired(base, other)
+        both = [mid for mid in _measures(base) if mid in _measures(other)]
+        compared = {**metrics, **{MEASURE_METRIC[0].format(m): (MEASURE_METRIC[1].format(m), True) for m in both}}
         rows += [_difference_row(name, baseline, metric, label, share, base_values, values, paired, reason)
-                 for metric, (label, share) in metrics.items()]
+                 for metric, (label, share) in compared.items()]
     return pd.DataFrame(rows, columns=["scenario", "baseline", "metric", "label", "share", "baseline_value", "value",
                                        "difference", "paired_lo", "paired_hi", "unpaired_lo", "unpaired_hi",
                                        "n_baseline", "n", "n_pairs", "paired", "pairing"])

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from .summary import OUTCOME_ORDER
+from .summary import shown_outcomes, summary_measures
 
 __all__ = ["format_comparison", "format_paired"]
 
@@ -16,6 +16,15 @@ def _pct(x: float, signed: bool = False) -> str:
     if x is None or not np.isfinite(x):
         return "n/a"
     return f"{100 * x:+.1f}" if signed else f"{100 * x:.1f}%"
+
+
+def _number(x: float, spec: str) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else format(x, spec)
+
+
+def _absent(row: pd.Series, mid: str) -> str:
+    """"-" if the scenario of this row has no measure ``mid`` (its share is NaN), else ""."""
+    return "-" if not np.isfinite(row[f"p_measure_{mid}_passed"]) else ""
 
 
 def _value_text(share: bool) -> Callable[[float], str]:
@@ -45,17 +54,19 @@ def format_comparison(summary: pd.DataFrame) -> str:
 
     lines_spec: list[tuple[str, Callable[[pd.Series], str]]] = [
         ("runs", lambda r: f"{int(r['runs']):,}"),
-        *[(o, lambda r, o=o: share(r, f"p_{o}")) for o in OUTCOME_ORDER],
-        ("median ceasefire round", lambda r: "n/a" if not np.isfinite(r["median_ceasefire_round"])
-         else f"{r['median_ceasefire_round']:.1f}"),
-        ("deployment", lambda r: share(r, "p_deployment")),
-        ("  given a ceasefire", lambda r: _pct(r["p_deployment_given_ceasefire"])),
-        ("  consented", lambda r: _pct(r["p_consented_given_deployment"])),
-        ("  median troops", lambda r: "n/a" if not np.isfinite(r["median_troops"]) else f"{r['median_troops']:,.0f}"),
-        ("ceasefire held (given one)", lambda r: _pct(r["p_held_given_ceasefire"])),
-        ("sanctions packages (mean)", lambda r: f"{r['mean_packages_passed']:.2f}"),
-        ("loan approved", lambda r: _pct(r["p_loan_approved"])),
+        *[(o, lambda r, o=o: share(r, f"p_{o}")) for o in shown_outcomes(summary)],
+        ("median deal round", lambda r: _number(r["median_deal_round"], ".1f")),
+        ("force deployed", lambda r: share(r, "p_force_deployed")),
+        ("  given a deal", lambda r: _pct(r["p_force_given_deal"])),
+        ("  consented", lambda r: _pct(r["p_consented_given_force"])),
+        ("  median troops", lambda r: _number(r["median_force_troops"], ",.0f")),
+        ("deal held (given one)", lambda r: _pct(r["p_held_given_deal"])),
     ]
+    for mid in summary_measures(summary):  # "-" for a scenario without the measure
+        lines_spec += [(f"measure {mid}", lambda r: ""),
+                       ("  passed by the horizon", lambda r, m=mid: _absent(r, m) or _pct(r[f"p_measure_{m}_passed"])),
+                       ("  median round (if passed)", lambda r, m=mid: _absent(r, m)
+                        or _number(r[f"median_measure_{m}_round"], ".1f"))]
     lines = ["Comparison (shares with 95% intervals)", f"{'':<28}" + "".join(f"{n:<{width}}" for n in names)]
     for label, cell in lines_spec:
         lines.append(f"{label:<28}" + "".join(f"{cell(r):<{width}}" for _, r in summary.iterrows()))

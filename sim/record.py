@@ -6,45 +6,52 @@ that names and orders the columns; the model fills them (:meth:`NegotiationModel
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["COLUMNS", "records_frame", "terms_columns"]
+__all__ = ["COLUMNS", "institution_columns", "measure_ids", "records_frame", "terms_columns"]
 
-#: Column -> meaning. ``terms_<issue>`` columns follow ``ceasefire_round``; drawn parameters, named by
-#: their key path, come last.
+#: Column -> meaning, the same for every scenario (a scenario's own words for the outcomes and the force are
+#: display labels only). ``terms_<issue>`` columns follow ``deal_round``; the institution columns, derived
+#: from the scenario's sanctions indices and councils (none without them), follow ``front_final``; drawn parameters,
+#: named by their key path, come last.
 COLUMNS: dict[str, str] = {
     "scenario": "Scenario name.",
     "run": "Run index within the experiment (0-based).",
     "seed": "Seed of the run: NegotiationModel(scenario, seed=seed) reproduces the row.",
-    "outcome": "ceasefire, deadlock (horizon reached in talks) or collapse (talks broke off).",
-    "ceasefire_round": "Round of the ceasefire (NaN without one).",
-    "terms_<issue>": "Agreed term on each issue, 0-1 (NaN without a ceasefire).",
+    "outcome": "deal (the parties agreed), no_deal (horizon reached in talks), collapse (talks broke off) or "
+               "military_end (a side's war effort is exhausted; produced once the aftermath/ripening issues "
+               "add stocks, nothing produces it yet).",
+    "deal_round": "Round of the deal (NaN without one).",
+    "terms_<issue>": "Agreed term on each issue, 0-1 (NaN without a deal).",
     "territory_effective": "Share of the contested area the attacker controls after the deal.",
     "withdrawal": "Share of the contested area the defender gives up at the table.",
     "guarantees_effective": "Guarantee term scaled by the deterrent actually deployed, 0-1.",
     "deterrence_effective": "Deterrent value of the deployed force, 0-1.",
-    "deployment_consented": "1 if every deployed contingent is within the consented force type, 0 if not, NaN without deployment.",
-    "deployment": "Whether a force deployed after the ceasefire.",
-    "deployment_troops": "Troops deployed.",
-    "contributors": "Guarantors that deployed, joined with '+'.",
-    "ceasefire_held": "1 if the ceasefire held to the horizon, 0 if it broke down, NaN without one.",
-    "relapse_round": "Round the ceasefire broke down (NaN if it held or there was none).",
-    "sanctions_packages_passed": "EU sanctions measures adopted by the horizon.",
-    "sanctions_round": "Round the first EU sanctions measure was adopted (NaN if none was).",
-    "loan_approved": "Whether an EU loan was adopted (unanimously or by workaround).",
-    "loan_round": "Round an EU loan was adopted (NaN if none was).",
-    "vetoes": "Vetoes cast in the EU council over the run.",
+    "force_consented": "1 if every deployed contingent is within the consented force type, 0 if not, NaN without deployment.",
+    "force_deployed": "Whether a force deployed after the deal.",
+    "force_troops": "Troops deployed.",
+    "force_contributors": "Guarantors that deployed, joined with '+'.",
+    "deal_held": "1 if the deal held to the horizon, 0 if it broke down, NaN without one.",
+    "relapse_round": "Round the deal broke down (NaN if it held or there was none).",
     "shocks": "Shocks that fired.",
-    "breakdown_cause": "none (ceasefire), no_zopa, red_line_<party>, ratification, shock_suspension, walkaway or horizon.",
+    "breakdown_cause": "none (deal), no_zopa, red_line_<party>, ratification, shock_suspension, walkaway or horizon.",
     "zopa_rounds": "Rounds in which some candidate terms would have been accepted by every party.",
     "suspensions": "Times talks were suspended.",
     "leverage": "Pressure episodes the mediator used.",
     "front_final": "Share of the contested area taken by fighting at the end.",
-    "sanctions_final": "Sanctions index at the end.",
+    "sanctions_final_<target>": "Sanctions index on the target actor <target> at the end.",
+    "measure_<id>_passed": "Whether the council measure <id> was adopted by the horizon (unanimously or by workaround).",
+    "measure_<id>_round": "Round the council measure <id> was first adopted (NaN if it was not).",
+    "council_<id>_votes_against": "Votes against measures cast in the council <id> over the run (under unanimity, vetoes).",
 }
+
+#: Patterns of the columns derived from the scenario, and the type each column of that pattern has.
+DERIVED: dict[str, type] = {"sanctions_final_*": float, "measure_*_passed": bool, "measure_*_round": float,
+                             "council_*_votes_against": np.int64}
 
 
 def terms_columns(frame: pd.DataFrame) -> list[str]:
@@ -52,15 +59,29 @@ def terms_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c.startswith("terms_")]
 
 
+def measure_ids(frame: pd.DataFrame) -> list[str]:
+    """The council measures of a results table, in column order (``measure_<id>_passed`` -> ``<id>``)."""
+    return [c[len("measure_"):-len("_passed")] for c in frame.columns
+            if c.startswith("measure_") and c.endswith("_passed")]
+
+
+def institution_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns derived from the scenario's sanctions indices and councils (``sanctions_final_<target>``,
+    ``measure_<id>_...``, ``council_<id>_...``)."""
+    return [c for c in frame.columns if c.startswith(("sanctions_final_", "measure_", "council_"))]
+
+
 def records_frame(scenario: str, runs: Sequence[int], seeds: Sequence[int],
                   columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """Build the tidy table (one row per run) from the model's record columns."""
     frame = pd.DataFrame({"scenario": scenario, "run": np.asarray(runs, dtype=np.int64),
                           "seed": np.asarray(seeds, dtype=np.int64), **columns})
-    for col in ("outcome", "contributors", "breakdown_cause"):
+    for col in ("outcome", "force_contributors", "breakdown_cause"):
         frame[col] = frame[col].astype(str)
-    for col in ("deployment", "loan_approved"):
-        frame[col] = frame[col].astype(bool)
-    for col in ("vetoes", "shocks", "zopa_rounds", "suspensions", "sanctions_packages_passed"):
+    frame["force_deployed"] = frame["force_deployed"].astype(bool)
+    for col in ("shocks", "zopa_rounds", "suspensions"):
         frame[col] = frame[col].astype(np.int64)
+    for col in institution_columns(frame):
+        kind = next(t for pattern, t in DERIVED.items() if fnmatch.fnmatchcase(col, pattern))
+        frame[col] = frame[col].astype(kind)
     return frame

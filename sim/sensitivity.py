@@ -15,10 +15,10 @@ Each sample row is one design point (the scenario with those values fixed), run 
 times with common random numbers through :func:`sim.experiment.run_design` (so any executor works).
 The outcome measures per point are:
 
-- ``p_ceasefire``, ``p_deployment``, ``p_collapse``: shares of its runs;
-- ``median_ceasefire_round``: median round of the ceasefire among its runs that reached one, and the
+- ``p_deal``, ``p_force_deployed``, ``p_collapse``: shares of its runs;
+- ``median_deal_round``: median round of the deal among its runs that reached one, and the
   horizon (the number of rounds) at a point where none did;
-- ``mean_troops``: mean troops deployed over all its runs (0 without deployment).
+- ``mean_force_troops``: mean troops deployed over all its runs (0 without deployment).
 
 An outcome measure that does not vary across the sample gets no indices (NaN).
 """
@@ -46,11 +46,11 @@ __all__ = ["MEASURES", "SensitivityPlan", "SensitivityResult", "check", "design"
 
 #: Outcome measure -> meaning (computed per design point).
 MEASURES: dict[str, str] = {
-    "p_ceasefire": "share of runs ending in a ceasefire",
-    "p_deployment": "share of runs with a deployment",
+    "p_deal": "share of runs ending in a deal",
+    "p_force_deployed": "share of runs with a deployed force",
     "p_collapse": "share of runs where talks collapsed",
-    "median_ceasefire_round": "median ceasefire round of the runs with one; the horizon where none",
-    "mean_troops": "mean troops deployed per run (0 without deployment)",
+    "median_deal_round": "median deal round of the runs with one; the horizon where none",
+    "mean_force_troops": "mean troops deployed per run (0 without deployment)",
 }
 METHODS = ("sobol", "morris")
 DEFAULT_N = {"sobol": 64, "morris": 20}
@@ -176,13 +176,13 @@ def measures(runs: pd.DataFrame, horizon: int, *, by: str = "point") -> pd.DataF
     """Outcome measures (:data:`MEASURES`) per design point of a run table."""
     rows = []
     for key, g in runs.groupby(by, sort=True):
-        cf = g["ceasefire_round"][g["outcome"] == "ceasefire"]
+        deal = g["deal_round"][g["outcome"] == "deal"]
         rows.append({by: key, "runs": len(g),
-                     "p_ceasefire": float((g["outcome"] == "ceasefire").mean()),
-                     "p_deployment": float(g["deployment"].astype(bool).mean()),
+                     "p_deal": float((g["outcome"] == "deal").mean()),
+                     "p_force_deployed": float(g["force_deployed"].astype(bool).mean()),
                      "p_collapse": float((g["outcome"] == "collapse").mean()),
-                     "median_ceasefire_round": float(cf.median()) if len(cf) else float(horizon),
-                     "mean_troops": float(g["deployment_troops"].fillna(0).mean())})
+                     "median_deal_round": float(deal.median()) if len(deal) else float(horizon),
+                     "mean_force_troops": float(g["force_troops"].fillna(0).mean())})
     return pd.DataFrame(rows)
 
 
@@ -285,7 +285,7 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
 
     Examples:
         >>> result = sensitivity(load_scenario("scenarios/baseline.yaml"), n=16, runs_per_point=20)  # doctest: +SKIP
-        >>> result.indices[result.indices.outcome == "p_ceasefire"]  # doctest: +SKIP
+        >>> result.indices[result.indices.outcome == "p_deal"]  # doctest: +SKIP
     """
     the_plan = plan(scenario, method=method, n=n, runs_per_point=runs_per_point, outcomes=outcomes, params=params,
                     seed=seed)
@@ -332,7 +332,7 @@ def format_indices(indices: pd.DataFrame, *, top: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_ceasefire", ax=None):
+def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_deal", ax=None):
     """Horizontal bars of one outcome's indices with their 95% intervals; returns the Axes.
 
     Sobol: total (ST) and first-order (S1) index per parameter; Morris: mu_star, with sigma as dots.

@@ -7,9 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 
-__all__ = ["OUTCOME_ORDER", "format_summary", "summarize", "wilson_interval"]
+from .record import measure_ids
 
-OUTCOME_ORDER = ("ceasefire", "deadlock", "collapse")
+__all__ = ["OUTCOME_ORDER", "format_summary", "shown_outcomes", "summarize", "summary_measures", "wilson_interval"]
+
+#: The final outcome codes (:data:`sim.model.OUTCOMES` without ``talking``), in the order they are shown.
+OUTCOME_ORDER = ("deal", "no_deal", "collapse", "military_end")
 
 
 def wilson_interval(successes: float, n: float, z: float = 1.96) -> tuple[float, float]:
@@ -27,11 +30,11 @@ def wilson_interval(successes: float, n: float, z: float = 1.96) -> tuple[float,
 def summarize(results: pd.DataFrame, *, by: str | list[str] = "scenario") -> pd.DataFrame:
     """One row per group (scenario by default): shares with 95% intervals and key figures.
 
-    Columns: ``runs``; ``p_<outcome>`` with ``_lo``/``_hi`` for ceasefire, deadlock, collapse;
-    ``median_ceasefire_round``; ``p_deployment`` (of all runs) with interval;
-    ``p_deployment_given_ceasefire``; ``median_troops`` (given deployment);
-    ``p_consented_given_deployment``; ``p_held_given_ceasefire``; ``mean_packages_passed``;
-    ``p_loan_approved``.
+    Columns: ``runs``; ``p_<outcome>`` with ``_lo``/``_hi`` for deal, no_deal, collapse, military_end;
+    ``median_deal_round``; ``p_force_deployed`` (of all runs) with interval; ``p_force_given_deal``;
+    ``median_force_troops`` (given deployment); ``p_consented_given_force``; ``p_held_given_deal``; and
+    for each council measure M of the table (none without a council), ``p_measure_<M>_passed`` (share
+    adopted by the horizon) and ``median_measure_<M>_round`` (median round of adoption, given it).
     """
     rows = []
     keys = [by] if isinstance(by, str) else list(by)
@@ -46,18 +49,23 @@ def summarize(results: pd.DataFrame, *, by: str | list[str] = "scenario") -> pd.
             k = int((g["outcome"] == outcome).sum())
             lo, hi = wilson_interval(k, n)
             row[f"p_{outcome}"], row[f"p_{outcome}_lo"], row[f"p_{outcome}_hi"] = k / n if n else math.nan, lo, hi
-        cf = g[g["outcome"] == "ceasefire"]
-        row["median_ceasefire_round"] = float(cf["ceasefire_round"].median()) if len(cf) else math.nan
-        k = int(g["deployment"].sum())
+        deal = g[g["outcome"] == "deal"]
+        row["median_deal_round"] = float(deal["deal_round"].median()) if len(deal) else math.nan
+        k = int(g["force_deployed"].sum())
         lo, hi = wilson_interval(k, n)
-        row["p_deployment"], row["p_deployment_lo"], row["p_deployment_hi"] = k / n if n else math.nan, lo, hi
-        row["p_deployment_given_ceasefire"] = float(cf["deployment"].mean()) if len(cf) else math.nan
-        dep = g[g["deployment"]]
-        row["median_troops"] = float(dep["deployment_troops"].median()) if len(dep) else math.nan
-        row["p_consented_given_deployment"] = float(dep["deployment_consented"].mean()) if len(dep) else math.nan
-        row["p_held_given_ceasefire"] = float(cf["ceasefire_held"].mean()) if len(cf) else math.nan
-        row["mean_packages_passed"] = float(g["sanctions_packages_passed"].mean())
-        row["p_loan_approved"] = float(g["loan_approved"].mean())
+        row["p_force_deployed"], row["p_force_deployed_lo"], row["p_force_deployed_hi"] = k / n if n else math.nan, lo, hi
+        row["p_force_given_deal"] = float(deal["force_deployed"].mean()) if len(deal) else math.nan
+        dep = g[g["force_deployed"]]
+        row["median_force_troops"] = float(dep["force_troops"].median()) if len(dep) else math.nan
+        row["p_consented_given_force"] = float(dep["force_consented"].mean()) if len(dep) else math.nan
+        row["p_held_given_deal"] = float(deal["deal_held"].mean()) if len(deal) else math.nan
+        for mid in measure_ids(results):
+            passed = g[f"measure_{mid}_passed"]
+            if passed.isna().all():
+                continue  # another scenario's measure: this one has no such council
+            passed = passed.astype(bool)
+            row[f"p_measure_{mid}_passed"] = float(passed.mean()) if n else math.nan
+            row[f"median_measure_{mid}_round"] = float(g[f"measure_{mid}_round"][passed].median()) if passed.any() else math.nan
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -74,16 +82,36 @@ def format_summary(summary: pd.DataFrame, *, by: str | list[str] = "scenario") -
         label = ", ".join(str(r[k]) if k == "scenario" else f"{k}={r[k]:g}" if isinstance(r[k], float)
                           else f"{k}={r[k]}" for k in keys)
         lines.append(f"{label}  ({int(r['runs']):,} runs; shares with 95% intervals)")
-        for outcome in OUTCOME_ORDER:
+        for outcome in shown_outcomes(summary):
             lines.append(f"  {outcome:<28}{_pct(r[f'p_{outcome}'])}  [{_pct(r[f'p_{outcome}_lo'])}, {_pct(r[f'p_{outcome}_hi'])}]")
-        mcr = r["median_ceasefire_round"]
-        lines.append(f"  {'median ceasefire round':<28}{'  n/a' if np.isnan(mcr) else f'{mcr:5.1f}'}")
-        lines.append(f"  {'deployment':<28}{_pct(r['p_deployment'])}  [{_pct(r['p_deployment_lo'])}, {_pct(r['p_deployment_hi'])}]")
-        lines.append(f"  {'  given a ceasefire':<28}{_pct(r['p_deployment_given_ceasefire'])}")
-        lines.append(f"  {'  consented':<28}{_pct(r['p_consented_given_deployment'])}")
-        troops = r["median_troops"]
+        lines.append(f"  {'median deal round':<28}{_round(r['median_deal_round'])}")
+        lines.append(f"  {'force deployed':<28}{_pct(r['p_force_deployed'])}  "
+                     f"[{_pct(r['p_force_deployed_lo'])}, {_pct(r['p_force_deployed_hi'])}]")
+        lines.append(f"  {'  given a deal':<28}{_pct(r['p_force_given_deal'])}")
+        lines.append(f"  {'  consented':<28}{_pct(r['p_consented_given_force'])}")
+        troops = r["median_force_troops"]
         lines.append(f"  {'  median troops':<28}{'    n/a' if np.isnan(troops) else f'{troops:7,.0f}'}")
-        lines.append(f"  {'ceasefire held (given one)':<28}{_pct(r['p_held_given_ceasefire'])}")
-        lines.append(f"  {'sanctions packages passed':<28}{r['mean_packages_passed']:5.2f} (mean)")
-        lines.append(f"  {'loan approved':<28}{_pct(r['p_loan_approved'])}")
+        lines.append(f"  {'deal held (given one)':<28}{_pct(r['p_held_given_deal'])}")
+        for mid in summary_measures(summary):
+            if np.isnan(r[f"p_measure_{mid}_passed"]):
+                continue
+            lines.append(f"  measure {mid}")
+            lines.append(f"  {'  passed by the horizon':<28}{_pct(r[f'p_measure_{mid}_passed'])}")
+            lines.append(f"  {'  median round (if passed)':<28}{_round(r[f'median_measure_{mid}_round'])}")
     return "\n".join(lines)
+
+
+def shown_outcomes(summary: pd.DataFrame) -> list[str]:
+    """The outcomes a summary's tables and figures show: every code of :data:`OUTCOME_ORDER`, except
+    ``military_end`` (which nothing produces yet) unless some run of the summary ends in it."""
+    return [o for o in OUTCOME_ORDER if o != "military_end" or (summary[f"p_{o}"] > 0).any()]
+
+
+def summary_measures(summary: pd.DataFrame) -> list[str]:
+    """The council measures a summary has (``p_measure_<id>_passed`` -> ``<id>``), in column order."""
+    return [c[len("p_measure_"):-len("_passed")] for c in summary.columns
+            if c.startswith("p_measure_") and c.endswith("_passed")]
+
+
+def _round(x: float) -> str:
+    return "  n/a" if np.isnan(x) else f"{x:5.1f}"

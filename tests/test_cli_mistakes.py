@@ -105,7 +105,7 @@ MISTAKES = [
     Mistake("unknown-param-lhs", ("sweep", B, "--sample", "lhs", "--param", "foo.bar"), 1,
             f"sim: error: --param foo.bar: not a declared distribution of baseline (expected one of: {DECLARED})"),
     Mistake("plot-missing-folder", ("plot", "results/nothere"), 1, "sim: error: results/nothere: no such result folder"),
-    Mistake("discover-missing-folder", ("discover", "results/nothere", "--outcome", "deployment"), 1,
+    Mistake("discover-missing-folder", ("discover", "results/nothere", "--outcome", "force_deployed"), 1,
             "sim: error: results/nothere: no such result folder"),
     Mistake("compare-missing-input", ("compare", B, "nothere.yaml", "--runs", "2"), 1,
             "sim: error: nothere.yaml: no such scenario file or result folder"),

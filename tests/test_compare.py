@@ -25,19 +25,19 @@ from sim.results import read_manifest, read_results, run_to_directory
 from sim.summary import summarize
 
 BACKSTOP = "actors.united_states.backer.backstop"
-FIGURES = ("outcome_shares", "time_to_ceasefire", "deployment", "agreed_terms", "who_pledges")
+FIGURES = ("outcome_shares", "time_to_deal", "deployment", "agreed_terms", "who_pledges")
 
 
-def synthetic(name: str, ceasefire_runs, n: int = 100, seed_offset: int = 0) -> pd.DataFrame:
-    """A results table of ``n`` runs; runs in ``ceasefire_runs`` end in a ceasefire (round 3), the rest deadlock."""
-    cf = np.isin(np.arange(n), list(ceasefire_runs))
+def synthetic(name: str, deal_runs, n: int = 100, seed_offset: int = 0) -> pd.DataFrame:
+    """A results table of ``n`` runs; runs in ``deal_runs`` end in a deal (round 3), the rest in no deal."""
+    cf = np.isin(np.arange(n), list(deal_runs))
     return pd.DataFrame({
         "scenario": name, "run": np.arange(n), "seed": np.arange(n) * 7 + 11 + seed_offset,
-        "outcome": np.where(cf, "ceasefire", "deadlock"), "ceasefire_round": np.where(cf, 3.0, np.nan),
-        "deployment": cf, "deployment_troops": np.where(cf, 10000.0, 0.0),
-        "deployment_consented": np.where(cf, 1.0, np.nan), "contributors": np.where(cf, "uk+france", ""),
-        "ceasefire_held": np.where(cf, 1.0, np.nan), "sanctions_packages_passed": np.ones(n, dtype=int),
-        "loan_approved": np.ones(n, dtype=bool),
+        "outcome": np.where(cf, "deal", "no_deal"), "deal_round": np.where(cf, 3.0, np.nan),
+        "force_deployed": cf, "force_troops": np.where(cf, 10000.0, 0.0),
+        "force_consented": np.where(cf, 1.0, np.nan), "force_contributors": np.where(cf, "uk+france", ""),
+        "deal_held": np.where(cf, 1.0, np.nan), "measure_pkg_passed": np.ones(n, dtype=bool),
+        "measure_pkg_round": np.zeros(n), "council_c_votes_against": np.zeros(n, dtype=int),
     })
 
 
@@ -71,16 +71,16 @@ def test_identical_scenarios_differ_by_zero_with_a_zero_width_paired_interval(ta
     assert (diffs.difference == 0).all()
     assert (diffs.paired_lo == 0).all() and (diffs.paired_hi == 0).all()
     # The unpaired interval does not know the runs are the same: wide wherever there is variation.
-    r = row(diffs, "p_deadlock")
+    r = row(diffs, "p_no_deal")
     assert r.unpaired_lo < 0 < r.unpaired_hi
 
 
 def test_a_known_shift_gives_the_paired_and_unpaired_intervals_by_hand():
     n = 100
     base = synthetic("baseline", range(30), n)
-    shifted = synthetic("more", range(40), n)  # the same runs plus ten more end in a ceasefire
+    shifted = synthetic("more", range(40), n)  # the same runs plus ten more end in a deal
     diffs = paired_differences(pd.concat([base, shifted], ignore_index=True), horizon=26)
-    r = row(diffs, "p_ceasefire")
+    r = row(diffs, "p_deal")
     assert bool(r.paired) and r.n_pairs == n
     assert r.difference == pytest.approx(0.10)
     d = np.r_[np.zeros(30), np.ones(10), np.zeros(60)]
@@ -90,17 +90,17 @@ def test_a_known_shift_gives_the_paired_and_unpaired_intervals_by_hand():
     half_u = 1.96 * math.sqrt(a.var(ddof=1) / n + b.var(ddof=1) / n)
     assert (r.unpaired_lo, r.unpaired_hi) == pytest.approx((0.10 - half_u, 0.10 + half_u))
     assert r.paired_hi - r.paired_lo < r.unpaired_hi - r.unpaired_lo
-    # Runs without a ceasefire count as round 26: ten runs move from 26 to 3.
-    assert row(diffs, "mean_ceasefire_round").difference == pytest.approx(-23 * 10 / n)
+    # Runs without a deal count as round 26: ten runs move from 26 to 3.
+    assert row(diffs, "mean_deal_round").difference == pytest.approx(-23 * 10 / n)
     assert row(diffs, "p_collapse").difference == 0
     assert set(diffs.scenario) == {"more"} and set(diffs.baseline) == {"baseline"}
 
 
-def test_by_round_adds_the_share_with_a_ceasefire_by_then():
+def test_by_round_adds_the_share_with_a_deal_by_then():
     table = pd.concat([synthetic("baseline", range(30)), synthetic("more", range(40))], ignore_index=True)
     diffs = paired_differences(table, by_round=2)
-    assert row(diffs, "p_ceasefire_by_round_2").difference == 0  # every deal is in round 3
-    assert row(paired_differences(table, by_round=3), "p_ceasefire_by_round_3").difference == pytest.approx(0.1)
+    assert row(diffs, "p_deal_by_round_2").difference == 0  # every deal is in round 3
+    assert row(paired_differences(table, by_round=3), "p_deal_by_round_3").difference == pytest.approx(0.1)
 
 
 def test_different_seeds_fall_back_to_unpaired_intervals_and_say_so():
@@ -110,7 +110,7 @@ def test_different_seeds_fall_back_to_unpaired_intervals_and_say_so():
     assert not diffs.paired.any()
     assert diffs.paired_lo.isna().all() and diffs.paired_hi.isna().all()
     assert diffs.pairing.str.contains("seeds differ").all()
-    assert row(diffs, "p_ceasefire").unpaired_lo < 0.1 < row(diffs, "p_ceasefire").unpaired_hi
+    assert row(diffs, "p_deal").unpaired_lo < 0.1 < row(diffs, "p_deal").unpaired_hi
     assert "NOT paired" in format_paired(diffs)
 
 
@@ -132,19 +132,19 @@ def test_common_random_numbers_tighten_the_interval_on_real_runs(table):
     width_p = diffs.paired_hi - diffs.paired_lo
     width_u = diffs.unpaired_hi - diffs.unpaired_lo
     assert (width_p <= width_u + 1e-12).all()
-    assert width_p[diffs.metric == "p_ceasefire"].iloc[0] < width_u[diffs.metric == "p_ceasefire"].iloc[0]
+    assert width_p[diffs.metric == "p_deal"].iloc[0] < width_u[diffs.metric == "p_deal"].iloc[0]
     # Paired and unpaired estimates agree on the difference itself.
-    r = row(diffs, "p_ceasefire")
-    shares = table.groupby("scenario").outcome.apply(lambda s: (s == "ceasefire").mean())
+    r = row(diffs, "p_deal")
+    shares = table.groupby("scenario").outcome.apply(lambda s: (s == "deal").mean())
     assert r.difference == pytest.approx(shares["variant"] - shares["baseline"])
 
 
 def test_text_tables_name_every_scenario(table):
     text = format_comparison(summarize(table))
-    assert "baseline" in text and "variant" in text and "ceasefire" in text
+    assert "baseline" in text and "variant" in text and "deal" in text
     paired = format_paired(paired_differences(table))
     assert "variant minus baseline: paired over 60 runs" in paired
-    assert "P(ceasefire)" in paired
+    assert "P(deal)" in paired
 
 
 # ------------------------------------------------------------------------------ comparison folders
@@ -190,7 +190,7 @@ def test_cli_compare_writes_tables_and_figures(workdir: Path):
     out = workdir / "out"
     summary = pd.read_csv(out / "comparison.csv")
     assert summary.scenario.tolist() == ["baseline", "no-backstop"]
-    assert {"runs", "p_ceasefire", "p_ceasefire_lo", "p_deployment_hi", "median_troops"} <= set(summary)
+    assert {"runs", "p_deal", "p_deal_lo", "p_force_deployed_hi", "median_force_troops"} <= set(summary)
     assert (summary.runs == 40).all()
     diffs = pd.read_csv(out / "paired_differences.csv")
     assert diffs.paired.all() and set(diffs.scenario) == {"no-backstop"}

@@ -23,7 +23,7 @@ from sim.experiment import run_many
 from sim.results import run_to_directory
 from sim.sensitivity import sensitivity
 
-CEASEFIRE = 'outcome == "ceasefire"'
+DEAL = 'outcome == "deal"'
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +37,13 @@ def synthetic(n=3000, noise=0.1, seed=0):
     rng = np.random.default_rng(seed)
     frame = pd.DataFrame(rng.uniform(size=(n, 3)), columns=["p.x0", "p.x1", "p.x2"])
     hit = (frame["p.x0"] < 0.6) ^ (rng.uniform(size=n) < noise)
-    frame["outcome"] = np.where(hit, "ceasefire", "deadlock")
+    frame["outcome"] = np.where(hit, "deal", "no_deal")
     return frame
 
 
 @pytest.mark.parametrize("method", ["prim", "tree"])
 def test_discovery_recovers_the_deciding_range_of_the_toy(toy_runs, method):
-    boxes = discover(toy_runs, CEASEFIRE, method=method, max_boxes=3)
+    boxes = discover(toy_runs, DEAL, method=method, max_boxes=3)
     assert len(boxes) == 1  # nothing left to find outside the first box
     box = boxes[0]
     assert set(box.restrictions) == {DECIDING}
@@ -54,14 +54,14 @@ def test_discovery_recovers_the_deciding_range_of_the_toy(toy_runs, method):
     assert abs(high - CUT) < 0.05 * (0.8 - 0.2)
     # One peel step short of the cut loses at most 0.03 of the 0.4 wide deciding range: coverage > 0.9.
     assert box.density == 1.0 and box.coverage > 0.9
-    assert box.mass == pytest.approx((toy_runs.outcome == "ceasefire").mean(), abs=0.05 * 0.6)
+    assert box.mass == pytest.approx((toy_runs.outcome == "deal").mean(), abs=0.05 * 0.6)
     assert box.contains(toy_runs).sum() == round(box.mass * len(toy_runs))
 
 
 @pytest.mark.parametrize("method", ["prim", "tree"])
 def test_discovery_over_a_sobol_sample_of_the_toy(method):
-    result = sensitivity(decisive(), method="sobol", n=32, runs_per_point=2, seed=4, outcomes=["p_ceasefire"])
-    box = discover(result.runs, CEASEFIRE, method=method)[0]
+    result = sensitivity(decisive(), method="sobol", n=32, runs_per_point=2, seed=4, outcomes=["p_deal"])
+    box = discover(result.runs, DEAL, method=method)[0]
     assert list(box.restrictions) == [DECIDING]
     assert abs(box.restrictions[DECIDING][1] - CUT) < 0.03
     assert box.density == 1.0
@@ -71,7 +71,7 @@ def test_discovery_over_a_sobol_sample_of_the_toy(method):
 @pytest.mark.parametrize("method", ["prim", "tree"])
 def test_noisy_outcome_restricts_only_the_deciding_column(method, seed):
     frame = synthetic(seed=seed)
-    box = discover(frame, CEASEFIRE, method=method)[0]
+    box = discover(frame, DEAL, method=method)[0]
     assert set(box.restrictions) == {"p.x0"}
     low, high = box.restrictions["p.x0"]
     assert low < 0.05 and abs(high - 0.6) < 0.08  # a lower bound, if any, is trivial
@@ -82,8 +82,8 @@ def test_noisy_outcome_restricts_only_the_deciding_column(method, seed):
 def test_prim_finds_a_box_in_two_dimensions():
     rng = np.random.default_rng(3)
     frame = pd.DataFrame(rng.uniform(size=(4000, 3)), columns=["p.x0", "p.x1", "p.x2"])
-    frame["outcome"] = np.where((frame["p.x0"] < 0.5) & (frame["p.x1"] > 0.3), "ceasefire", "deadlock")
-    box = discover(frame, CEASEFIRE, threshold=0.8)[0]
+    frame["outcome"] = np.where((frame["p.x0"] < 0.5) & (frame["p.x1"] > 0.3), "deal", "no_deal")
+    box = discover(frame, DEAL, threshold=0.8)[0]
     assert set(box.restrictions) == {"p.x0", "p.x1"}
     assert abs(box.restrictions["p.x0"][1] - 0.5) < 0.03
     assert abs(box.restrictions["p.x1"][0] - 0.3) < 0.03
@@ -93,8 +93,8 @@ def test_prim_finds_a_box_in_two_dimensions():
 def test_prim_covering_finds_a_second_box_outside_the_first():
     rng = np.random.default_rng(4)
     frame = pd.DataFrame(rng.uniform(size=(4000, 3)), columns=["p.x0", "p.x1", "p.x2"])
-    frame["outcome"] = np.where((frame["p.x0"] < 0.3) | (frame["p.x1"] > 0.8), "ceasefire", "deadlock")
-    first, second = discover(frame, CEASEFIRE, max_boxes=2)
+    frame["outcome"] = np.where((frame["p.x0"] < 0.3) | (frame["p.x1"] > 0.8), "deal", "no_deal")
+    first, second = discover(frame, DEAL, max_boxes=2)
     assert {tuple(first.restrictions), tuple(second.restrictions)} == {("p.x0",), ("p.x1",)}
     assert first.coverage + second.coverage == pytest.approx(1.0, abs=0.03)
     assert min(first.density, second.density) > 0.97
@@ -102,20 +102,20 @@ def test_prim_covering_finds_a_second_box_outside_the_first():
 
 def test_grid_values_give_a_bound_half_way_between_levels():
     frame = pd.DataFrame({"p.level": np.repeat([0.0, 1.0, 2.0, 3.0], 50)})
-    frame["outcome"] = np.where(frame["p.level"] <= 1, "ceasefire", "deadlock")
+    frame["outcome"] = np.where(frame["p.level"] <= 1, "deal", "no_deal")
     for method in ("prim", "tree"):
-        box = discover(frame, CEASEFIRE, method=method)[0]
+        box = discover(frame, DEAL, method=method)[0]
         assert box.restrictions == {"p.level": (-math.inf, 1.5)}
 
 
 def test_describe_box_reads_as_a_sentence():
     box = Box({"actors.russia.party.resolve": (-math.inf, 1.3), "actors.united_states.backer.backstop": (0.6, math.inf)},
-              coverage=0.58, density=0.71, mass=0.24, outcome=CEASEFIRE, baseline=0.21)
+              coverage=0.58, density=0.71, mass=0.24, outcome=DEAL, baseline=0.21)
     assert describe_box(box) == (
-        "ceasefire in 71% of runs when russia resolve < 1.3 and united states backstop > 0.6; the box holds 24% "
-        "of all runs and covers 58% of all runs with ceasefire (baseline rate 21%)")
-    two_sided = Box({"front.drift": (0.02, 0.03)}, 0.5, 0.5, 0.5, outcome="deployment", baseline=0.3)
-    assert describe_box(two_sided).startswith("'deployment' in 50% of runs when 0.02 < front drift < 0.03;")
+        "deal in 71% of runs when russia resolve < 1.3 and united states backstop > 0.6; the box holds 24% "
+        "of all runs and covers 58% of all runs with deal (baseline rate 21%)")
+    two_sided = Box({"front.drift": (0.02, 0.03)}, 0.5, 0.5, 0.5, outcome="force_deployed", baseline=0.3)
+    assert describe_box(two_sided).startswith("'force_deployed' in 50% of runs when 0.02 < front drift < 0.03;")
 
 
 def test_short_names_stay_unambiguous():
@@ -126,16 +126,16 @@ def test_short_names_stay_unambiguous():
 
 
 def test_outcome_expressions(toy_runs):
-    assert evaluate_outcome(toy_runs, CEASEFIRE).mean() == (toy_runs.outcome == "ceasefire").mean()
-    held = evaluate_outcome(toy_runs, "ceasefire_held")  # 0/1 with NaN counts as true/false
+    assert evaluate_outcome(toy_runs, DEAL).mean() == (toy_runs.outcome == "deal").mean()
+    held = evaluate_outcome(toy_runs, "deal_held")  # 0/1 with NaN counts as true/false
     assert held.dtype == bool
     assert evaluate_outcome(toy_runs, f"`{DECIDING}` < 0.5").any()
-    with pytest.raises(DiscoveryError, match=r"'outcom == \"ceasefire\"' is not a valid expression.*'outcome'"):
-        evaluate_outcome(toy_runs, 'outcom == "ceasefire"')
+    with pytest.raises(DiscoveryError, match=r"'outcom == \"deal\"' is not a valid expression.*'outcome'"):
+        evaluate_outcome(toy_runs, 'outcom == "deal"')
     with pytest.raises(DiscoveryError, match="is not a valid expression"):
         evaluate_outcome(toy_runs, "outcome ==")
     with pytest.raises(DiscoveryError, match="does not give true or false"):
-        evaluate_outcome(toy_runs, "ceasefire_round + 5")
+        evaluate_outcome(toy_runs, "deal_round + 5")
     with pytest.raises(DiscoveryError, match="true in none"):
         discover(toy_runs, 'outcome == "collapse"')
 
@@ -146,17 +146,17 @@ def test_input_columns(toy_runs):
         input_columns(toy_runs, ["actors.a.party.holdout"])
     with pytest.raises(DiscoveryError, match="no varying parameter columns"):
         input_columns(toy_runs.drop(columns=[DECIDING, IRRELEVANT]))
-    boxes = discover(toy_runs, CEASEFIRE, params=[IRRELEVANT])
+    boxes = discover(toy_runs, DEAL, params=[IRRELEVANT])
     assert all(set(b.restrictions) <= {IRRELEVANT} for b in boxes)
 
 
 def test_cli_discover_prints_boxes_in_words(tmp_path):
     folder = run_to_directory(decisive(), tmp_path / "toy", runs=300, seed=2)
     for method in ("prim", "tree"):
-        result = run_sim("discover", str(folder), "--outcome", CEASEFIRE, "--method", method)
+        result = run_sim("discover", str(folder), "--outcome", DEAL, "--method", method)
         assert result.returncode == 0, result.stderr
         # The words name the deciding parameter and an edge within a peel step below the cut (0.6).
-        edge = re.search(r"box 1: ceasefire in 100% of runs when a hold out < (0\.\d+)", result.stdout)
+        edge = re.search(r"box 1: deal in 100% of runs when a hold out < (0\.\d+)", result.stdout)
         assert edge, result.stdout
         assert CUT - 0.05 * 0.6 < float(edge.group(1)) <= CUT + 0.01
         assert f"a hold out = {DECIDING}" in result.stdout
@@ -164,22 +164,22 @@ def test_cli_discover_prints_boxes_in_words(tmp_path):
 
 def test_cli_discover_errors_are_clear(tmp_path):
     fixed = run_to_directory(tiny(), tmp_path / "fixed", runs=20, seed=0)
-    result = run_sim("discover", str(fixed), "--outcome", CEASEFIRE)
+    result = run_sim("discover", str(fixed), "--outcome", DEAL)
     assert result.returncode == 1
     assert "no varying parameter columns" in result.stderr
     toy = run_to_directory(decisive(), tmp_path / "toy", runs=50, seed=0)
-    result = run_sim("discover", str(toy), "--outcome", 'outcome == "ceasefire" and')
+    result = run_sim("discover", str(toy), "--outcome", 'outcome == "deal" and')
     assert result.returncode == 1
-    assert "--outcome 'outcome == \"ceasefire\" and' is not a valid expression" in result.stderr
-    result = run_sim("discover", str(toy), "--outcome", "outcome == ceasefire")
+    assert "--outcome 'outcome == \"deal\" and' is not a valid expression" in result.stderr
+    result = run_sim("discover", str(toy), "--outcome", "outcome == deal")
     assert result.returncode == 1
-    assert "--outcome 'outcome == ceasefire' is not a valid expression" in result.stderr
-    assert "name 'ceasefire' is not defined" in result.stderr
-    result = run_sim("discover", str(toy), "--outcome", CEASEFIRE, "--params", "actors.a.party.hold_ou")
+    assert "--outcome 'outcome == deal' is not a valid expression" in result.stderr
+    assert "name 'deal' is not defined" in result.stderr
+    result = run_sim("discover", str(toy), "--outcome", DEAL, "--params", "actors.a.party.hold_ou")
     assert result.returncode == 1 and f"did you mean {DECIDING!r}" in result.stderr
-    result = run_sim("discover", str(tmp_path / "nowhere"), "--outcome", CEASEFIRE)
+    result = run_sim("discover", str(tmp_path / "nowhere"), "--outcome", DEAL)
     assert result.returncode == 1 and "no such result folder" in result.stderr
     (tmp_path / "empty").mkdir()
-    result = run_sim("discover", str(tmp_path / "empty"), "--outcome", CEASEFIRE)
+    result = run_sim("discover", str(tmp_path / "empty"), "--outcome", DEAL)
     assert result.returncode == 1 and "no runs.parquet" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

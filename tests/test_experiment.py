@@ -35,8 +35,8 @@ def test_run_many_gives_one_row_per_run_with_its_seed(serial):
     assert len(serial) == RUNS
     assert serial.run.tolist() == list(range(RUNS))
     assert serial.seed.tolist() == [run_seed(42, i) for i in range(RUNS)]
-    assert {"outcome", "ceasefire_round", "terms_territory", "deployment", "contributors",
-            "sanctions_packages_passed", "loan_approved", "vetoes", "shocks", "breakdown_cause"} <= set(serial)
+    assert {"outcome", "deal_round", "terms_territory", "force_deployed", "force_contributors",
+            "measure_loan_90bn_passed", "council_eu_council_votes_against", "shocks", "breakdown_cause"} <= set(serial)
 
 
 def test_two_workers_give_the_same_table_as_one(baseline, serial):
@@ -156,7 +156,7 @@ def test_grid_sweep_puts_varied_values_in_columns_and_reuses_seeds(baseline):
     seeds = table.pivot_table(index="run", columns="sanctions.russia.start", values="seed", aggfunc="first")
     assert (seeds[0.3] == seeds[0.6]).all()
     no_backstop = table[table["actors.united_states.backer.backstop"] == 0.0]
-    assert not no_backstop.deployment.any()
+    assert not no_backstop.force_deployed.any()
 
 
 def test_a_grid_mixing_whole_and_decimal_numbers_gives_one_float_column(baseline, tmp_path):

@@ -10,6 +10,7 @@ from sim.experiment import explain_run, run_many, run_once
 from sim.model import NegotiationModel
 from sim.record import records_frame
 from sim.streams import run_seed
+from sim.summary import format_summary, summarize
 
 
 def run_table(scenario, n=200, seed=11):
@@ -35,14 +36,14 @@ def baseline_runs(baseline):
 def test_identical_ideal_points_give_an_immediate_deal_on_those_terms():
     same = {"position": {"split": 0.5}}
     table = run_table(tiny(actors={"a": same, "b": same}), n=20)
-    assert (table.outcome == "ceasefire").all()
-    assert (table.ceasefire_round == 0).all()
+    assert (table.outcome == "deal").all()
+    assert (table.deal_round == 0).all()
     assert table.terms_split.to_numpy() == pytest.approx(0.5, abs=0.02)
 
 
 def test_overlapping_positions_settle_between_them():
     table = run_table(tiny(), n=20)
-    assert (table.outcome == "ceasefire").all()
+    assert (table.outcome == "deal").all()
     assert ((table.terms_split >= 0.4) & (table.terms_split <= 0.6)).all()
 
 
@@ -50,7 +51,7 @@ def test_contradictory_hard_red_lines_never_give_a_deal_and_name_the_red_line():
     lines = {"a": {"red_lines": [{"issue": "split", "op": ">=", "bound": 0.7}]},
              "b": {"red_lines": [{"issue": "split", "op": "<=", "bound": 0.3}]}}
     table = run_table(tiny(actors=lines), n=30)
-    assert (table.outcome == "deadlock").all()
+    assert (table.outcome == "no_deal").all()
     assert table.breakdown_cause.str.startswith("red_line_").all()
 
 
@@ -72,7 +73,7 @@ def test_higher_outside_option_blocks_a_deal():
     scenario = tiny(actors={"a": {"party": {"war_cost": 0.0}}, "b": {"party": {"war_cost": 0.0}}},
                     issues={"split": {"status_quo": 0.4}})
     table = run_table(scenario, n=10)
-    assert (table.outcome == "deadlock").all()
+    assert (table.outcome == "no_deal").all()
 
 
 def council_with_one_member(veto_probability):
@@ -88,14 +89,14 @@ def council_with_one_member(veto_probability):
 
 def test_unanimity_vote_with_a_certain_vetoer_never_passes_and_counts_every_veto():
     table = run_table(council_with_one_member(1.0), n=10)
-    assert (table.sanctions_packages_passed == 0).all()
-    assert (table.vetoes == 6).all()  # one per round of the horizon
+    assert not table.measure_pkg_passed.any() and table.measure_pkg_round.isna().all()
+    assert (table.council_eu_council_votes_against == 6).all()  # one per round of the horizon
 
 
 def test_without_a_vetoer_the_measure_passes_at_once():
     table = run_table(council_with_one_member(0.0), n=10)
-    assert (table.sanctions_packages_passed == 1).all()
-    assert (table.vetoes == 0).all()
+    assert table.measure_pkg_passed.all() and (table.measure_pkg_round == 0).all()
+    assert (table.council_eu_council_votes_against == 0).all()
 
 
 def test_a_workaround_passes_a_blocked_loan_after_the_waiting_rounds():
@@ -109,7 +110,18 @@ def test_a_workaround_passes_a_blocked_loan_after_the_waiting_rounds():
                      "workaround": {"after_blocked_rounds": 3, "probability": 1.0, "value": 0.5}}}}}},
     }
     table = run_table(tiny(**council), n=10)
-    assert table.loan_approved.all()
+    assert table.measure_loan_passed.all()
+
+
+def test_institution_columns_come_from_the_scenario_and_a_scenario_without_a_council_has_none():
+    def institution(table):
+        return [c for c in table.columns if c.startswith(("measure_", "council_"))]
+    assert institution(run_table(council_with_one_member(0.0), n=3)) == [
+        "measure_pkg_passed", "measure_pkg_round", "council_eu_council_votes_against"]
+    table = run_table(tiny(), n=3)
+    assert institution(table) == []
+    text = format_summary(summarize(table))
+    assert "measure" not in text and "loan" not in text and "sanctions" not in text
 
 
 def test_a_certain_walkaway_collapses_the_talks():
@@ -165,10 +177,10 @@ def test_different_seeds_give_different_runs(baseline_runs):
 # ---------------------------------------------------------------------------- invariants
 
 
-def test_no_deployment_without_a_ceasefire(baseline_runs):
-    no_deal = baseline_runs[baseline_runs.outcome != "ceasefire"]
-    assert not no_deal.deployment.any()
-    assert (no_deal.deployment_troops == 0).all()
+def test_no_deployment_without_a_deal(baseline_runs):
+    no_deal = baseline_runs[baseline_runs.outcome != "deal"]
+    assert not no_deal.force_deployed.any()
+    assert (no_deal.force_troops == 0).all()
 
 
 def test_no_consent_conditional_contributor_without_consent(baseline, baseline_runs):
@@ -177,8 +189,8 @@ def test_no_consent_conditional_contributor_without_consent(baseline, baseline_r
     conditional = {aid: levels[a.guarantor.force_type] for aid, a in spec.actors.items()
                    if a.guarantor and a.guarantor.requires_consent}
     checked = 0
-    for _, row in baseline_runs[baseline_runs.deployment].iterrows():
-        for member in row.contributors.split("+"):
+    for _, row in baseline_runs[baseline_runs.force_deployed].iterrows():
+        for member in row.force_contributors.split("+"):
             if member in conditional:
                 assert conditional[member] <= row.terms_deployment + 1e-12
                 checked += 1
@@ -192,8 +204,8 @@ def test_terms_are_within_the_unit_interval(baseline_runs):
     assert ((finite >= 0) & (finite <= 1)).all()
 
 
-def test_ceasefire_rows_have_terms_and_others_do_not(baseline_runs):
-    deal = baseline_runs.outcome == "ceasefire"
+def test_deal_rows_have_terms_and_others_do_not(baseline_runs):
+    deal = baseline_runs.outcome == "deal"
     assert baseline_runs.loc[deal, "terms_territory"].notna().all()
     assert baseline_runs.loc[~deal, "terms_territory"].isna().all()
     assert (baseline_runs.loc[deal, "breakdown_cause"] == "none").all()
@@ -239,7 +251,7 @@ def test_the_referendum_rule_runs_and_can_vote_a_deal_down():
     # b's public never approves (intercept -10): under a referendum every signed deal fails at home.
     home = {"party": {"ratification": [{"body": "public", "rule": "referendum", "intercept": -10.0}]}}
     table = run_table(tiny(actors={"b": home}), n=20)
-    assert (table.outcome == "deadlock").all()
+    assert (table.outcome == "no_deal").all()
     assert (table.breakdown_cause == "ratification").all()
 
 

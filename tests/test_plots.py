@@ -26,10 +26,10 @@ from sim.plots import (
     save_all,
     scenario_colors,
     sweep_response,
-    time_to_ceasefire,
+    time_to_deal,
     who_pledges,
 )
-from sim.summary import OUTCOME_ORDER, summarize
+from sim.summary import OUTCOME_ORDER, shown_outcomes, summarize
 
 RUNS = 60
 BACKSTOP = "actors.united_states.backer.backstop"
@@ -75,7 +75,7 @@ def test_scenario_colors_follow_first_appearance():
 def test_same_scenario_has_the_same_colour_in_every_figure(table):
     expected = scenario_colors(table.scenario)
     bars = outcome_shares(table)
-    lines = time_to_ceasefire(table, horizon=26)
+    lines = time_to_deal(table, horizon=26)
     dep, _ = deployment(table)
     heat = who_pledges(table)
     for k, name in enumerate(names(table)):
@@ -89,8 +89,12 @@ def test_same_scenario_has_the_same_colour_in_every_figure(table):
 
 def test_outcome_colours_are_fixed_and_used_for_outcome_ticks(table):
     ax = outcome_shares(table)
-    assert [t.get_text() for t in ax.get_xticklabels()] == list(OUTCOME_ORDER)
-    assert [to_hex(t.get_color()) for t in ax.get_xticklabels()] == [OUTCOME_COLORS[o].lower() for o in OUTCOME_ORDER]
+    shown = ["deal", "no_deal", "collapse"]  # military_end, which nothing produces yet, only once a run ends in it
+    assert [t.get_text() for t in ax.get_xticklabels()] == shown
+    assert [to_hex(t.get_color()) for t in ax.get_xticklabels()] == [OUTCOME_COLORS[o].lower() for o in shown]
+    ended = table.copy()
+    ended.loc[ended.index[0], "outcome"] = "military_end"
+    assert [t.get_text() for t in outcome_shares(ended).get_xticklabels()] == list(OUTCOME_ORDER)
 
 
 # ------------------------------------------------------------------------- data behind figures
@@ -105,15 +109,15 @@ def test_outcome_share_bars_and_intervals_equal_the_summary(table):
             continue
         row = summary.loc[container.get_label()]
         heights = [p.get_height() for p in container.patches]
-        assert heights == pytest.approx([row[f"p_{o}"] for o in OUTCOME_ORDER])
+        assert heights == pytest.approx([row[f"p_{o}"] for o in shown_outcomes(summary)])
         segments = container.errorbar.lines[2][0].get_segments()
-        assert [s[0][1] for s in segments] == pytest.approx([row[f"p_{o}_lo"] for o in OUTCOME_ORDER])
-        assert [s[1][1] for s in segments] == pytest.approx([row[f"p_{o}_hi"] for o in OUTCOME_ORDER])
+        assert [s[0][1] for s in segments] == pytest.approx([row[f"p_{o}_lo"] for o in shown_outcomes(summary)])
+        assert [s[1][1] for s in segments] == pytest.approx([row[f"p_{o}_hi"] for o in shown_outcomes(summary)])
     assert "Outcome shares (baseline n=60; variant n=60; no-backstop n=60)" in ax.get_title().replace("\n", " ")
 
 
-def test_time_to_ceasefire_is_cumulative_and_ends_at_the_ceasefire_share(table):
-    ax = time_to_ceasefire(table, horizon=26)
+def test_time_to_deal_is_cumulative_and_ends_at_the_deal_share(table):
+    ax = time_to_deal(table, horizon=26)
     summary = summarize(table).set_index("scenario")
     curves = {ln.get_label().split(":")[0]: ln for ln in ax.get_lines()}
     assert set(curves) == set(names(table))
@@ -121,9 +125,9 @@ def test_time_to_ceasefire_is_cumulative_and_ends_at_the_ceasefire_share(table):
         x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
         assert x.tolist() == list(range(26))
         assert np.all(np.diff(y) >= 0)
-        assert y[-1] == pytest.approx(summary.loc[name, "p_ceasefire"])
+        assert y[-1] == pytest.approx(summary.loc[name, "p_deal"])
         g = table[table.scenario == name]
-        assert y[5] == pytest.approx((g.ceasefire_round <= 5).mean())
+        assert y[5] == pytest.approx((g.deal_round <= 5).mean())
     assert "n=60" in ax.get_title()
 
 
@@ -136,10 +140,10 @@ def test_deployment_bars_add_up_to_the_deployment_share_and_split_by_consent(tab
         g = table[table.scenario == name]
         consented = by_label["consented"].patches[k].get_height()
         unconsented = by_label["without consent"].patches[k].get_height()
-        assert consented == pytest.approx((g.deployment & (g.deployment_consented == 1)).mean())
-        assert unconsented == pytest.approx((g.deployment & (g.deployment_consented == 0)).mean())
-        assert consented + unconsented == pytest.approx(summary.loc[name, "p_deployment"])
-    assert summary.loc["no-backstop", "p_deployment"] == 0
+        assert consented == pytest.approx((g.force_deployed & (g.force_consented == 1)).mean())
+        assert unconsented == pytest.approx((g.force_deployed & (g.force_consented == 0)).mean())
+        assert consented + unconsented == pytest.approx(summary.loc[name, "p_force_deployed"])
+    assert summary.loc["no-backstop", "p_force_deployed"] == 0
     assert any("no\ndeployment" in t.get_text() for t in ax2.texts)
     assert ax1.figure is ax2.figure
     assert "Deployment (baseline n=60" in ax1.figure._suptitle.get_text()
@@ -155,13 +159,13 @@ def test_agreed_terms_one_panel_per_issue_with_the_median_term(table):
     issues = [c for c in table if c.startswith("terms_")]
     assert len(panels) == len(issues)
     assert [ax.get_title() for ax in panels] == [c[6:].replace("_", " ") for c in issues]
-    cf = table[(table.scenario == "baseline") & (table.outcome == "ceasefire")]
+    cf = table[(table.scenario == "baseline") & (table.outcome == "deal")]
     for ax, column in zip(panels, issues, strict=True):
         # The median lines are the black ones; the baseline's box is at x = 0.
         medians = [ln for ln in ax.get_lines() if to_hex(ln.get_color()) == "#000000"]
         at_zero = [ln.get_ydata()[0] for ln in medians if np.mean(ln.get_xdata()) == pytest.approx(0)]
         assert at_zero == pytest.approx([cf[column].median()])
-        assert any("no\nceasefire" in t.get_text() for t in ax.texts)  # the scenario without a deal
+        assert any("no\ndeal" in t.get_text() for t in ax.texts)  # the scenario without a deal
 
 
 def test_who_pledges_values_are_contributor_shares_of_all_runs(table):
@@ -172,7 +176,7 @@ def test_who_pledges_values_are_contributor_shares_of_all_runs(table):
     for r, guarantor in enumerate(rows):
         for c, name in enumerate(names(table)):
             g = table[table.scenario == name]
-            share = g.contributors.str.split("+").apply(lambda ids, who=guarantor: who in ids).mean()
+            share = g.force_contributors.str.split("+").apply(lambda ids, who=guarantor: who in ids).mean()
             assert values[r, c] == pytest.approx(share)
     assert values[2].tolist() == [0, 0, 0]  # listed but never contributes
     cbar_label = ax.figure.axes[-1].get_ylabel()
@@ -181,7 +185,7 @@ def test_who_pledges_values_are_contributor_shares_of_all_runs(table):
 
 
 def test_contributor_shares_count_a_guarantor_once_per_run():
-    frame = pd.DataFrame({"scenario": ["s", "s", "s", "s"], "contributors": ["a+b", "a", "", "a+a"]})
+    frame = pd.DataFrame({"scenario": ["s", "s", "s", "s"], "force_contributors": ["a+b", "a", "", "a+a"]})
     shares = contributor_shares(frame)
     assert shares.loc["a", "s"] == pytest.approx(0.75)
     assert shares.loc["b", "s"] == pytest.approx(0.25)
@@ -194,12 +198,12 @@ def test_sweep_response_points_are_the_shares_per_value(sweep):
     assert set(lines) == {"1", "2"}
     for level, container in lines.items():
         part = summary[summary["actors.russia.party.resolve"] == float(level)].sort_values(BACKSTOP)
-        assert container.lines[0].get_ydata() == pytest.approx(part.p_ceasefire.to_numpy())
+        assert container.lines[0].get_ydata() == pytest.approx(part.p_deal.to_numpy())
         # Lines are only nudged sideways (under 1% of the x range) to keep intervals apart.
         assert container.lines[0].get_xdata() == pytest.approx(part[BACKSTOP].to_numpy(), abs=0.01)
     assert ax.get_xlabel() == BACKSTOP
-    single = sweep_response(sweep, BACKSTOP, outcome=["ceasefire", "collapse"], ax=plt.subplots()[1])
-    assert [to_hex(c.lines[0].get_color()) for c in single.containers] == [OUTCOME_COLORS["ceasefire"],
+    single = sweep_response(sweep, BACKSTOP, outcome=["deal", "collapse"], ax=plt.subplots()[1])
+    assert [to_hex(c.lines[0].get_color()) for c in single.containers] == [OUTCOME_COLORS["deal"],
                                                                           OUTCOME_COLORS["collapse"]]
 
 
@@ -222,7 +226,7 @@ def test_plots_neither_change_rcparams_nor_run_the_model(table, monkeypatch):
     monkeypatch.setattr(sim.model.NegotiationModel, "__init__", forbidden)
     before = dict(matplotlib.rcParams)
     outcome_shares(table)
-    time_to_ceasefire(table)
+    time_to_deal(table)
     deployment(table)
     agreed_terms(table)
     who_pledges(table)
@@ -240,7 +244,7 @@ def test_given_axes_are_drawn_on_and_returned(table):
     _, ax = plt.subplots()
     assert outcome_shares(table, ax=ax) is ax
     _, ax = plt.subplots()
-    assert time_to_ceasefire(table, ax=ax) is ax
+    assert time_to_deal(table, ax=ax) is ax
     _, ax = plt.subplots()
     assert who_pledges(table, ax=ax) is ax
 
@@ -248,7 +252,7 @@ def test_given_axes_are_drawn_on_and_returned(table):
 def test_save_all_writes_every_figure_as_png_and_svg(table, sweep, tmp_path):
     written = save_all(table, tmp_path / "figs", horizon=26)
     stems = {p.stem for p in written}
-    assert stems == {"outcome_shares", "time_to_ceasefire", "deployment", "agreed_terms", "who_pledges"}
+    assert stems == {"outcome_shares", "time_to_deal", "deployment", "agreed_terms", "who_pledges"}
     assert {p.suffix for p in written} == {".png", ".svg"}
     for path in written:
         assert path.exists() and path.stat().st_size > 5000, path

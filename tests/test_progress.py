@@ -40,7 +40,7 @@ def test_the_command_draws_no_bar_when_stderr_is_not_a_terminal(monkeypatch, cap
     assert main(["run", "scenarios/baseline.yaml", "--runs", "3", "--workers", "1"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert "ceasefire" in out
+    assert "deal" in out
 
 
 def test_notebook_bars_are_recognised():

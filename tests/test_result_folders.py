@@ -207,7 +207,7 @@ def test_a_rebuilt_manifest_keeps_no_part_of_another_seed_or_scenario(baseline, 
         pd.testing.assert_frame_equal(read_results(folder), run_many(scenario, runs=RUNS, seed=seed))
         assert sorted(p.name for p in (folder / "rejected").iterdir()) == ["part-000000.parquet",
                                                                             "part-000001.parquet"]
-    assert read_results(tmp_path / "horizon").ceasefire_round.max() <= 12
+    assert read_results(tmp_path / "horizon").deal_round.max() <= 12
 
 
 def test_resume_with_another_seed_is_refused_in_one_line(baseline, tmp_path, capsys):
@@ -444,7 +444,7 @@ def _damage(complete: Path, where: Path, kind: str) -> tuple[Path, str]:
 def test_a_damaged_folder_is_one_line_and_exit_3_for_every_reader(complete, tmp_path, capsys, kind, command):
     folder, expected = _damage(complete, tmp_path, kind)
     args = {"plot": ["plot", str(folder)],
-            "discover": ["discover", str(folder), "--outcome", 'outcome == "ceasefire"'],
+            "discover": ["discover", str(folder), "--outcome", 'outcome == "deal"'],
             "compare": ["compare", str(folder), BASE, "--runs", "2", "--out", str(tmp_path / "cmp")]}[command]
     code, err = sim(capsys, *args)
     assert code == 3

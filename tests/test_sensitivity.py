@@ -39,21 +39,21 @@ def index(result, outcome, parameter, column):
 
 def test_the_toy_is_decided_by_one_parameter_at_a_known_cut(toy):
     runs = run_many(toy, runs=600, seed=5)
-    ceasefire = runs.outcome == "ceasefire"
+    deal = runs.outcome == "deal"
     held_out = runs[DECIDING]
     # A deal exactly when a's hold-out is below the cut (found at 0.5985 +- 0.001: the mediator's best
     # proposal for a lands a hair off its ideal point), whatever the irrelevant parameter.
-    highest_deal, lowest_no_deal = held_out[ceasefire].max(), held_out[~ceasefire].min()
+    highest_deal, lowest_no_deal = held_out[deal].max(), held_out[~deal].min()
     assert lowest_no_deal > CUT - 0.005 and highest_deal < CUT
     assert highest_deal - lowest_no_deal < 0.002
-    assert 0.55 < ceasefire.mean() < 0.78  # (0.6 - 0.2) / (0.8 - 0.2) = 2/3
+    assert 0.55 < deal.mean() < 0.78  # (0.6 - 0.2) / (0.8 - 0.2) = 2/3
 
 
 def test_sobol_total_index_is_near_one_for_the_deciding_and_near_zero_for_the_irrelevant(sobol):
-    assert index(sobol, "p_ceasefire", DECIDING, "ST") > 0.7
-    assert index(sobol, "p_ceasefire", DECIDING, "S1") > 0.7
-    assert index(sobol, "p_ceasefire", IRRELEVANT, "ST") < 0.1
-    assert abs(index(sobol, "p_ceasefire", IRRELEVANT, "S1")) < 0.1
+    assert index(sobol, "p_deal", DECIDING, "ST") > 0.7
+    assert index(sobol, "p_deal", DECIDING, "S1") > 0.7
+    assert index(sobol, "p_deal", IRRELEVANT, "ST") < 0.1
+    assert abs(index(sobol, "p_deal", IRRELEVANT, "S1")) < 0.1
     assert list(sobol.indices.columns) == ["outcome", "parameter", "label", "S1", "S1_conf", "ST", "ST_conf"]
     assert set(sobol.indices.outcome) == set(MEASURES)
     # Saltelli without second order: N (k + 2) points, each run runs_per_point times.
@@ -63,14 +63,14 @@ def test_sobol_total_index_is_near_one_for_the_deciding_and_near_zero_for_the_ir
 
 
 def test_a_measure_that_does_not_vary_gets_no_indices(sobol):
-    deployment = sobol.indices[sobol.indices.outcome == "p_deployment"]
+    deployment = sobol.indices[sobol.indices.outcome == "p_force_deployed"]
     assert deployment[["S1", "ST"]].isna().all().all()
-    assert "p_deployment: share of runs with a deployment\n  does not vary" in format_indices(sobol.indices)
+    assert "p_force_deployed: share of runs with a deployed force\n  does not vary" in format_indices(sobol.indices)
 
 
 def test_morris_mu_star_of_the_deciding_parameter_dwarfs_the_irrelevant(morris):
-    deciding = index(morris, "p_ceasefire", DECIDING, "mu_star")
-    irrelevant = index(morris, "p_ceasefire", IRRELEVANT, "mu_star")
+    deciding = index(morris, "p_deal", DECIDING, "mu_star")
+    irrelevant = index(morris, "p_deal", IRRELEVANT, "mu_star")
     assert deciding > 0.1
     assert deciding > 5 * irrelevant
     assert list(morris.indices.columns) == ["outcome", "parameter", "label", "mu_star", "mu_star_conf", "sigma"]
@@ -80,21 +80,21 @@ def test_morris_mu_star_of_the_deciding_parameter_dwarfs_the_irrelevant(morris):
 def test_points_table_holds_the_sample_and_the_measures(sobol, toy):
     points = sobol.points
     assert {"point", DECIDING, IRRELEVANT, "runs", *MEASURES} <= set(points.columns)
-    # p_ceasefire is 1 exactly below the cut (the toy is deterministic)
-    assert (points.p_ceasefire == (points[DECIDING] < CUT)).all()
-    # no ceasefire at a point: its median ceasefire round is the horizon
-    none = points[points.p_ceasefire == 0]
-    assert len(none) and (none.median_ceasefire_round == toy.spec.horizon.rounds).all()
+    # p_deal is 1 exactly below the cut (the toy is deterministic)
+    assert (points.p_deal == (points[DECIDING] < CUT)).all()
+    # no deal at a point: its median deal round is the horizon
+    none = points[points.p_deal == 0]
+    assert len(none) and (none.median_deal_round == toy.spec.horizon.rounds).all()
 
 
-def test_median_ceasefire_round_is_nan_safe():
-    runs = pd.DataFrame({"point": [0, 0, 1, 1], "outcome": ["ceasefire", "deadlock", "deadlock", "collapse"],
-                         "ceasefire_round": [3.0, np.nan, np.nan, np.nan], "deployment": [True, False, False, False],
-                         "deployment_troops": [100.0, 0.0, 0.0, np.nan]})
+def test_median_deal_round_is_nan_safe():
+    runs = pd.DataFrame({"point": [0, 0, 1, 1], "outcome": ["deal", "no_deal", "no_deal", "collapse"],
+                         "deal_round": [3.0, np.nan, np.nan, np.nan], "force_deployed": [True, False, False, False],
+                         "force_troops": [100.0, 0.0, 0.0, np.nan]})
     table = measures(runs, horizon=12)
-    assert table.median_ceasefire_round.tolist() == [3.0, 12.0]
+    assert table.median_deal_round.tolist() == [3.0, 12.0]
     assert table.p_collapse.tolist() == [0.0, 0.5]
-    assert table.mean_troops.tolist() == [50.0, 0.0]
+    assert table.mean_force_troops.tolist() == [50.0, 0.0]
 
 
 def test_samples_follow_the_declared_distribution_not_a_uniform_over_its_bounds():
@@ -130,11 +130,11 @@ def test_plot_indices_draws_bars_with_intervals_and_leaves_pyplot_alone(sobol, m
     import matplotlib.pyplot as plt
 
     before, style = plt.get_fignums(), dict(matplotlib.rcParams)
-    ax = plot_indices(sobol.indices, outcome="p_ceasefire")
+    ax = plot_indices(sobol.indices, outcome="p_deal")
     assert len(ax.patches) == 2 * 2  # ST and S1 per parameter
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[-1] == "a hold out"  # largest total index on top
-    ax = plot_indices(morris.indices, outcome="p_ceasefire")
+    ax = plot_indices(morris.indices, outcome="p_deal")
     assert len(ax.patches) == 2
     assert plt.get_fignums() == before
     assert dict(matplotlib.rcParams) == style
@@ -142,9 +142,9 @@ def test_plot_indices_draws_bars_with_intervals_and_leaves_pyplot_alone(sobol, m
 
 def test_dask_executor_gives_the_same_indices(toy, sobol):
     pytest.importorskip("dask.distributed")
-    result = sensitivity(toy, method="sobol", n=8, runs_per_point=2, seed=3, outcomes=["p_ceasefire"],
+    result = sensitivity(toy, method="sobol", n=8, runs_per_point=2, seed=3, outcomes=["p_deal"],
                          executor="dask", workers=1)
-    local = sensitivity(toy, method="sobol", n=8, runs_per_point=2, seed=3, outcomes=["p_ceasefire"])
+    local = sensitivity(toy, method="sobol", n=8, runs_per_point=2, seed=3, outcomes=["p_deal"])
     pd.testing.assert_frame_equal(result.indices, local.indices)
     pd.testing.assert_frame_equal(result.runs, local.runs)
 
@@ -161,25 +161,25 @@ def test_cli_quick_baseline_sensitivity_writes_its_files(tmp_path):
     assert len(indices) == len(MEASURES) * k
     assert list(indices.columns) == ["outcome", "parameter", "label", "S1", "S1_conf", "ST", "ST_conf"]
     assert len(pd.read_csv(out / "points.csv")) == 8 * (k + 2)
-    assert "p_ceasefire: share of runs ending in a ceasefire" in result.stdout
+    assert "p_deal: share of runs ending in a deal" in result.stdout
     assert "total ST" in result.stdout
     # red lines are named by their issue, not by their place in a list
     assert "russia red line on deployment penalty" in set(indices["label"])
     # the folder is a result folder that discovery can read
-    found = run_sim("discover", str(out), "--outcome", 'outcome == "ceasefire"')
+    found = run_sim("discover", str(out), "--outcome", 'outcome == "deal"')
     assert found.returncode == 0, found.stderr
-    assert "box 1: ceasefire in" in found.stdout
+    assert "box 1: deal in" in found.stdout
 
 
 def test_cli_morris_on_the_toy(tmp_path):
     file = tmp_path / "toy.yaml"
     file.write_text(yaml.safe_dump(dict(decisive().data)))
     result = run_sim("sensitivity", str(file), "--method", "morris", "--n", "10", "--runs-per-point", "2",
-                     "--workers", "1", "--outcome", "p_ceasefire")
+                     "--workers", "1", "--outcome", "p_deal")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "Morris" in lines[0]
-    table = lines[lines.index("p_ceasefire: share of runs ending in a ceasefire") + 2:]
+    table = lines[lines.index("p_deal: share of runs ending in a deal") + 2:]
     assert table[0].split()[0] == DECIDING  # sorted by mu_star
 
 

@@ -28,7 +28,7 @@ def f(table):
 
 
 def test_early_deadlock_a_ceasefire_in_the_first_three_rounds_is_rare(f):
-    assert f.loc["baseline", "p_ceasefire_by_r3"] <= 0.10
+    assert f.loc["baseline", "p_deal_by_r3"] <= 0.10
 
 
 def test_deployment_given_a_deal_is_at_least_as_likely_without_the_consent_condition(f):
@@ -38,30 +38,31 @@ def test_deployment_given_a_deal_is_at_least_as_likely_without_the_consent_condi
 
 
 def test_no_us_backstop_means_far_less_deployment(f):
-    assert f.loc["us-backstop-withdrawn", "p_deployment"] <= 0.2 * f.loc["baseline", "p_deployment"]
+    assert f.loc["us-backstop-withdrawn", "p_force_deployed"] <= 0.2 * f.loc["baseline", "p_force_deployed"]
 
 
 def test_sanctions_pass_earlier_and_at_least_as_often_when_hungary_stops_vetoing(table, f):
-    assert f.loc["hungary-veto-lifted", "packages_passed"] >= f.loc["baseline", "packages_passed"]
-    rounds = table.groupby("scenario").sanctions_round.mean()
+    passed = "p_measure_sanctions_package_20_passed"
+    assert f.loc["hungary-veto-lifted", passed] >= f.loc["baseline", passed]
+    rounds = table.groupby("scenario").measure_sanctions_package_20_round.mean()
     assert rounds["hungary-veto-lifted"] < rounds["baseline"] - 2
 
 
 def test_a_sanctions_surge_moves_the_ceasefire_chance_modestly_not_decisively(f):
-    change = f.loc["sanctions-surge", "p_ceasefire"] - f.loc["baseline", "p_ceasefire"]
+    change = f.loc["sanctions-surge", "p_deal"] - f.loc["baseline", "p_deal"]
     assert -0.02 <= change <= 0.15
 
 
 def test_a_maximalist_russia_makes_deals_rarer(f):
-    assert f.loc["russia-maximalist", "p_ceasefire"] <= f.loc["baseline", "p_ceasefire"]
+    assert f.loc["russia-maximalist", "p_deal"] <= f.loc["baseline", "p_deal"]
 
 
 def test_shocks_bring_more_collapse_and_fewer_deals(f):
     assert f.loc["shock-prone", "p_collapse"] > f.loc["baseline", "p_collapse"]
-    assert f.loc["shock-prone", "p_ceasefire"] <= f.loc["baseline", "p_ceasefire"]
+    assert f.loc["shock-prone", "p_deal"] <= f.loc["baseline", "p_deal"]
 
 
 def test_a_stronger_us_backstop_never_shrinks_the_force(table):
-    dep = table[table.deployment]
-    troops = dep.groupby("scenario").deployment_troops.median()
+    dep = table[table.force_deployed]
+    troops = dep.groupby("scenario").force_troops.median()
     assert troops["robust-us-backstop"] >= troops["baseline"]

@@ -1,7 +1,7 @@
 """Scenario discovery: which ranges of the uncertain parameters lead to an outcome of interest.
 
 Given a table of runs (a sweep, a sensitivity analysis, or a scenario with distributions), an
-outcome written as a pandas expression evaluated per run (``outcome == "ceasefire"``) and the
+outcome written as a pandas expression evaluated per run (``outcome == "deal"``) and the
 parameter columns (dotted key paths), find *boxes*: ranges of a few parameters inside which the
 outcome is much more common than overall. Two methods:
 

@@ -59,7 +59,7 @@ def evaluate_outcome(runs: pd.DataFrame, outcome: str) -> np.ndarray:
     """The outcome expression evaluated per run, as booleans.
 
     The expression is a pandas ``DataFrame.eval`` expression over the run table's columns, e.g.
-    ``outcome == "ceasefire"`` or ``deployment and ceasefire_held == 1``; dotted column names go in
+    ``outcome == "deal"`` or ``force_deployed and deal_held == 1``; dotted column names go in
     backquotes (`` `actors.russia.party.resolve` < 1.5 ``). A number column of 0/1 counts as
     true/false (NaN as false).
 
@@ -67,7 +67,7 @@ def evaluate_outcome(runs: pd.DataFrame, outcome: str) -> np.ndarray:
         DiscoveryError: the expression is invalid or does not give true/false for each run.
     """
     if not outcome or not outcome.strip():
-        raise DiscoveryError("--outcome is empty: give an expression such as 'outcome == \"ceasefire\"'")
+        raise DiscoveryError("--outcome is empty: give an expression such as 'outcome == \"deal\"'")
     try:
         value = runs.eval(outcome)
     except Exception as exc:  # pandas raises many kinds of errors for a bad expression
@@ -80,7 +80,7 @@ def evaluate_outcome(runs: pd.DataFrame, outcome: str) -> np.ndarray:
         raise DiscoveryError(f"--outcome {outcome!r} is not a valid expression over the runs: {detail}{hint}") from None
     if not isinstance(value, pd.Series) or len(value) != len(runs):
         raise DiscoveryError(f"--outcome {outcome!r} does not give true or false for each run "
-                             "(expected a comparison such as 'outcome == \"ceasefire\"')")
+                             "(expected a comparison such as 'outcome == \"deal\"')")
     if value.dtype == bool:
         return value.to_numpy()
     if pd.api.types.is_numeric_dtype(value):
@@ -89,7 +89,7 @@ def evaluate_outcome(runs: pd.DataFrame, outcome: str) -> np.ndarray:
         if seen <= {0.0, 1.0}:
             return np.nan_to_num(numbers, nan=0.0) == 1.0
     raise DiscoveryError(f"--outcome {outcome!r} does not give true or false for each run "
-                         f"(it gives {value.dtype} values; compare it, e.g. 'ceasefire_round < 5')")
+                         f"(it gives {value.dtype} values; compare it, e.g. 'deal_round < 5')")
 
 
 def input_columns(runs: pd.DataFrame, params: Sequence[str] | None = None) -> list[str]:
@@ -111,7 +111,7 @@ def input_columns(runs: pd.DataFrame, params: Sequence[str] | None = None) -> li
     columns = [c for c in runs.columns if "." in str(c) and _numeric(runs[c]) and runs[c].nunique() > 1]
     if not columns:
         raise DiscoveryError("the runs have no varying parameter columns (dotted key paths such as "
-                             "actors.russia.party.resolve): discover over a sweep or sensitivity result, or a "
+                             "actors.<id>.party.resolve): discover over a sweep or sensitivity result, or a "
                              "scenario with distributions, or name columns with --params")
     return columns
 
@@ -145,7 +145,7 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
         simplify: Drop a restriction whose removal changes the density by less than this.
 
     Examples:
-        >>> boxes = discover(table, 'outcome == "ceasefire"')  # doctest: +SKIP
+        >>> boxes = discover(table, 'outcome == "deal"')  # doctest: +SKIP
         >>> print(describe_box(boxes[0]))  # doctest: +SKIP
     """
     _check_options(method, alpha=alpha, min_mass=min_mass, threshold=threshold, simplify=simplify, depth=depth,

@@ -53,7 +53,7 @@ def short_names(paths: Sequence[str], scenario_data: Mapping[str, Any] | None = 
 
 
 def outcome_label(outcome: str) -> str:
-    """``outcome == "ceasefire"`` -> ``ceasefire``; any other expression, quoted."""
+    """``outcome == "deal"`` -> ``deal``; any other expression, quoted."""
     match = re.fullmatch(r"\s*outcome\s*==\s*[\"'](\w+)[\"']\s*", outcome)
     return match.group(1) if match else f"'{outcome.strip()}'"
 
@@ -74,7 +74,7 @@ def describe_restriction(name: str, low: float, high: float) -> str:
 
 
 def describe_box(box: Box, *, names: Mapping[str, str] | None = None, label: str | None = None) -> str:
-    """A box in words, e.g. ``ceasefire in 71% of runs when russia resolve < 1.3; the box holds 24% ...``.
+    """A box in words, e.g. ``deal in 71% of runs when russia resolve < 1.3; the box holds 24% ...``.
 
     Args:
         box: The box.

@@ -11,10 +11,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CEASEFIRE", "COLLAPSE", "DEADLOCK", "OUTCOMES", "TALKING", "Event", "EventSink", "RunState"]
+__all__ = ["COLLAPSE", "DEAL", "MILITARY_END", "NO_DEAL", "OUTCOMES", "TALKING", "Event", "EventSink", "RunState"]
 
-OUTCOMES = ("talking", "ceasefire", "collapse", "deadlock")
-TALKING, CEASEFIRE, COLLAPSE, DEADLOCK = range(4)
+#: Outcome codes, the same for every scenario (a scenario's own words for them are display labels):
+#: ``talking`` (internal: the talks go on), ``deal`` (the parties agreed), ``collapse`` (the talks broke
+#: off), ``no_deal`` (the horizon was reached in talks) and ``military_end`` (a side's war effort is
+#: exhausted; produced once the aftermath/ripening issues add stocks, nothing produces it yet).
+OUTCOMES = ("talking", "deal", "collapse", "no_deal", "military_end")
+TALKING, DEAL, COLLAPSE, NO_DEAL, MILITARY_END = range(5)
 
 
 @dataclass(frozen=True)

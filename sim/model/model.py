@@ -30,7 +30,7 @@ from .coalition import Coalition
 from .council import Council, MemberPolitics
 from .durability import Durability
 from .economy import Economy
-from .events import CEASEFIRE, DEADLOCK, Event, EventSink, RunState
+from .events import DEAL, NO_DEAL, Event, EventSink, RunState
 from .front import Front, WarEffort
 from .params import build_params
 from .party import Party
@@ -151,7 +151,7 @@ class NegotiationModel(mesa.Model):
         state = self.state
         in_time = t < self.horizon
         self.shocks.step(t, state.talking() & in_time)
-        fighting = (state.status != CEASEFIRE) & in_time
+        fighting = (state.status != DEAL) & in_time
         self.front.step(t, fighting, self.economy.felt)
         self.economy.step(t, fighting, in_time)
         self.politics.step(t, in_time)
@@ -168,7 +168,7 @@ class NegotiationModel(mesa.Model):
         self.sink.round = self.round
         ended = state.talking() & (self.round >= self.horizon)
         if ended.any():
-            state.status[ended] = DEADLOCK
+            state.status[ended] = NO_DEAL
             state.cause[ended] = state.last_failure[ended]
             self.sink.log(ended, "-", "deadlock", "the horizon is reached without a deal")
         if self.round >= self.max_rounds:

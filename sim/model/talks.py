@@ -17,7 +17,7 @@ import numpy as np
 from .. import mechanisms as mech
 from ..streams import RunStreams
 from .assessment import Assessment, Assessor, Views, halton
-from .events import CEASEFIRE, COLLAPSE, EventSink, RunState
+from .events import COLLAPSE, DEAL, EventSink, RunState
 from .story import format_terms, tell_round
 
 __all__ = ["REFINE_STEPS", "Talks"]
@@ -245,7 +245,7 @@ class Talks:
 
     def _agree(self, t: int, agreed: np.ndarray, final: Assessment) -> None:
         proposal = final.candidates
-        self.state.status[agreed] = CEASEFIRE
+        self.state.status[agreed] = DEAL
         self.state.cause[agreed] = "none"
         self.ceasefire_round[agreed] = t
         self.terms[agreed] = proposal[agreed]

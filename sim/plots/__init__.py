@@ -1,4 +1,4 @@
-"""Figures of a results table: outcome shares, time to a ceasefire, deployment, terms, pledges, sweeps.
+"""Figures of a results table: outcome shares, time to a deal, deployment, terms, pledges, sweeps.
 
 Every plot function takes the tidy results table (one row per run, as made by
 :func:`sim.experiment.run_many` or read by :func:`sim.results.read_results`) and keyword options,
@@ -19,7 +19,7 @@ Examples:
 from __future__ import annotations
 
 from .forces import contributor_shares, deployment, who_pledges
-from .outcomes import outcome_shares, time_to_ceasefire
+from .outcomes import outcome_shares, time_to_deal
 from .saving import save_all
 from .style import OUTCOME_COLORS, PALETTE, scenario_colors
 from .sweeps import sweep_response
@@ -35,6 +35,6 @@ __all__ = [
     "save_all",
     "scenario_colors",
     "sweep_response",
-    "time_to_ceasefire",
+    "time_to_deal",
     "who_pledges",
 ]

@@ -87,8 +87,8 @@ def _deployment_shares(groups: dict[str, pd.DataFrame], names: Sequence[str]) ->
     for name in names:
         g = groups[name]
         n = len(g)
-        dep = g["deployment"].astype(bool).to_numpy()
-        consent = g["deployment_consented"].to_numpy(dtype=float)
+        dep = g["force_deployed"].astype(bool).to_numpy()
+        consent = g["force_consented"].to_numpy(dtype=float)
         segments["consented"].append(float((dep & (consent == 1)).sum()) / n)
         segments["without consent"].append(float((dep & (consent == 0)).sum()) / n)
         segments["consent unknown"].append(float((dep & np.isnan(consent)).sum()) / n)
@@ -136,7 +136,7 @@ def _draw_troops(ax2: Axes, names: Sequence[str], colors: dict[str, str], groups
     tick_labels = []
     for i, name in enumerate(names):
         g = groups[name]
-        troops = g.loc[g["deployment"].astype(bool), "deployment_troops"].to_numpy(dtype=float)
+        troops = g.loc[g["force_deployed"].astype(bool), "force_troops"].to_numpy(dtype=float)
         troops = troops[~np.isnan(troops)]
         tick_labels.append(f"n={len(troops):,}")
         if len(troops):
@@ -160,10 +160,10 @@ def contributor_shares(results: pd.DataFrame, *, by: str = "scenario",
     """Share of all runs in which each guarantor contributes to the deployed force.
 
     Args:
-        results: The results table (``contributors`` holds '+'-joined guarantor ids).
+        results: The results table (``force_contributors`` holds '+'-joined guarantor ids).
         by: Column naming the groups compared.
         guarantors: Rows to include even if they never contribute (and their order); by default the
-            guarantors found in ``contributors``, the most frequent first.
+            guarantors found in ``force_contributors``, the most frequent first.
 
     Returns:
         Guarantors (rows) x groups (columns, in order of first appearance), values 0-1.
@@ -172,10 +172,10 @@ def contributor_shares(results: pd.DataFrame, *, by: str = "scenario",
     groups = results.groupby(by, sort=False) if by in results else [("all", results)]
     shares: dict[str, pd.Series] = {}
     for name, g in groups:
-        lists = g["contributors"].fillna("").astype(str).str.split("+")
+        lists = g["force_contributors"].fillna("").astype(str).str.split("+")
         exploded = lists.explode()
         exploded = exploded[exploded.str.len() > 0]
-        # A guarantor counts once per run, whatever the contributors string repeats.
+        # A guarantor counts once per run, whatever the force_contributors string repeats.
         per_run = exploded.groupby(level=0).unique().explode()
         shares[str(name)] = per_run.value_counts() / len(g)
     table = pd.DataFrame(shares).reindex(columns=names).fillna(0.0)

@@ -1,4 +1,4 @@
-"""Outcome figures: the share of each outcome, and the cumulative probability of a ceasefire by round."""
+"""Outcome figures: the share of each outcome, and the cumulative probability of a deal by round."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..summary import OUTCOME_ORDER, summarize, wilson_interval
+from ..summary import shown_outcomes, summarize, wilson_interval
 from .style import (
     _PERCENT_SIGN,
     OUTCOME_COLORS,
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 def outcome_shares(results: pd.DataFrame, *, by: str = "scenario", ax: Axes | None = None,
                    annotate: bool | None = None) -> Axes:
-    """Share of runs ending in a ceasefire, deadlock or collapse, per scenario, with 95% Wilson intervals.
+    """Share of runs ending in a deal, no deal or collapse, per scenario, with 95% Wilson intervals
+    (and ``military_end`` once some run ends in it: :func:`sim.summary.shown_outcomes`).
 
     Grouped bars: one group per outcome, one bar per scenario (in its scenario colour).
 
@@ -37,21 +38,22 @@ def outcome_shares(results: pd.DataFrame, *, by: str = "scenario", ax: Axes | No
 
     Returns:
         The Axes; ``ax.containers`` holds one bar container per group, labelled with its name, with
-        bars in the order ceasefire, deadlock, collapse.
+        bars in the order deal, no_deal, collapse.
     """
     summary = summarize(results, by=by)
+    order = shown_outcomes(summary)
     names = [str(n) for n in summary[by]] if by in summary else ["all"]
     colors = scenario_colors(names)
     if ax is None:
         ax = _new_axes((max(6.5, 1.2 + 1.1 * len(names) * 0.9 + 4), 4.2))
     k = len(names)
     width = 0.8 / k
-    x = np.arange(len(OUTCOME_ORDER))
+    x = np.arange(len(order))
     annotate = k <= 4 if annotate is None else annotate
     for i, (name, (_, row)) in enumerate(zip(names, summary.iterrows(), strict=True)):
-        p = np.array([row[f"p_{o}"] for o in OUTCOME_ORDER], dtype=float)
-        lo = np.array([row[f"p_{o}_lo"] for o in OUTCOME_ORDER], dtype=float)
-        hi = np.array([row[f"p_{o}_hi"] for o in OUTCOME_ORDER], dtype=float)
+        p = np.array([row[f"p_{o}"] for o in order], dtype=float)
+        lo = np.array([row[f"p_{o}_lo"] for o in order], dtype=float)
+        hi = np.array([row[f"p_{o}_hi"] for o in order], dtype=float)
         pos = x - 0.4 + width * (i + 0.5)
         ax.bar(pos, p, width=width * 0.92, color=colors[name], label=name,
                yerr=np.vstack([p - lo, hi - p]), capsize=3, error_kw={"elinewidth": 1, "ecolor": "#333333"})
@@ -60,11 +62,11 @@ def outcome_shares(results: pd.DataFrame, *, by: str = "scenario", ax: Axes | No
                 ax.annotate(f"{100 * pv:.0f}{_PERCENT_SIGN}", (xp, hv), xytext=(0, 2), textcoords="offset points",
                             ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x)
-    ax.set_xticklabels(list(OUTCOME_ORDER))
-    for tick, outcome in zip(ax.get_xticklabels(), OUTCOME_ORDER, strict=True):
+    ax.set_xticklabels(order)
+    for tick, outcome in zip(ax.get_xticklabels(), order, strict=True):
         tick.set_color(OUTCOME_COLORS[outcome])
         tick.set_fontweight("bold")
-    ax.set_ylim(0, min(1.08, max(0.1, float(summary[[f"p_{o}_hi" for o in OUTCOME_ORDER]].to_numpy().max()) * 1.12)))
+    ax.set_ylim(0, min(1.08, max(0.1, float(summary[[f"p_{o}_hi" for o in order]].to_numpy().max()) * 1.12)))
     _percent_axis(ax)
     ax.set_ylabel("share of runs (95% interval)")
     ax.set_title(_title("Outcome shares", results, by=by), fontsize=10)
@@ -75,21 +77,21 @@ def outcome_shares(results: pd.DataFrame, *, by: str = "scenario", ax: Axes | No
 
 
 def _horizon(results: pd.DataFrame, horizon: int | None) -> int:
-    rounds = results["ceasefire_round"].dropna()
+    rounds = results["deal_round"].dropna()
     last = int(rounds.max()) + 1 if len(rounds) else 1
     return max(int(horizon) if horizon else last, last)
 
 
-def time_to_ceasefire(results: pd.DataFrame, *, horizon: int | None = None, by: str = "scenario",
+def time_to_deal(results: pd.DataFrame, *, horizon: int | None = None, by: str = "scenario",
                       ax: Axes | None = None, band: bool | None = None) -> Axes:
-    """Cumulative probability of a ceasefire by round: one step line per scenario.
+    """Cumulative probability of a deal by round: one step line per scenario.
 
-    The y value at round *r* is the share of **all** runs with a ceasefire in round *r* or earlier,
-    so the last value is the scenario's ceasefire share.
+    The y value at round *r* is the share of **all** runs with a deal in round *r* or earlier,
+    so the last value is the scenario's deal share.
 
     Args:
         results: The results table.
-        horizon: Rounds in the scenario (x runs 0..horizon-1); inferred from the latest ceasefire if omitted.
+        horizon: Rounds in the scenario (x runs 0..horizon-1); inferred from the latest deal if omitted.
         by: Column naming the groups compared.
         ax: Axes to draw on; a new figure if omitted.
         band: Shade the 95% Wilson interval around each curve (default: with at most three groups).
@@ -110,7 +112,7 @@ def time_to_ceasefire(results: pd.DataFrame, *, horizon: int | None = None, by: 
         n = len(g)
         # Earlier curves are drawn wider, so that a later curve lying on top of one leaves it visible.
         linewidth = 1.6 + 1.0 * (len(names) - 1 - i) / max(1, len(names) - 1)
-        cf = g["ceasefire_round"].to_numpy(dtype=float)
+        cf = g["deal_round"].to_numpy(dtype=float)
         cf = cf[~np.isnan(cf)]
         counts = np.array([(cf <= r).sum() for r in rounds], dtype=float)
         y = counts / n if n else np.full(h, np.nan)
@@ -125,9 +127,9 @@ def time_to_ceasefire(results: pd.DataFrame, *, horizon: int | None = None, by: 
     ax.set_ylim(-0.015 * top, top)
     _percent_axis(ax)
     ax.set_xlabel("round")
-    ax.set_ylabel("share of all runs with a ceasefire\nby this round" + (" (95% band)" if band else ""))
-    ax.set_title(_title("Cumulative probability of a ceasefire", results, by=by), fontsize=10)
+    ax.set_ylabel("share of all runs with a deal\nby this round" + (" (95% band)" if band else ""))
+    ax.set_title(_title("Cumulative probability of a deal", results, by=by), fontsize=10)
     ax.grid(alpha=0.3)
-    _legend_outside(ax, title=f"ceasefire by round {h - 1}")
+    _legend_outside(ax, title=f"deal by round {h - 1}")
     return ax
 

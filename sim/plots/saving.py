@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..record import terms_columns
 from .forces import deployment, who_pledges
-from .outcomes import outcome_shares, time_to_ceasefire
+from .outcomes import outcome_shares, time_to_deal
 from .sweeps import sweep_response
 from .terms import agreed_terms
 
@@ -40,7 +40,7 @@ def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequenc
         sweep_params: Varied parameters of a sweep: adds ``sweep_response`` figures (the first
             parameter on the x axis and the second, if any, as lines; with more than two, one figure
             per parameter).
-        horizon: Rounds of the scenario, for the time-to-ceasefire axis.
+        horizon: Rounds of the scenario, for the time-to-deal axis.
         guarantors: Guarantor ids to show in the heat map even if they never contribute.
         by: Column naming the groups compared.
 
@@ -63,7 +63,7 @@ def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequenc
             plt.close(fig)
 
     keep("outcome_shares", outcome_shares(results, by=by).figure)
-    keep("time_to_ceasefire", time_to_ceasefire(results, horizon=horizon, by=by).figure)
+    keep("time_to_deal", time_to_deal(results, horizon=horizon, by=by).figure)
     keep("deployment", deployment(results, by=by)[0].figure)
     if terms_columns(results):
         keep("agreed_terms", agreed_terms(results, by=by)[0].figure)

@@ -20,7 +20,8 @@ PALETTE: tuple[str, ...] = (
 )
 
 #: Fixed colour of each outcome.
-OUTCOME_COLORS: dict[str, str] = {"ceasefire": "#1a9850", "deadlock": "#8c8c8c", "collapse": "#d73027"}
+OUTCOME_COLORS: dict[str, str] = {"deal": "#1a9850", "no_deal": "#8c8c8c", "collapse": "#d73027",
+                                  "military_end": "#7b3294"}
 
 _PERCENT_SIGN = "%"
 

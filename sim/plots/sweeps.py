@@ -16,14 +16,15 @@ if TYPE_CHECKING:
 
 
 def sweep_response(results: pd.DataFrame, x: str, *, by: str | None = None,
-                   outcome: str | Sequence[str] = "ceasefire", ax: Axes | None = None, connect: bool = True) -> Axes:
+                   outcome: str | Sequence[str] = "deal", ax: Axes | None = None, connect: bool = True) -> Axes:
     """Probability of an outcome against one varied parameter, with 95% Wilson intervals.
 
     Args:
         results: A sweep's results table (the varied parameters are columns named by key path).
         x: The varied parameter on the x axis.
         by: A second varied parameter: one line per value of it.
-        outcome: Outcome(s) plotted (``ceasefire``, ``deadlock``, ``collapse``, or ``deployment``).
+        outcome: Outcome(s) plotted (``deal``, ``no_deal``, ``collapse``, ``military_end``, or
+            ``force_deployed``).
             Several outcomes need ``by=None``; each is drawn in its outcome colour.
         ax: Axes to draw on; a new figure if omitted.
         connect: Join the points with lines. Pass False when the points also differ in parameters
@@ -65,8 +66,8 @@ def _sweep_outcomes(results: pd.DataFrame, x: str, by: str | None, outcome: str 
     """The outcomes to plot, once the arguments of :func:`sweep_response` are checked."""
     outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
     for o in outcomes:
-        if o not in (*OUTCOME_ORDER, "deployment"):
-            raise ValueError(f"unknown outcome {o!r} (expected one of {', '.join(OUTCOME_ORDER)}, deployment)")
+        if o not in (*OUTCOME_ORDER, "force_deployed"):
+            raise ValueError(f"unknown outcome {o!r} (expected one of {', '.join(OUTCOME_ORDER)}, force_deployed)")
     for col in (x, by):
         if col is not None and col not in results:
             raise ValueError(f"no column {col!r} in the results table")

@@ -1,4 +1,4 @@
-"""Terms figure: the distribution of each issue's agreed term among runs that reach a ceasefire."""
+"""Terms figure: the distribution of each issue's agreed term among runs that reach a deal."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def agreed_terms(results: pd.DataFrame, *, by: str = "scenario", axes: Sequence[Axes] | np.ndarray | None = None,
                  ncols: int | None = None) -> np.ndarray:
-    """Distribution of each issue's agreed term among runs with a ceasefire: one panel per issue.
+    """Distribution of each issue's agreed term among runs with a deal: one panel per issue.
 
     Args:
         results: The results table.
@@ -43,9 +43,9 @@ def agreed_terms(results: pd.DataFrame, *, by: str = "scenario", axes: Sequence[
         fig = panels[0].figure
     groups = dict(iter(results.groupby(by, sort=False))) if by in results else {"all": results}
     groups = {str(k): v for k, v in groups.items()}
-    ceasefires = {name: g[g["outcome"] == "ceasefire"] for name, g in groups.items()}
+    deals = {name: g[g["outcome"] == "deal"] for name, g in groups.items()}
     for ax, column in zip(panels, issues, strict=False):
-        _terms_panel(ax, column, names, colors, ceasefires)
+        _terms_panel(ax, column, names, colors, deals)
     for ax in panels[:: (ncols or 1) if created else max(1, len(panels))]:
         ax.set_ylabel("agreed term (0-1)")
     if created and len(names) > 3:
@@ -55,9 +55,9 @@ def agreed_terms(results: pd.DataFrame, *, by: str = "scenario", axes: Sequence[
         for ax in panels:
             ax.tick_params(axis="x", labelbottom=False)
         handles = [Patch(facecolor=_lighten(colors[n], 0.6), edgecolor=colors[n],
-                         label=f"{n} ({len(ceasefires[n]):,} ceasefires)") for n in names]
+                         label=f"{n} ({len(deals[n]):,} deals)") for n in names]
         fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(names)), frameon=False)
-    title = _title("Agreed terms among ceasefires", results, by=by)
+    title = _title("Agreed terms among deals", results, by=by)
     if created:
         fig.suptitle(title, fontsize=11)
     elif len(panels):
@@ -82,17 +82,17 @@ def _terms_figure(n_issues: int, n_names: int, ncols: int | None) -> tuple[Figur
 
 
 def _terms_panel(ax: Axes, column: str, names: Sequence[str], colors: dict[str, str],
-                 ceasefires: dict[str, pd.DataFrame]) -> None:
+                 deals: dict[str, pd.DataFrame]) -> None:
     """One issue's panel: box and points of its agreed term per group."""
     for i, name in enumerate(names):
-        values = ceasefires[name][column].to_numpy(dtype=float)
+        values = deals[name][column].to_numpy(dtype=float)
         values = values[~np.isnan(values)]
         if len(values):
             _box(ax, i, values, colors[name])
             _strip(ax, i, values, colors[name], limit=300)
         else:
-            ax.text(i, 0.5, "no\nceasefire", ha="center", va="center", fontsize=8, color=colors[name])
-    _scenario_ticks(ax, names, notes=[f"n={len(ceasefires[n]):,}" for n in names], width=12, rotate_above=3,
+            ax.text(i, 0.5, "no\ndeal", ha="center", va="center", fontsize=8, color=colors[name])
+    _scenario_ticks(ax, names, notes=[f"n={len(deals[n]):,}" for n in names], width=12, rotate_above=3,
                     fontsize=8)
     ax.set_xlim(-0.6, len(names) - 0.4)
     ax.set_ylim(-0.03, 1.03)
