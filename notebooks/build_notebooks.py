@@ -698,7 +698,7 @@ COMPARING: list[Cell] = [
         """Rerun a small batch with these assumptions and draw its outcome shares next to the baseline's."""
         start = baseline if consent_required else consent_free
         variant = start.with_overrides({
-            "actors.united_states.mediator.backstop": us_backstop,
+            "actors.united_states.backer.backstop": us_backstop,
             "actors.russia.party.resolve": russia_resolve,
             "institutions.coalition.target_risk": target_risk,
         })
@@ -874,7 +874,7 @@ OWN: list[Cell] = [
     ## Your turn
 
     - Change a number in `OVERLAY` and rerun from that cell down.
-    - Sweep something else: the US backstop (`actors.united_states.mediator.backstop`), Ukraine's
+    - Sweep something else: the US backstop (`actors.united_states.backer.backstop`), Ukraine's
       guarantees-first line (`actors.ukraine.red_lines[0].bound`), or the share of a guarantee that holds
       with no force behind it (`institutions.coalition.paper_guarantee_weight`).
     - Save your overlay as `scenarios/<name>.yaml` and compare it with the others from the command line:

@@ -83,20 +83,20 @@ def council_with_one_member(veto_probability):
                       "member": {"votes_against": ["pkg"], "against_probability": veto_probability}},
                 "a": {"party": {"sanctions_cost": 0.5}}},
         sanctions={"a": {"start": 0.1}},
-        institutions={"councils": {"council": {"members": ["v"], "measures": {
+        institutions={"councils": {"assembly": {"members": ["v"], "measures": {
             "pkg": {"effects": {"sanctions": [{"target": "a", "by": 0.05}]}}}}}})
 
 
 def test_unanimity_vote_with_a_certain_vetoer_never_passes_and_counts_every_veto():
     table = run_table(council_with_one_member(1.0), n=10)
     assert not table.measure_pkg_passed.any() and table.measure_pkg_round.isna().all()
-    assert (table.council_eu_council_votes_against == 6).all()  # one per round of the horizon
+    assert (table.council_assembly_votes_against == 6).all()  # one per round of the horizon
 
 
 def test_without_a_vetoer_the_measure_passes_at_once():
     table = run_table(council_with_one_member(0.0), n=10)
     assert table.measure_pkg_passed.all() and (table.measure_pkg_round == 0).all()
-    assert (table.council_eu_council_votes_against == 0).all()
+    assert (table.council_assembly_votes_against == 0).all()
 
 
 def test_a_workaround_passes_a_blocked_loan_after_the_waiting_rounds():
@@ -105,7 +105,7 @@ def test_a_workaround_passes_a_blocked_loan_after_the_waiting_rounds():
         "actors": {"v": {"name": "V", "roles": ["member"], "member": {"votes_against": ["loan"]}},
                    "b": {"funding": {"runway_rounds": 2}}},
         "front": {"issue": "split", "attacker": {"a": 1.0}, "defender": {"b": 1.0}},
-        "institutions": {"councils": {"council": {"members": ["v"], "measures": {
+        "institutions": {"councils": {"assembly": {"members": ["v"], "measures": {
             "loan": {"effects": {"funding": [{"actor": "b", "runway_rounds": 20}]},
                      "workaround": {"after_blocked_rounds": 3, "probability": 1.0, "value": 0.5}}}}}},
     }
@@ -117,7 +117,7 @@ def test_institution_columns_come_from_the_scenario_and_a_scenario_without_a_cou
     def institution(table):
         return [c for c in table.columns if c.startswith(("measure_", "council_"))]
     assert institution(run_table(council_with_one_member(0.0), n=3)) == [
-        "measure_pkg_passed", "measure_pkg_round", "council_eu_council_votes_against"]
+        "measure_pkg_passed", "measure_pkg_round", "council_assembly_votes_against"]
     table = run_table(tiny(), n=3)
     assert institution(table) == []
     text = format_summary(summarize(table))
