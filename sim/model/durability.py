@@ -64,9 +64,9 @@ class Durability:
         if self.sink.enabled:
             for i in np.flatnonzero(agreed):
                 if first[i] >= 0:
-                    self.sink.add(i, first[i], "-", "relapse", "the ceasefire breaks down",
+                    self.sink.add(i, first[i], "-", "relapse", f"the {self.sink.words['deal']} breaks down",
                                   {"hazard_per_year": float(hazard[i])})
                 else:
-                    self.sink.add(i, int(self.horizon[i]) - 1, "-", "ceasefire holds",
+                    self.sink.add(i, int(self.horizon[i]) - 1, "-", f"{self.sink.words['deal']} holds",
                                   f"to the horizon (yearly relapse hazard {hazard[i]:.3f})",
                                   {"hazard_per_year": float(hazard[i])})

@@ -44,6 +44,8 @@ class EventSink:
         self.round = 0
         self.told_proposal: dict[int, np.ndarray] = {}
         """The last proposal told in each run (the story says "proposes again" for a repeat)."""
+        self.words = {"deal": "deal", "force": "force"}
+        """The scenario's words for a deal and for the coalition's force (its ``labels``), used by the story."""
 
     def log(self, runs: np.ndarray, actor: str, event: str, detail: str | Callable[[int], str]) -> None:
         """Add an event for every run in the boolean mask ``runs``.

@@ -77,6 +77,7 @@ class NegotiationModel(mesa.Model):
         self.horizon = np.round(p.horizon.rounds).astype(int)
         self.round_weeks = p.horizon.round_weeks
         self.sink = EventSink(self.runs == 1 if log_events is None else log_events)
+        self.sink.words = {"deal": scenario.spec.labels.deal, "force": scenario.spec.labels.force}
         self.state = RunState(self.runs, self.sink)
         self._build_agents()
         self.streams = RunStreams(run_seeds, self.max_rounds)

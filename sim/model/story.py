@@ -109,5 +109,6 @@ def tell_pledges(sink: Any, coalition: Any, deployment: Any, agreed: np.ndarray)
             sink.add(i, sink.round, g.actor_id, "stays home", stays_home(reason, g, numbers),
                      {"reason": reason, **{k: float(v) for k, v in numbers.items()}})
         force = deployment.force[i]
-        sink.add(i, sink.round, "-", "deployment", f"{force:,.0f} troops deploy" if force > 0 else "no force deploys",
+        sink.add(i, sink.round, "-", "deployment",
+                 f"{force:,.0f} troops deploy" if force > 0 else f"no {sink.words['force']} deploys",
                  {"troops": float(force), "beyond_consent": float(deployment.beyond[i])})

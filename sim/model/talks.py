@@ -252,4 +252,4 @@ class Talks:
         if final.territory is not None:
             self.territory_effective[agreed] = final.territory[agreed]
             self.withdrawal[agreed] = final.withdrawal[agreed]
-        self.sink.log(agreed, "-", "ceasefire", lambda i: f"agreed on {format_terms(self.issues, proposal[i])}")
+        self.sink.log(agreed, "-", self.sink.words["deal"], lambda i: f"agreed on {format_terms(self.issues, proposal[i])}")
