@@ -58,6 +58,10 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
         "front_final": model.front.taken,
         "sanctions_final": next(iter(model.economy.sanctions.values()), np.zeros(runs)),
     })
+    for c in councils:  # a measure that may lapse: whether it is in force at the end
+        for m, mid in enumerate(c.measures):
+            if c.p.measures[mid].spec.renew_every is not None:
+                cols[f"measure_{mid}_in_force"] = c.in_force[:, m].copy()
     for path, values in model.params.drawn.items():
         cols[path] = values
     return cols

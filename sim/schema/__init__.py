@@ -19,7 +19,7 @@ from .actors import (
 )
 from .effects import AidChange, ChangeEffects, FactorChange, FundingChange, SanctionsChange
 from .institutions import (
-    CoalitionSpec, CouncilSpec, ForceType, InstitutionsSpec, MeasureSpec, TalksSpec, WorkaroundSpec,
+    CoalitionSpec, CouncilSpec, ForceType, InstitutionsSpec, MeasureSpec, QuotaSpec, TalksSpec, WorkaroundSpec,
 )
 from .scenario import ScenarioSpec
 from .shocks import Effects, PositionShift, RedLineChange, ShockSpec, SuspendEffect
@@ -29,6 +29,6 @@ __all__ = [
     "ROLES", "ActorSpec", "AidChange", "BackerSpec", "ChangeEffects", "CoalitionSpec", "CouncilSpec", "DurabilitySpec",
     "Effects", "FactorChange", "ForceType", "FrontSpec", "FundingChange", "FundingSpec", "GuarantorSpec",
     "HorizonSpec", "InfluencerSpec", "InstitutionsSpec", "IssueSpec", "LabelsSpec", "MeasureSpec", "MediatorSpec",
-    "MemberSpec", "PartySpec", "PositionShift", "RatificationBody", "RedLine", "RedLineChange",
+    "MemberSpec", "PartySpec", "PositionShift", "QuotaSpec", "RatificationBody", "RedLine", "RedLineChange",
     "SanctionsChange", "SanctionsSpec", "ScenarioSpec", "ShockSpec", "SuspendEffect", "TalksSpec", "WorkaroundSpec",
 ]
