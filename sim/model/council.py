@@ -18,10 +18,10 @@ __all__ = ["WORDS", "Council", "MemberPolitics"]
 WORDS = {
     "unanimity": {"against": ("veto", "blocks"), "for": ("no veto", "stops blocking"), "passes": "passes unanimously",
                   "failed": "blocked", "around": "passes without the vetoers at reduced value"},
-    "majority": {"against": ("votes against", "votes against"), "for": ("votes in favour", "stops voting against"),
+    "majority": {"against": ("votes against", ""), "for": ("votes in favour", "no longer against"),
                  "passes": "passes by majority", "failed": "failed",
                  "around": "passes without a majority at reduced value"},
-    "qualified": {"against": ("votes against", "votes against"), "for": ("votes in favour", "stops voting against"),
+    "qualified": {"against": ("votes against", ""), "for": ("votes in favour", "no longer against"),
                   "passes": "passes by qualified majority", "failed": "failed",
                   "around": "passes without a qualified majority at reduced value"},
 }
@@ -118,7 +118,7 @@ class Council:
         for e, member in enumerate(self.members):
             # The story notes when a member starts voting against, not every round it goes on.
             started = against[:, e] & ~self.against_last[:, m, e]
-            log(started, member.actor_id, words["against"][0], f"{words['against'][1]} {mid}")
+            log(started, member.actor_id, words["against"][0], f"{words['against'][1]} {mid}".strip())
             log(voting & ~against[:, e] & self.against_last[:, m, e] & ~passes, member.actor_id, words["for"][0],
                 f"{words['for'][1]} {mid}")
         self.against_last[:, m, :] = against
@@ -159,7 +159,7 @@ class Council:
         lapsed = due & ~renewed
         self.since[:, m] = np.where(renewed, t, self.since[:, m])
         self.sink.log(renewed, "-", "renewed", f"{mid} is renewed ({self.words['passes'].replace('passes ', '')})")
-        self.sink.log(lapsed, "-", "lapses", f"{mid} lapses: its renewal fails and its effects end")
+        self.sink.log(lapsed, "-", "lapses", f"{mid}: the renewal vote fails and its effects end")
         self.changes.undo(lapsed, self.p.measures[mid].effects, self.applied[m])
         self.in_force[:, m] &= ~lapsed
         self.blocked_rounds[:, m] = np.where(lapsed, 0, self.blocked_rounds[:, m])
@@ -190,5 +190,9 @@ class MemberPolitics:
             held = live & (member.election_round == t)
             change = held & (d["election"][:, e] < member.change_probability)
             member.government_changed |= change
-            log(change, member.actor_id, "government changes", "the election brings a government that stops blocking")
+            # Golden stories pin the words of a government that opposes less; one that opposes more is new.
+            log(change, member.actor_id, "government changes", lambda i, member=member: (
+                "the election brings a government that stops blocking"
+                if member.against_after_change[i] <= member.against_probability[i]
+                else "the election brings a government that votes against more often"))
             log(held & ~change, member.actor_id, "election", "the government stays")

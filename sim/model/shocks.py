@@ -179,7 +179,7 @@ class Shocks:
             ends = live & (self.until[:, k] == t)
             if ends.any():
                 self._undo(sid, self.p[sid].effects, held, ends)
-                self.sink.log(ends, "-", "shock ends", f"{sid}: its effects end")
+                self.sink.log(ends, "-", "shock ends", f"{sid} (its effects are undone)")
 
     def _undo(self, sid: str, eff: Any, held: Held, ends: np.ndarray) -> None:
         spec, to = eff.spec, self.targets

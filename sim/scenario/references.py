@@ -349,7 +349,7 @@ def _shock_timing(refs: _Refs, sid: str, shock: Any) -> Iterator[Problem]:
     longest = horizon.bounds()[1] if isinstance(horizon, Distribution) else float(horizon)
     if shock.at_round is None and _mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
         yield problem(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
-    if shock.at_round is not None and not isinstance(shock.at_round, Distribution) and shock.at_round >= longest:  # noqa: E501
+    if shock.at_round is not None and not isinstance(shock.at_round, Distribution) and shock.at_round >= longest:
         yield problem((*spath, "at_round"), f"round {shock.at_round:g} is beyond the horizon ({longest:g} rounds)",
                       f"a round below {longest:g}")
     after = shock.after_failed_rounds

@@ -14,12 +14,28 @@ and shocks change), :mod:`.shocks` and :mod:`.scenario` (the whole file).
 from __future__ import annotations
 
 from .actors import (
-    ROLES, ActorSpec, BackerSpec, FundingSpec, GuarantorSpec, InfluencerSpec, MediatorSpec, MemberSpec, PartySpec,
-    RatificationBody, RedLine,
+    ROLES,
+    ActorSpec,
+    BackerSpec,
+    FundingSpec,
+    GuarantorSpec,
+    InfluencerSpec,
+    MediatorSpec,
+    MemberSpec,
+    PartySpec,
+    RatificationBody,
+    RedLine,
 )
 from .effects import AidChange, ChangeEffects, FactorChange, FundingChange, SanctionsChange
 from .institutions import (
-    CoalitionSpec, CouncilSpec, ForceType, InstitutionsSpec, MeasureSpec, QuotaSpec, TalksSpec, WorkaroundSpec,
+    CoalitionSpec,
+    CouncilSpec,
+    ForceType,
+    InstitutionsSpec,
+    MeasureSpec,
+    QuotaSpec,
+    TalksSpec,
+    WorkaroundSpec,
 )
 from .scenario import ScenarioSpec
 from .shocks import Effects, PositionShift, RedLineChange, ShockSpec, SuspendEffect
