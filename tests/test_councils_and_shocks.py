@@ -399,6 +399,9 @@ def line_of(tmp_path, text: str) -> int:
     ({"shocks": {"s": {"at_round": 0, "effects": {"red_lines": [
         {"actor": "a", "issue": "split", "op": "<=", "bound": 0.5, "moves": "loosen"}]}}}},
      "shocks.s.effects.red_lines[0].moves", "'a' has no red line split <= to loosen"),
+    ({"shocks": {"s": {"at_round": 0, "effects": {"red_lines": [
+        {"actor": "a", "issue": "split", "op": ">=", "bound": 0.5, "moves": "either"}]}}}},
+     "shocks.s.effects.red_lines[0].moves", "either only adds it, as tighten does"),
     ({"actors": {"a": {"red_lines": [{"issue": "split", "op": "<=", "bound": 0.5}]}},
       "shocks": {"s": {"at_round": 0, "effects": {"red_lines": [
           {"actor": "a", "issue": "split", "op": "<=", "bound": 0.3, "moves": "loosen"}]}}}},
