@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +75,16 @@ def run(scenario: Scenario, n: int = 4) -> tuple[NegotiationModel, list[dict[str
         trace.append({"sanctions": model.economy.sanctions["a"].copy(),
                       "in_force": model.councils["c"].in_force[:, 0].copy() if model.councils else None})
     return model, trace
+
+
+@contextmanager
+def stepping(scenario: Scenario, seeds: list[int]) -> Iterator[NegotiationModel]:
+    """A model to step by hand; run to its end afterwards, since Mesa holds on to an unfinished model."""
+    model = NegotiationModel(scenario, seeds=seeds)
+    try:
+        yield model
+    finally:
+        model.run()
 
 
 # ---------------------------------------------------------------------------- pure vote math
@@ -242,12 +254,11 @@ def test_a_lapsed_loan_removes_only_the_funding_rounds_not_yet_used():
         "funding": [{"actor": "a", "runway_rounds": 10}]}
     overlay["actors"]["a"] = {"funding": {"runway_rounds": 1}}
     scenario = tiny(front=front, **overlay)
-    model = NegotiationModel(scenario, seeds=[1])
-    effort = model.efforts["a"]
     runway = []
-    for _ in range(5):
-        model.step()
-        runway.append(float(effort.runway[0]))
+    with stepping(scenario, [1]) as model:
+        for _ in range(5):
+            model.step()
+            runway.append(float(model.efforts["a"].runway[0]))
     # Round 0 pays the own round, then 10 arrive; rounds 1-3 are paid from them; at round 3's failed
     # renewal the 7 unused go, and round 4 finds the runway dry.
     assert runway == pytest.approx([10.0, 9.0, 8.0, 0.0, -1.0])
@@ -295,14 +306,14 @@ def test_a_loosening_change_never_tightens_a_line():
     lines = {"b": {"red_lines": [{"issue": "split", "op": ">=", "bound": 0.3}]}}
     shock = {"shocks": {"thaw": {"at_round": 0, "effects": {"red_lines": [
         {"actor": "b", "issue": "split", "op": ">=", "bound": 0.2, "moves": "loosen"}]}}}}
-    model = NegotiationModel(tiny(actors=lines, **shock), seeds=[1])
-    party = model.party_by_id["b"]
-    party.set_red_line(np.ones(1, bool), 0, ">=", 0.9, None, None, moves="loosen")
-    assert party.at_least[0, 0] == pytest.approx(0.3)
-    party.set_red_line(np.ones(1, bool), 0, ">=", 0.1, None, None, moves="loosen")
-    assert party.at_least[0, 0] == pytest.approx(0.1)
-    party.set_red_line(np.ones(1, bool), 0, "<=", 0.1, None, None, moves="loosen")  # no such line: none added
-    assert np.isinf(party.at_most[0, 0])
+    with stepping(tiny(actors=lines, **shock), [1]) as model:
+        party = model.party_by_id["b"]
+        party.set_red_line(np.ones(1, bool), 0, ">=", 0.9, None, None, moves="loosen")
+        assert party.at_least[0, 0] == pytest.approx(0.3)
+        party.set_red_line(np.ones(1, bool), 0, ">=", 0.1, None, None, moves="loosen")
+        assert party.at_least[0, 0] == pytest.approx(0.1)
+        party.set_red_line(np.ones(1, bool), 0, "<=", 0.1, None, None, moves="loosen")  # no such line: none added
+        assert np.isinf(party.at_most[0, 0])
 
 
 @pytest.mark.parametrize(("start", "rise"), [(0.5, 0.2), (0.9, 0.1)])
@@ -329,15 +340,15 @@ def test_a_temporary_shock_restores_positions_and_war_cost():
     shock = {"shocks": {"swing": {"at_round": 0, "lasts_rounds": 2, "effects": {
         "positions": [{"actor": "a", "issue": "split", "by": 0.8}],
         "war_cost": [{"actor": "b", "factor": 0.0}]}}}}
-    model = NegotiationModel(tiny(horizon={"rounds": 4}, **shock), seeds=[1, 2])
-    a, b = model.party_by_id["a"], model.party_by_id["b"]
-    model.step()
-    assert a.position[:, 0] == pytest.approx(1.0)  # clipped: moved by 0.6
-    assert b.cost_factor == pytest.approx(0.0)
-    model.step()
-    model.step()
-    assert a.position[:, 0] == pytest.approx(0.4)
-    assert b.cost_factor == pytest.approx(1.0)
+    with stepping(tiny(horizon={"rounds": 4}, **shock), [1, 2]) as model:
+        a, b = model.party_by_id["a"], model.party_by_id["b"]
+        model.step()
+        assert a.position[:, 0] == pytest.approx(1.0)  # clipped: moved by 0.6
+        assert b.cost_factor == pytest.approx(0.0)
+        model.step()
+        model.step()
+        assert a.position[:, 0] == pytest.approx(0.4)
+        assert b.cost_factor == pytest.approx(1.0)
 
 
 def test_a_temporary_shock_on_the_coalition_restores_the_backstop_and_the_consent_thresholds(tmp_path):
@@ -350,17 +361,16 @@ def test_a_temporary_shock_on_the_coalition_restores_the_backstop_and_the_consen
             effects: {backstop: -0.2, consent_thresholds: 0.3}
         """))
     seeds = [run_seed(2, i) for i in range(3)]
-    models = [NegotiationModel(load_scenario(path), seeds=seeds)
-              for path in (Path(baseline), tmp_path / "wobble.yaml")]
 
     def state(model):
         return np.concatenate([model.backer.backstop, *(g.threshold for g in model.guarantors)])
 
-    for t in range(3):
-        for model in models:
-            model.step()
-        same = state(models[0]) == pytest.approx(state(models[1]))
-        assert same == (t == 2), t
+    with (stepping(load_scenario(baseline), seeds) as without,
+          stepping(load_scenario(tmp_path / "wobble.yaml"), seeds) as wobbling):
+        for t in range(3):
+            without.step()
+            wobbling.step()
+            assert (state(without) == pytest.approx(state(wobbling))) == (t == 2), t
 
 
 # ---------------------------------------------------------------------------- validation
