@@ -21,6 +21,8 @@ __all__ = [
     "front_advance",
     "future_cost",
     "logistic",
+    "majority",
+    "qualified_majority",
     "red_line_penalty",
     "relapse_hazard",
     "unanimity",
@@ -217,3 +219,28 @@ def front_advance(drift: np.ndarray, attacker: np.ndarray, defender: np.ndarray,
 def unanimity(vetoes: np.ndarray) -> np.ndarray:
     """A measure passes when no member vetoes (last axis: members)."""
     return ~np.any(vetoes, axis=-1)
+
+
+def majority(in_favour: np.ndarray, others: np.ndarray | float = 0.0) -> np.ndarray:
+    """A measure passes when more than half of all members vote in favour (last axis: members).
+
+    ``others`` members not modelled vote in favour and count in the total: a simple majority is of
+    the whole body, not of those the scenario names.
+    """
+    yes = np.sum(in_favour, axis=-1) + others
+    return yes > (in_favour.shape[-1] + np.asarray(others, dtype=float)) / 2
+
+
+def qualified_majority(in_favour: np.ndarray, weights: np.ndarray, others: np.ndarray,
+                       shares: np.ndarray) -> np.ndarray:
+    """A measure passes when every quota is met: the weight in favour holds at least its share of the total.
+
+    Shapes: ``in_favour`` ``(..., members)``; ``weights`` ``(..., quotas, members)`` (each member's
+    weight in each quota); ``others`` and ``shares`` ``(..., quotas)``, the weight of members not
+    modelled (who vote in favour, and count in the total) and the share each quota needs. A double
+    majority is two quotas, one on the count of members and one on their population.
+    """
+    yes = np.sum(np.where(in_favour[..., None, :], weights, 0.0), axis=-1) + others
+    total = np.sum(weights, axis=-1) + others
+    # A share of exactly the needed weight passes, whatever the rounding of the sums.
+    return np.all(yes >= shares * total - 1e-9 * np.maximum(total, 1.0), axis=-1)

@@ -46,11 +46,13 @@ COLUMNS: dict[str, str] = {
     "sanctions_final_<target>": "Sanctions index on the target actor <target> at the end.",
     "measure_<id>_passed": "Whether the council measure <id> was adopted by the horizon (unanimously or by workaround).",
     "measure_<id>_round": "Round the council measure <id> was first adopted (NaN if it was not).",
+    "measure_<id>_in_force": "Whether the measure <id> is in force at the end (only for a measure that needs renewal).",
     "council_<id>_votes_against": "Votes against measures cast in the council <id> over the run (under unanimity, vetoes).",
 }
 
 #: Patterns of the columns derived from the scenario, and the type each column of that pattern has.
 DERIVED: dict[str, type] = {"sanctions_final_*": float, "measure_*_passed": bool, "measure_*_round": float,
+                             "measure_*_in_force": bool,
                              "council_*_votes_against": np.int64}
 
 

@@ -49,7 +49,12 @@ class Economy:
             self.felt[target] = np.where(live, felt, self.felt[target])
         self._update_costs()
 
-    def add_sanctions(self, target: str, runs: np.ndarray | None, by: np.ndarray) -> None:
-        """Raise (or, negative, lift) the index on ``target`` by ``by``, in the runs of the mask (all if None)."""
-        raised = np.clip(self.sanctions[target] + by, 0, 1)
-        self.sanctions[target] = raised if runs is None else np.where(runs, raised, self.sanctions[target])
+    def add_sanctions(self, target: str, runs: np.ndarray | None, by: np.ndarray) -> np.ndarray:
+        """Raise (or, negative, lift) the index on ``target`` by ``by``, in the runs of the mask (all if None).
+
+        Returns the change per run after clipping to 0-1, which is what undoing it must take away.
+        """
+        before = self.sanctions[target]
+        raised = np.clip(before + by, 0, 1)
+        self.sanctions[target] = raised if runs is None else np.where(runs, raised, before)
+        return self.sanctions[target] - before

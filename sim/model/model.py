@@ -151,6 +151,7 @@ class NegotiationModel(mesa.Model):
         self.sink.round = t
         state = self.state
         in_time = t < self.horizon
+        self.shocks.expire(t, in_time)
         self.shocks.step(t, state.talking() & in_time)
         fighting = (state.status != DEAL) & in_time
         self.front.step(t, fighting, self.economy.felt)

@@ -73,12 +73,13 @@ class Party(Actor, Preferences):
         self._issue_index = {issue: d for d, issue in enumerate(issues)}
 
     def set_red_line(self, runs: np.ndarray, issue: int, op: str, bound: np.ndarray | float, hard: bool | None,
-                     penalty: np.ndarray | float | None, *, tighten: bool = False) -> None:
+                     penalty: np.ndarray | float | None, *, moves: str = "either") -> None:
         """Add or move, in the runs of the mask ``runs``, the red line on one issue.
 
         ``hard`` and ``penalty`` of None keep what the line had (a line that did not exist
-        becomes soft with penalty 1). With ``tighten`` the bound only moves the strict way: a
-        hardening shock never loosens a stricter line.
+        becomes soft with penalty 1). ``moves`` says which way the bound may go: ``tighten`` only the
+        strict way (a hardening shock never loosens a stricter line), ``loosen`` only the lenient way
+        (a softening shock never hardens a looser one, nor adds a line), ``either`` it is set.
         """
         lower = op == ">="
         bounds = self.at_least if lower else self.at_most
@@ -86,8 +87,12 @@ class Party(Actor, Preferences):
         penalties = self.penalty_low if lower else self.penalty_high
         existed = np.isfinite(bounds[:, issue])
         new_bound = np.broadcast_to(bound, runs.shape)
-        if tighten:
-            new_bound = np.maximum(new_bound, bounds[:, issue]) if lower else np.minimum(new_bound, bounds[:, issue])
+        if moves != "either":
+            stricter = np.maximum if lower else np.minimum
+            looser = np.minimum if lower else np.maximum
+            new_bound = (stricter if moves == "tighten" else looser)(new_bound, bounds[:, issue])
+            if moves == "loosen":
+                runs = runs & existed
         bounds[runs, issue] = new_bound[runs]
         if hard is not None:
             hards[runs, issue] = hard
@@ -95,6 +100,22 @@ class Party(Actor, Preferences):
             penalties[runs, issue] = np.broadcast_to(penalty, runs.shape)[runs]
         else:
             penalties[runs & ~existed, issue] = 1.0
+
+    def red_line_state(self, issue: int, op: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A copy of the red line on one issue and side (bound, hardness, penalty per run), to restore later."""
+        lower = op == ">="
+        sides = ((self.at_least, self.hard_low, self.penalty_low) if lower
+                 else (self.at_most, self.hard_high, self.penalty_high))
+        return tuple(side[:, issue].copy() for side in sides)  # type: ignore[return-value]
+
+    def restore_red_line(self, runs: np.ndarray, issue: int, op: str,
+                         state: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        """Put back, in the runs of the mask, a red line saved by :meth:`red_line_state` (a temporary change ends)."""
+        lower = op == ">="
+        sides = ((self.at_least, self.hard_low, self.penalty_low) if lower
+                 else (self.at_most, self.hard_high, self.penalty_high))
+        for side, saved in zip(sides, state, strict=True):
+            side[runs, issue] = saved[runs]
 
     def red_lines(self, terms: np.ndarray, seen: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Soft-line penalty and hard-line breach for terms ``(runs, candidates, issues)``.

@@ -2,6 +2,12 @@
 
 A shock acts only through the public changes each arena offers (a suspension of the talks, a jump of
 the front, a shifted position, ...), handed in by the model as :class:`ShockTargets`.
+
+A shock with ``lasts_rounds: k`` is temporary: k rounds after it fires, what it changed is undone
+(sanctions, funding, aid, war cost and strength through :class:`~sim.model.changes.Changes`; the
+backstop, the consent thresholds and positions moved back by what they moved; red lines restored to
+what they were), and it cannot fire again meanwhile. A front jump, a suspension, leverage, a walkaway
+and a settled grievance are events, not states, and are not undone.
 """
 
 from __future__ import annotations
@@ -12,9 +18,13 @@ from typing import Any
 import numpy as np
 
 from ..streams import RunStreams
+from .changes import Applied
 from .events import COLLAPSE, EventSink, RunState
 
-__all__ = ["ShockTargets", "Shocks"]
+__all__ = ["Held", "ShockTargets", "Shocks"]
+
+#: How the story words a red-line change, by the way it may move.
+RED_LINE_WORDS = {"tighten": "red line hardens", "loosen": "red line loosens", "either": "red line moves"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,22 @@ class ShockTargets:
     issues: list[str]
 
 
+class Held:
+    """What a temporary shock changed, per run, while its effects last (so that they can be undone)."""
+
+    def __init__(self, runs: int, effects: Any):
+        self.changes = Applied(runs, effects)
+        self.backstop = np.zeros(runs)
+        self.positions = [np.zeros(runs) for _ in effects.positions]
+        self.red_lines: list[tuple[np.ndarray, ...] | None] = [None for _ in effects.red_lines]
+
+    def keep_red_line(self, k: int, runs: np.ndarray, state: tuple[np.ndarray, ...]) -> None:
+        """Hold, in the runs of the mask, the red line as it was before the shock changed it."""
+        old = self.red_lines[k]
+        self.red_lines[k] = tuple(state if old is None else
+                                  (np.where(runs, new, was) for new, was in zip(state, old, strict=True)))
+
+
 class Shocks:
     """Every shock of the scenario: whether it fires in each run and round, and its effects.
 
@@ -53,7 +79,11 @@ class Shocks:
         self.state = state
         self.sink = sink
         self.ids = list(params)
-        self.fired = np.zeros((len(streams.seeds), len(self.ids)), dtype=np.int64)
+        runs = len(streams.seeds)
+        self.fired = np.zeros((runs, len(self.ids)), dtype=np.int64)
+        self.until = np.full((runs, len(self.ids)), -1, dtype=np.int64)
+        """Round at which each temporary shock's effects end (-1: none in force)."""
+        self.held = {sid: Held(runs, params[sid].effects) for sid in self.ids if params[sid].spec.lasts_rounds is not None}
         self.draws = {sid: {purpose: streams.uniform(f"shock:{sid}:{purpose}")
                             for purpose in ("fire", "suspend", "length", "front")} for sid in self.ids}
 
@@ -72,6 +102,9 @@ class Shocks:
                 fires &= talks.rejected_by[:, self.targets.parties[spec.when_rejected_by].index]
             if spec.once:
                 fires &= self.fired[:, k] == 0
+            if sid in self.held:
+                fires &= self.until[:, k] <= t
+                self.until[:, k] = np.where(fires, t + np.round(shock.lasts_rounds).astype(np.int64), self.until[:, k])
             if not fires.any():
                 continue
             self.fired[:, k] += fires
@@ -80,12 +113,13 @@ class Shocks:
 
     def _apply(self, t: int, sid: str, eff: Any, m: np.ndarray) -> None:
         spec, d, to = eff.spec, self.draws[sid], self.targets
+        held = self.held.get(sid)
         if spec.suspend_talks:
             hit = m & (d["suspend"][:, t] < eff.suspend_talks.probability)
             lo, hi = spec.suspend_talks.rounds
             length = lo + np.floor(d["length"][:, t] * (hi - lo + 1)).astype(np.int64)
             to.talks.suspend(hit, t, length, sid)
-        self._move_actors(eff, m)
+        self._move_actors(eff, m, held)
         if spec.consent_thresholds or spec.backstop:
             to.coalition.invalidate_outlook()
         if spec.consent_thresholds:
@@ -95,9 +129,14 @@ class Shocks:
         if spec.front is not None:
             lo, hi = spec.front
             to.front.jump(m, lo + (hi - lo) * d["front"][:, t])
-        to.changes.apply(m, eff)
+        applied = to.changes.apply(m, eff)
+        if held is not None:
+            held.changes.take(m, applied)
         if spec.backstop:
+            before = to.backer.backstop
             to.backer.change_backstop(m, eff.backstop)
+            if held is not None:
+                held.backstop = np.where(m, to.backer.backstop - before, held.backstop)
         for aid in spec.grievance_ends:
             for member in to.council_members:
                 if member.actor_id == aid:
@@ -107,20 +146,57 @@ class Shocks:
         if spec.walkaway:
             self.state.end(m & self.state.talking(), COLLAPSE, "walkaway", f"the mediator walks away ({sid})")
 
-    def _move_actors(self, eff: Any, m: np.ndarray) -> None:
+    def _move_actors(self, eff: Any, m: np.ndarray, held: Held | None) -> None:
         to = self.targets
         holders = {**to.parties, **to.mediators}
-        for shift in eff.positions:
+        for k, shift in enumerate(eff.positions):
             holder = holders.get(shift.spec.actor)
             if holder is not None:
-                holder.shift_position(m, to.issues.index(shift.spec.issue), shift.by)
+                issue = to.issues.index(shift.spec.issue)
+                before = holder.position[:, issue].copy()
+                holder.shift_position(m, issue, shift.by)
+                if held is not None:
+                    held.positions[k] = np.where(m, holder.position[:, issue] - before, held.positions[k])
                 self.sink.log(m, shift.spec.actor, "position shifts",
                               f"{shift.spec.issue} ideal moves by {float(shift.by.mean()):+.2f}")
-        for change in eff.red_lines:
+        for k, change in enumerate(eff.red_lines):
             c = change.spec
             party = to.parties.get(c.actor)
             if party is not None:
+                issue = to.issues.index(c.issue)
+                if held is not None:
+                    held.keep_red_line(k, m, party.red_line_state(issue, c.op))
                 penalty = change.penalty if c.penalty is not None else None
-                party.set_red_line(m, to.issues.index(c.issue), c.op, change.bound, c.hard, penalty, tighten=True)
-                self.sink.log(m, c.actor, "red line hardens", f"now {c.issue} {c.op} {c.bound}")
+                party.set_red_line(m, issue, c.op, change.bound, c.hard, penalty, moves=c.moves)
+                self.sink.log(m, c.actor, RED_LINE_WORDS[c.moves], f"now {c.issue} {c.op} {c.bound}")
 
+    def expire(self, t: int, live: np.ndarray) -> None:
+        """End, in the runs of the mask ``live``, the temporary shocks whose time is up: undo what they changed."""
+        for k, sid in enumerate(self.ids):
+            held = self.held.get(sid)
+            if held is None:
+                continue
+            ends = live & (self.until[:, k] == t)
+            if ends.any():
+                self._undo(sid, self.p[sid].effects, held, ends)
+                self.sink.log(ends, "-", "shock ends", f"{sid} (its effects are undone)")
+
+    def _undo(self, sid: str, eff: Any, held: Held, ends: np.ndarray) -> None:
+        spec, to = eff.spec, self.targets
+        to.changes.undo(ends, eff, held.changes)
+        if spec.backstop:
+            to.backer.change_backstop(ends, -held.backstop)
+        if spec.consent_thresholds:
+            for g in to.guarantors:
+                g.hesitate(ends, -eff.consent_thresholds)
+        if spec.consent_thresholds or spec.backstop:
+            to.coalition.invalidate_outlook()
+        holders = {**to.parties, **to.mediators}
+        for k, shift in enumerate(eff.positions):
+            holder = holders.get(shift.spec.actor)
+            if holder is not None:
+                holder.shift_position(ends, to.issues.index(shift.spec.issue), -held.positions[k])
+        for k, change in enumerate(eff.red_lines):
+            party, state = to.parties.get(change.spec.actor), held.red_lines[k]
+            if party is not None and state is not None:
+                party.restore_red_line(ends, to.issues.index(change.spec.issue), change.spec.op, state)

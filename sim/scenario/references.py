@@ -15,6 +15,7 @@ from typing import Any
 from ..distributions import Choice, Distribution, Normal, Triangular, Uniform
 from ..errors import PathPart, Problem
 from ..schema import ActorSpec, ScenarioSpec
+from .rule_checks import council_rule_problems, member_weight_problems, red_line_move_problems, renewal_problems
 
 
 def _mean(value: Any) -> float:
@@ -212,6 +213,7 @@ def _council_problems(refs: _Refs) -> Iterator[Problem]:
         cpath: tuple[PathPart, ...] = ("institutions", "councils", cid)
         for i, m in enumerate(council.members):
             yield from refs.actor(m, (*cpath, "members", i), "member")
+        yield from council_rule_problems(refs.spec, cid, council)
         for mid, measure in council.measures.items():
             mpath = (*cpath, "measures", mid)
             if mid in seen:
@@ -220,6 +222,8 @@ def _council_problems(refs: _Refs) -> Iterator[Problem]:
             yield from _change_problems(refs, measure.effects, (*mpath, "effects"))
             if not _has_changes(measure.effects):
                 yield problem((*mpath, "effects"), "the measure changes nothing", "at least one effect")
+            yield from renewal_problems(refs.spec, mpath, measure)
+    yield from member_weight_problems(refs.spec)
 
 
 def _has_changes(effects: Any) -> bool:
@@ -329,6 +333,7 @@ def _shock_problems(refs: _Refs) -> Iterator[Problem]:
         for i, change in enumerate(eff.red_lines):
             yield from refs.judge(change.actor, (*epath, "red_lines", i, "actor"))
             yield from refs.issue(change.issue, (*epath, "red_lines", i, "issue"))
+        yield from red_line_move_problems(refs.spec, sid, shock)
         for i, aid in enumerate(eff.grievance_ends):
             yield from refs.actor(aid, (*epath, "grievance_ends", i), "member")
         # Each number of these pairs is checked by its type (finite, in range); here only their order.

@@ -33,6 +33,7 @@ from .institutions import (
     ForceType,
     InstitutionsSpec,
     MeasureSpec,
+    QuotaSpec,
     TalksSpec,
     WorkaroundSpec,
 )
@@ -44,6 +45,6 @@ __all__ = [
     "ROLES", "ActorSpec", "AidChange", "BackerSpec", "ChangeEffects", "CoalitionSpec", "CouncilSpec", "DurabilitySpec",
     "Effects", "FactorChange", "ForceType", "FrontSpec", "FundingChange", "FundingSpec", "GuarantorSpec",
     "HorizonSpec", "InfluencerSpec", "InstitutionsSpec", "IssueSpec", "LabelsSpec", "MeasureSpec", "MediatorSpec",
-    "MemberSpec", "PartySpec", "PositionShift", "RatificationBody", "RedLine", "RedLineChange",
+    "MemberSpec", "PartySpec", "PositionShift", "QuotaSpec", "RatificationBody", "RedLine", "RedLineChange",
     "SanctionsChange", "SanctionsSpec", "ScenarioSpec", "ShockSpec", "SuspendEffect", "TalksSpec", "WorkaroundSpec",
 ]

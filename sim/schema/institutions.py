@@ -12,7 +12,7 @@ from .base import Evidence, Strict, Unit, label_field
 from .effects import ChangeEffects
 
 __all__ = [
-    "CoalitionSpec", "CouncilSpec", "ForceType", "InstitutionsSpec", "MeasureSpec", "TalksSpec",
+    "CoalitionSpec", "CouncilSpec", "ForceType", "InstitutionsSpec", "MeasureSpec", "QuotaSpec", "TalksSpec",
     "WorkaroundSpec",
 ]
 
@@ -45,20 +45,35 @@ class WorkaroundSpec(Strict):
 
 
 class MeasureSpec(Strict):
-    """A measure the council votes on every round until adopted."""
+    """A measure the council votes on every round until adopted; it may lapse unless renewed."""
 
     label: str = label_field()
     effects: ChangeEffects = Field(description="What the measure changes once adopted.")
+    renew_every: Num(1, 1000, integer=True) | None = Field(
+        None, description="Rounds after which an adopted measure needs a renewal vote; if the vote fails it lapses "
+                          "(its effects end, reverting to the state without it) and is voted on again as a new measure.")
     workaround: WorkaroundSpec | None = Field(None, description="Way around a failed vote.")
     evidence: tuple[str, ...] = Evidence
+
+
+class QuotaSpec(Strict):
+    """One quota of a qualified majority: the members in favour must hold this share of a weight."""
+
+    weight: str = Field(description="`count` (one per member) or a weight name from the members' `member.weights`.")
+    share: Unit = Field(description="Share of the total weight that must be in favour; 0-1.")
 
 
 class CouncilSpec(Strict):
     """A body whose members vote on measures under a rule."""
 
     label: str = label_field()
-    rule: Literal["unanimity"] = Field("unanimity", description="unanimity: any vote against blocks.")
+    rule: Literal["unanimity", "majority", "qualified"] = Field(
+        "unanimity", description="unanimity: any vote against blocks; majority: more than half of the members; "
+                                 "qualified: every quota met.")
     members: tuple[str, ...] = Field(min_length=1, description="Actor ids with role member that vote.")
+    quotas: tuple[QuotaSpec, ...] = Field((), description="The quotas of a qualified majority (rule qualified).")
+    others_in_favour: dict[str, Num(0, 1e12)] = Field(
+        default_factory=dict, description="Weight held by members not modelled, who vote in favour (`count` or a weight name -> total).")
     measures: dict[Id("measure"), MeasureSpec] = Field(min_length=1, description="Measures pending at round 0.")
     evidence: tuple[str, ...] = Evidence
 

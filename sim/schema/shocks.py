@@ -36,6 +36,8 @@ class RedLineChange(Strict):
     issue: str = Field(description="Issue id.")
     op: Literal[">=", "<="] = Field(description="The term must be >= or <= the bound.")
     bound: Unit = Field(description="New bound, 0-1.")
+    moves: Literal["tighten", "loosen", "either"] = Field(
+        "tighten", description="tighten: the bound moves only the strict way; loosen: only the lenient way; either: it is set.")
     hard: bool | None = Field(None, description="New hardness; default: keep (a new line is soft).")
     penalty: Num(0, 10) | None = Field(None, description="New penalty; default: keep (a new line gets 1).")
 
@@ -45,7 +47,7 @@ class Effects(ChangeEffects):
 
     suspend_talks: SuspendEffect | None = Field(None, description="Talks may be suspended for some rounds.")
     positions: tuple[PositionShift, ...] = Field((), description="Ideal points that move.")
-    red_lines: tuple[RedLineChange, ...] = Field((), description="Red lines added or tightened (a shock never loosens a stricter line).")
+    red_lines: tuple[RedLineChange, ...] = Field((), description="Red lines added, tightened or loosened.")
     consent_thresholds: Num(-2, 2) = Field(0.0, description="Added to thresholds of guarantors that require consent.")
     front: tuple[Fixed(-1, 1), Fixed(-1, 1)] | None = Field(
         None, description="Jump of the front (share of the contested area) drawn uniformly from [low, high]; plain numbers, low <= high (negative: defender gains).")
@@ -64,5 +66,8 @@ class ShockSpec(Strict):
     after_failed_rounds: Num(0, 1000, integer=True) = Field(0, description="Only after this many rounds without a deal.")
     when_rejected_by: str | None = Field(None, description="Only if this party rejected the last proposal.")
     once: bool = Field(False, description="Fires at most once per run.")
+    lasts_rounds: Num(1, 1000, integer=True) | None = Field(
+        None, description="Its effects end after this many rounds (a temporary shock; it cannot fire again meanwhile). "
+                          "A front jump, a suspension, leverage and a walkaway are not undone.")
     effects: Effects = Field(default_factory=Effects)
     evidence: tuple[str, ...] = Evidence
