@@ -25,6 +25,7 @@ __all__ = [
     "qualified_majority",
     "red_line_penalty",
     "relapse_hazard",
+    "route_after_vote",
     "unanimity",
     "utility",
 ]
@@ -244,3 +245,29 @@ def qualified_majority(in_favour: np.ndarray, weights: np.ndarray, others: np.nd
     total = np.sum(weights, axis=-1) + others
     # A share of exactly the needed weight passes, whatever the rounding of the sums.
     return np.all(yes >= shares * total - 1e-9 * np.maximum(total, 1.0), axis=-1)
+
+
+def route_after_vote(current: np.ndarray, voted: np.ndarray, passed: np.ndarray, fallback: np.ndarray,
+                     once: np.ndarray, spent: np.ndarray) -> np.ndarray:
+    """The body that takes a party's later deals on one ratification route, per run, after a vote.
+
+    A route is one place in the party's order of voting bodies. ``current`` is the index of the body
+    holding it per run (-1: no later deal can be ratified); ``voted`` and ``passed`` say whether that
+    body voted on the deal and passed it. ``fallback`` (-1: none) and ``once`` are per body, ``spent``
+    (runs, bodies) marks bodies that vote once and have voted. A body that votes a deal down hands the
+    route to its fallback (the revised deal goes through another body); one that votes once hands it
+    over after any vote, to nobody without a fallback; a body that votes every time and has no
+    fallback keeps it. A route handed to a spent body is closed.
+
+    Examples:
+        >>> import numpy as np
+        >>> route_after_vote(np.array([0, 0, 0]), np.array([True, True, False]), np.array([False, True, False]),
+        ...                  np.array([1, -1]), np.array([True, False]), np.zeros((3, 2), bool)).tolist()
+        [1, 1, 0]
+    """
+    body = np.maximum(current, 0)
+    hands_over = voted & (current >= 0) & (~passed | once[body])
+    keeps = ~passed & ~once[body] & (fallback[body] < 0)
+    after = np.where(hands_over & ~keeps, fallback[body], current)
+    rows = np.arange(len(current))
+    return np.where((after >= 0) & spent[rows, np.maximum(after, 0)], -1, after)

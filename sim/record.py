@@ -48,12 +48,15 @@ COLUMNS: dict[str, str] = {
     "measure_<id>_round": "Round the council measure <id> was first adopted (NaN if it was not).",
     "measure_<id>_in_force": "Whether the measure <id> is in force at the end (only for a measure that needs renewal).",
     "council_<id>_votes_against": "Votes against measures cast in the council <id> over the run (under unanimity, vetoes).",
+    "ratification_<party>_<body>_votes": "Times a signed deal was put to the vote of that body (legislature or referendum) of the party.",
+    "ratification_<party>_<body>_rejections": "Times that body voted a signed deal down.",
 }
 
 #: Patterns of the columns derived from the scenario, and the type each column of that pattern has.
 DERIVED: dict[str, type] = {"sanctions_final_*": float, "measure_*_passed": bool, "measure_*_round": float,
                              "measure_*_in_force": bool,
-                             "council_*_votes_against": np.int64}
+                             "council_*_votes_against": np.int64, "ratification_*_votes": np.int64,
+                             "ratification_*_rejections": np.int64}
 
 
 def terms_columns(frame: pd.DataFrame) -> list[str]:
@@ -69,8 +72,8 @@ def measure_ids(frame: pd.DataFrame) -> list[str]:
 
 def institution_columns(frame: pd.DataFrame) -> list[str]:
     """The columns derived from the scenario's sanctions indices and councils (``sanctions_final_<target>``,
-    ``measure_<id>_...``, ``council_<id>_...``)."""
-    return [c for c in frame.columns if c.startswith(("sanctions_final_", "measure_", "council_"))]
+    ``measure_<id>_...``, ``council_<id>_...``) and its voting bodies (``ratification_<party>_<body>_...``)."""
+    return [c for c in frame.columns if c.startswith(("sanctions_final_", "measure_", "council_", "ratification_"))]
 
 
 def records_frame(scenario: str, runs: Sequence[int], seeds: Sequence[int],

@@ -9,7 +9,7 @@ import numpy as np
 
 from .events import OUTCOMES
 
-__all__ = ["institution_columns", "record_columns"]
+__all__ = ["institution_columns", "ratification_columns", "record_columns"]
 
 
 def record_columns(model: Any) -> dict[str, np.ndarray]:
@@ -42,6 +42,7 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
     for target, index in model.economy.sanctions.items():
         cols[f"sanctions_final_{target}"] = index
     cols.update(institution_columns(model.councils))
+    cols.update(ratification_columns(model))
     for path, values in model.params.drawn.items():
         cols[path] = values
     return cols
@@ -60,3 +61,8 @@ def institution_columns(councils: Mapping[str, Any]) -> dict[str, np.ndarray]:
                 cols[f"measure_{mid}_in_force"] = council.in_force[:, m].copy()
         cols[f"council_{cid}_votes_against"] = council.votes_against
     return cols
+
+
+def ratification_columns(model: Any) -> dict[str, np.ndarray]:
+    """Per voting body of each party, the deals put to it and those it voted down (none without such bodies)."""
+    return model.talks.ratification.columns()

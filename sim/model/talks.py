@@ -18,6 +18,7 @@ from .. import mechanisms as mech
 from ..streams import RunStreams
 from .assessment import Assessment, Assessor, Views, halton
 from .events import COLLAPSE, DEAL, EventSink, RunState
+from .ratification import Ratification
 from .story import format_terms, tell_round
 
 __all__ = ["REFINE_STEPS", "Talks"]
@@ -83,9 +84,8 @@ class Talks:
             "accept": streams.uniform_by("talks:accept", ids),
             "proposer": streams.uniform("talks:proposer"),
             "estimate": np.stack([streams.normal(f"talks:estimate:{i}") for i in ids], axis=-1),
-            "vote": {(p.actor_id, body.body): streams.uniform(f"talks:vote:{p.actor_id}:{body.body}")
-                     for p in parties for body, _ in p.voting_bodies},
         }
+        self.ratification = Ratification(parties, runs, streams, state, sink)
         self.streams = streams
         for issue in issues if self.n_perturb else ():
             streams.declare(f"talks:perturb:{issue}", "normal", self.n_perturb)
@@ -202,26 +202,14 @@ class Talks:
         final, zopa = self._refine(t, wide.candidates[np.arange(self.runs), choice], proposer, zopa)
         self.zopa_rounds += active & zopa
         accepts = self.draws["accept"][:, t] < final.acceptance
-        agreed, voted_down = self._ratify(t, active & accepts.all(axis=-1), final)
         if self.sink.enabled:
             tell_round(self, active, proposer, final, accepts, zopa)
+        agreed, voted_down = self.ratification.vote(t, active & accepts.all(axis=-1), final.candidates,
+                                                    final.withdrawal)
         self._learn(active, agreed, accepts, voted_down, zopa, final)
         if agreed.any():
             self._agree(t, agreed, final)
         return agreed
-
-    def _ratify(self, t: int, agreed: np.ndarray, final: Assessment) -> tuple[np.ndarray, np.ndarray]:
-        """Votes after signing: each body that votes passes the signed deal with its approval chance."""
-        voted_down = np.zeros(self.runs, bool)
-        for party in self.parties:
-            for body, params in party.voting_bodies:
-                chance = party.approval(body, params, final.candidates[:, None, :], final.withdrawal[:, None])[:, 0]
-                passed = self.draws["vote"][party.actor_id, body.body][:, t] < chance
-                failed = agreed & ~voted_down & ~passed
-                self.sink.log(failed, party.actor_id, "ratification fails",
-                              f"the deal is voted down ({body.label or body.body}, {body.rule})")
-                voted_down |= failed
-        return agreed & ~voted_down, voted_down
 
     def _learn(self, active: np.ndarray, agreed: np.ndarray, accepts: np.ndarray, voted_down: np.ndarray,
                zopa: np.ndarray, final: Assessment) -> None:

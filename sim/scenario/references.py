@@ -184,6 +184,36 @@ def _ratification_problems(refs: _Refs, base: tuple[PathPart, ...], actor: Actor
             yield problem((*rpath, k, "body"), f"body {body.body!r} is listed twice", "each body once")
         for key in body.weights:
             yield from refs.issue(key, (*rpath, k, "weights", key), ("withdrawal",))
+        yield from _route_problems(bodies, k, (*rpath, k))
+    named = {b.fallback for b in bodies}
+    for k, body in enumerate(bodies):
+        if body.fallback_only and body.body not in named:
+            yield problem((*rpath, k, "fallback_only"), f"body {body.body!r} is only a fallback, but no body names it",
+                          "another body of the party with fallback: " + body.body)
+    if bodies and all(b.fallback_only for b in bodies):
+        yield problem(rpath, "every body is fallback_only, so no deal is ever put to a vote",
+                      "at least one body without fallback_only")
+
+
+def _route_problems(bodies: tuple[Any, ...], k: int, path: tuple[PathPart, ...]) -> Iterator[Problem]:
+    """A voting body's route fields: its fallback is another voting body of the party; a leader has no route."""
+    body = bodies[k]
+    voting = [b.body for b in bodies if b.rule != "leader"]
+    if body.rule == "leader":
+        # A leader approves before signing and never votes a deal down, so nothing reads these there.
+        for key, unset in (("fallback", None), ("once", None), ("fallback_only", False)):
+            if getattr(body, key) != unset:
+                yield problem((*path, key), f"{key} means nothing for a leader body (it approves before signing)",
+                              f"no {key} on a leader, or rule legislature or referendum")
+        return
+    if body.fallback is None:
+        return
+    if body.fallback == body.body:
+        yield problem((*path, "fallback"), f"body {body.body!r} names itself as its fallback", "another body of the party")
+    elif body.fallback not in voting:
+        what = "a leader body" if body.fallback in [b.body for b in bodies] else "not a body of the party"
+        yield problem((*path, "fallback"), f"fallback {body.fallback!r} is {what}",
+                      "a legislature or referendum body of the same party: " + ", ".join(voting))
 
 
 def _talks_problems(refs: _Refs) -> Iterator[Problem]:

@@ -43,19 +43,32 @@ class RatificationBody(Strict):
     """One body that must approve a deal for a party (two-level game).
 
     Its approval is P = logistic(intercept + sum of weight x term). ``leader``: the party signs only
-    terms with P >= threshold. ``referendum``: after signing, a vote that passes with chance P.
+    terms with P >= threshold. ``legislature`` and ``referendum``: after signing, a vote that passes
+    with chance P (a referendum is held at most once in a run unless ``once: false``). A body that
+    votes a deal down hands later deals to its ``fallback`` (the revised deal through another body).
     """
 
     body: Id("body") = Field(description="Id of the body (unique within the party).")
     label: str = label_field()
-    rule: Literal["leader", "referendum"] = Field(
-        description="leader: signs only if P >= threshold; referendum: a vote after signing, passed with chance P.")
+    rule: Literal["leader", "legislature", "referendum"] = Field(
+        description="leader: signs only if P >= threshold; legislature, referendum: a vote after signing, passed with chance P.")
     threshold: Unit = Field(0.5, description="Approval the leader needs before signing (rule leader); 0-1.")
     intercept: Num(-10, 10) = Field(0.0, description="Logit of approval of a deal with all terms 0.")
     weights: dict[IssueId, Num(-10, 10)] = Field(
         default_factory=dict,
         description="Logit weight per issue id; the key `withdrawal` weighs the share of territory given up at the table.")
+    once: bool | None = Field(
+        None, description="Votes at most once in a run (default: true for a referendum, false for a legislature); "
+                          "once it has voted, later deals go to its fallback, and without one none can be ratified.")
+    fallback: Id("body") | None = Field(
+        None, description="Id of another voting body of the party that takes later deals after this one votes a deal down.")
+    fallback_only: bool = Field(False, description="Votes only as another body's fallback, not on the first route.")
     evidence: tuple[str, ...] = Evidence
+
+    @property
+    def held_once(self) -> bool:
+        """Whether the body votes at most once in a run (a referendum unless told otherwise)."""
+        return self.rule == "referendum" if self.once is None else self.once
 
 
 class PartySpec(Strict):
