@@ -111,6 +111,42 @@ def test_recognition_for_a_veto_player_is_rejected_by_validation():
         with_veto(institutions={"talks": {"recognition": {"v": 0.5}}})
 
 
+def consent_from(who: str) -> Scenario:
+    """Everyone wants little force (0.2), but a guarantor that deploys anyway needs a term of 0.9 to be
+    within consent; veto player v minds troops beyond its consent (penalty 10), party a does not."""
+    sal = {"split": 0.5, "force": 0.25, "guard": 0.25}
+    pos = {"split": 0.5, "force": 0.2, "guard": 0.5}
+
+    def actor(roles: list[str], **more: Any) -> dict[str, Any]:
+        return {"roles": roles, "position": dict(pos), "salience": dict(sal), **more}
+
+    return Scenario.from_dict({
+        "name": "consent", "horizon": {"rounds": 4},
+        "issues": {"split": {"low": "a", "high": "b"}, "force": {"low": "none", "high": "full"},
+                   "guard": {"low": "none", "high": "full"}},
+        "actors": {"a": actor(["party"]), "b": actor(["party"]),
+                   "v": actor(["veto_player"], party={"unconsented_force_penalty": 10.0}),
+                   "m": actor(["mediator", "backer"], mediator=dict(KNOWING), backer={"backstop": 1.0}),
+                   "g": {"roles": ["guarantor"], "guarantor": {
+                       "troops": 100, "force_type": "army", "requires_consent": False, "risk_tolerance": 1.0,
+                       "threshold": 0.0, "mandate_probability": 1.0, "min_backstop": 0.0}}},
+        "institutions": {
+            "talks": {"mediators": ["m"], "parties": ["a", "b"], "veto_players": ["v"], "acceptance_noise": 0.0},
+            "coalition": {"lead_nations": ["g"], "consent_from": [who], "backstop_from": "m",
+                          "deployment_issue": "force", "guarantees_issue": "guard", "F_min": 10, "F_needed": 100,
+                          "deterrence_midpoint": 50, "deterrence_scale": 10,
+                          "force_types": {"army": {"level": 0.9, "deterrence": 1.0}}}}})
+
+
+def test_consent_can_come_from_a_veto_player_outside_the_table():
+    by_veto = table(consent_from("v"))
+    assert (by_veto.outcome == "ceasefire").all()
+    assert (by_veto.terms_force >= 0.9).all() and (by_veto.deployment_consented == 1).all()
+    by_party = table(consent_from("a"))   # a does not mind: the force deploys beyond consent
+    assert (by_party.outcome == "ceasefire").all()
+    assert (by_party.terms_force < 0.5).all() and (by_party.deployment_consented == 0).all()
+
+
 # ---------------------------------------------------------------------------- ratification routes
 
 YES, NO = 10.0, -10.0   # approval intercepts: logistic(+-10) passes or fails every vote in practice
@@ -229,3 +265,27 @@ def test_route_mistakes_are_reported_with_file_and_line(tmp_path, bodies, line, 
 def test_a_sound_route_loads():
     ratifying(body("people", "referendum", 0.0, fallback="congress"),
               body("congress", "legislature", 0.0, fallback_only=True))
+
+
+def test_the_route_rule_hands_over_keeps_or_closes():
+    from sim.mechanisms import route_after_vote
+
+    # Bodies: 0 referendum (once) -> fallback 1; 1 legislature, no fallback; 2 referendum, no fallback.
+    fallback, once = np.array([1, -1, -1]), np.array([True, False, True])
+    current = np.array([0, 0, 1, 1, 2, 2, 0])
+    voted = np.array([True, True, True, True, True, False, True])
+    passed = np.array([False, True, False, True, False, False, False])
+    spent = np.zeros((7, 3), bool)
+    spent[6, 1] = True   # a spent body cannot take the route
+    after = route_after_vote(current, voted, passed, fallback, once, spent)
+    assert after.tolist() == [1, 1, 1, 1, -1, 2, -1]
+
+
+def test_a_referendum_that_passed_cannot_vote_again_when_another_party_votes_the_deal_down():
+    # a's referendum passes (once; a votes first), then b's legislature votes the deal down: a has no
+    # route left for a revised deal.
+    d = data(actors={"a": {"party": {"ratification": [body("people", "referendum", YES)]}},
+                     "b": {"party": {"ratification": [body("house", "legislature", NO)]}}})
+    t = table(Scenario.from_dict(d))
+    assert (t.outcome == "collapse").all() and (t.breakdown_cause == "ratification").all()
+    assert (t.ratification_a_people_votes == 1).all() and (t.ratification_b_house_rejections == 1).all()
