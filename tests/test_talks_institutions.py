@@ -118,7 +118,7 @@ def consent_from(who: str) -> Scenario:
     pos = {"split": 0.5, "force": 0.2, "guard": 0.5}
 
     def actor(roles: list[str], **more: Any) -> dict[str, Any]:
-        return {"roles": roles, "position": dict(pos), "salience": dict(sal), **more}
+        return {"name": roles[0], "roles": roles, "position": dict(pos), "salience": dict(sal), **more}
 
     return Scenario.from_dict({
         "name": "consent", "horizon": {"rounds": 4},
@@ -127,7 +127,7 @@ def consent_from(who: str) -> Scenario:
         "actors": {"a": actor(["party"]), "b": actor(["party"]),
                    "v": actor(["veto_player"], party={"unconsented_force_penalty": 10.0}),
                    "m": actor(["mediator", "backer"], mediator=dict(KNOWING), backer={"backstop": 1.0}),
-                   "g": {"roles": ["guarantor"], "guarantor": {
+                   "g": {"name": "G", "roles": ["guarantor"], "guarantor": {
                        "troops": 100, "force_type": "army", "requires_consent": False, "risk_tolerance": 1.0,
                        "threshold": 0.0, "mandate_probability": 1.0, "min_backstop": 0.0}}},
         "institutions": {
@@ -140,11 +140,11 @@ def consent_from(who: str) -> Scenario:
 
 def test_consent_can_come_from_a_veto_player_outside_the_table():
     by_veto = table(consent_from("v"))
-    assert (by_veto.outcome == "ceasefire").all()
-    assert (by_veto.terms_force >= 0.9).all() and (by_veto.deployment_consented == 1).all()
+    assert (by_veto.outcome == "deal").all()
+    assert (by_veto.terms_force >= 0.9).all() and (by_veto.force_consented == 1).all()
     by_party = table(consent_from("a"))   # a does not mind: the force deploys beyond consent
-    assert (by_party.outcome == "ceasefire").all()
-    assert (by_party.terms_force < 0.5).all() and (by_party.deployment_consented == 0).all()
+    assert (by_party.outcome == "deal").all()
+    assert (by_party.terms_force < 0.5).all() and (by_party.force_consented == 0).all()
 
 
 # ---------------------------------------------------------------------------- ratification routes
