@@ -248,10 +248,11 @@ def test_finished_models_are_not_kept_alive(baseline):
 
 
 def test_the_referendum_rule_runs_and_can_vote_a_deal_down():
-    # b's public never approves (intercept -10): under a referendum every signed deal fails at home.
+    # b's public never approves (intercept -10): the referendum, held once and without a fallback,
+    # votes the first signed deal down and no later deal can be ratified.
     home = {"party": {"ratification": [{"body": "public", "rule": "referendum", "intercept": -10.0}]}}
     table = run_table(tiny(actors={"b": home}), n=20)
-    assert (table.outcome == "no_deal").all()
+    assert (table.outcome == "collapse").all()
     assert (table.breakdown_cause == "ratification").all()
 
 
