@@ -16,7 +16,7 @@ __all__ = ["COLUMNS", "institution_columns", "measure_ids", "records_frame", "te
 
 #: Column -> meaning, the same for every scenario (a scenario's own words for the outcomes and the force are
 #: display labels only). ``terms_<issue>`` columns follow ``deal_round``; the institution columns, derived
-#: from the scenario's sanctions indices and councils (none without them), follow ``front_final``; drawn parameters,
+#: from the scenario's sanctions indices, councils and voting bodies (none without them), follow ``front_final``; drawn parameters,
 #: named by their key path, come last.
 COLUMNS: dict[str, str] = {
     "scenario": "Scenario name.",
