@@ -16,8 +16,8 @@ __all__ = ["COLUMNS", "institution_columns", "measure_ids", "records_frame", "te
 
 #: Column -> meaning, the same for every scenario (a scenario's own words for the outcomes and the force are
 #: display labels only). ``terms_<issue>`` columns follow ``deal_round``; the institution columns, derived
-#: from the scenario's sanctions indices, councils and voting bodies (none without them), follow ``front_final``; drawn parameters,
-#: named by their key path, come last.
+#: from the scenario's sanctions indices, councils and voting bodies (none without them), follow
+#: ``front_final``; drawn parameters, named by their key path, come last.
 COLUMNS: dict[str, str] = {
     "scenario": "Scenario name.",
     "run": "Run index within the experiment (0-based).",
