@@ -397,7 +397,7 @@ def line_of(tmp_path, text: str) -> int:
      "institutions.councils.c.quotas", "quotas are read only under rule qualified, not majority"),
     (council("qualified", {"x": member(True)}), "institutions.councils.c.rule", "rule qualified needs at least one quota"),
     (council("qualified", {"x": member(True)}, quotas=[{"weight": "votes", "share": 0.5}]),
-     "institutions.councils.c.members[0]", "member 'x' has no weight 'votes', which quota 0 reads"),
+     "actors.x.member", "no weight 'votes', which quota 0 of council 'c' reads"),
     (council("majority", {"x": member(True)}, others_in_favour={"votes": 3}),
      "institutions.councils.c.others_in_favour.votes", "rule majority reads no weight 'votes'"),
     (council("unanimity", {"x": member(True)}, others_in_favour={"count": 3}),

@@ -80,10 +80,15 @@ FIELDS = list(numeric_fields(ScenarioSpec, [], ()))
 # added values fall back to the line of the section they are added to).
 FILLERS = {
     "actors": {"hungary": {"member": {"weights": {"population": 0.02}}}},
-    "institutions": {"talks": {"recognition": {"ukraine": 0.1}}, "councils": {"eu_council": {"measures": {
-        "filler": {"effects": {"aid": [{"actor": "ukraine", "by": 0.05}],
-                               "war_cost": [{"actor": "russia", "factor": 1.2}],
-                               "strength": [{"actor": "ukraine", "factor": 1.1}]}}}}}},
+    "institutions": {"talks": {"recognition": {"ukraine": 0.1}}, "councils": {
+        "eu_council": {"measures": {
+            "filler": {"effects": {"aid": [{"actor": "ukraine", "by": 0.05}],
+                                   "war_cost": [{"actor": "russia", "factor": 1.2}],
+                                   "strength": [{"actor": "ukraine", "factor": 1.1}]}}}},
+        "filler_council": {"rule": "qualified", "members": ["hungary"],
+                           "quotas": [{"weight": "population", "share": 0.65}],
+                           "others_in_favour": {"population": 0.9},
+                           "measures": {"filler_measure": {"effects": {"aid": [{"actor": "ukraine", "by": 0.05}]}}}}}},
     "shocks": {"filler": {"probability": 0.1, "effects": {
         "positions": [{"actor": "russia", "issue": "territory", "by": 0.1}],
         "funding": [{"actor": "ukraine", "runway_rounds": 4}],

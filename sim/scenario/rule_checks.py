@@ -45,8 +45,9 @@ def council_rule_problems(spec: ScenarioSpec, cid: str, council: Any) -> Iterato
             for i, mid in enumerate(council.members):
                 actor = spec.actors.get(mid)
                 if actor is not None and actor.member is not None and quota.weight not in actor.member.weights:
-                    yield _problem((*cpath, "members", i), f"member {mid!r} has no weight {quota.weight!r}, "
-                                   f"which quota {k} reads", f"actors.{mid}.member.weights.{quota.weight}")
+                    # Placed at the member's block: a weight given there with a mistake is then one problem.
+                    yield _problem(("actors", mid, "member"), f"no weight {quota.weight!r}, which quota {k} of "
+                                   f"council {cid!r} reads", f"actors.{mid}.member.weights.{quota.weight}")
     read = _read_weights(council)
     for key in council.others_in_favour:
         if key not in read:
