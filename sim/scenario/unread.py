@@ -115,10 +115,8 @@ def _world_settings(spec: ScenarioSpec, wrote) -> Iterator[Problem]:
             if wrote("durability", key):
                 yield unread(("durability", key), "the scenario has no coalition to deploy a force",
                              "institutions.coalition, or no " + key)
-    judging = any(a.party is not None and a.party.judges_guarantees for a in spec.actors.values())
-    if wrote("durability", "judged_over_years") and not (judging and coalition is not None):
-        yield unread(("durability", "judged_over_years"), "no party judges guarantees by the force behind them",
-                     "a party with judges_guarantees: true (and a coalition), or no judged_over_years")
+    # durability.judged_over_years is not checked: a variant that stops a party judging guarantees
+    # would have to delete it from the base's durability block, which reads as noise.
     front = spec.front
     felt = front is not None and (set(front.attacker) | set(front.defender)) & set(spec.sanctions)
     if front is not None and wrote("front", "sanctions_erosion") and not felt:
