@@ -136,9 +136,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                   executor=args.executor, scheduler=args.scheduler, chunk_size=args.chunk_size,
                                   resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
                                   **_folder_options(args))
-        table = read_results(folder, columns=["scenario", "outcome", "ceasefire_round", "deployment",
-                                              "deployment_troops", "deployment_consented", "ceasefire_held",
-                                              "sanctions_packages_passed", "loan_approved"])
+        table = read_results(folder)  # every column: the summary has one line per institution the record has
     else:
         table = run_many(scenario, runs=args.runs, seed=args.seed, workers=workers, executor=args.executor,
                          scheduler=args.scheduler, chunk_size=args.chunk_size, progress=progress)

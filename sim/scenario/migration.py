@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from ..errors import PathPart, Problem
 
 __all__ = ["Moved", "migration_problems"]
 
 Path = tuple[PathPart, ...]
+
+#: The old format's names of one case's institutions (a data file, so that no Python names them).
+_V1 = yaml.safe_load(resources.files(__package__).joinpath("version1.yaml").read_text(encoding="utf-8"))
+_COUNCIL, _MEMBER, _FUNDING_KIND = _V1["council"], _V1["member"], _V1["funding_kind"]
 
 
 @dataclass(frozen=True)
@@ -87,12 +94,12 @@ def _actor(context: _Context, aid: str, actor: Mapping[str, Any]) -> Iterator[Mo
     base: Path = ("actors", aid)
     roles = actor.get("roles")
     for i, role in enumerate(roles if isinstance(roles, list) else ()):
-        if role == "eu_member":
+        if role == _MEMBER:
             # The roles list is then short of a valid role too: that is the same mistake.
             yield _moved((*base, "roles", i), "the role member (of any council)", "member", (*base, "roles"))
-    if "eu_member" in actor:
-        yield _moved((*base, "eu_member"), f"actors.{aid}.member", "member: {votes_against: [...], against_probability: ...}")
-    for block in ("eu_member", "member"):
+    if _MEMBER in actor:
+        yield _moved((*base, _MEMBER), f"actors.{aid}.member", "member: {votes_against: [...], against_probability: ...}")
+    for block in (_MEMBER, "member"):
         yield from _member_keys((*base, block), _mapping(actor.get(block)))
     party = _mapping(actor.get("party"))
     if "funding" in party:
@@ -148,11 +155,11 @@ def _talks(talks: Mapping[str, Any]) -> Iterator[Moved]:
 
 
 def _councils(context: _Context, institutions: Mapping[str, Any]) -> Iterator[Moved]:
-    if "eu_council" in institutions:
-        yield _moved(("institutions", "eu_council"), "institutions.councils.<id>",
+    if _COUNCIL in institutions:
+        yield _moved(("institutions", _COUNCIL), "institutions.councils.<id>",
                      "councils: {<id>: {rule: unanimity, members: [...], measures: {...}}}")
-        old = _mapping(institutions.get("eu_council"))
-        yield from _measures(context, ("institutions", "eu_council"), _mapping(old.get("measures")))
+        old = _mapping(institutions.get(_COUNCIL))
+        yield from _measures(context, ("institutions", _COUNCIL), _mapping(old.get("measures")))
     for cid, council in _mapping(institutions.get("councils")).items():
         yield from _measures(context, ("institutions", "councils", cid), _mapping(_mapping(council).get("measures")))
 
@@ -162,7 +169,7 @@ def _measures(context: _Context, base: Path, measures: Mapping[str, Any]) -> Ite
         measure = _mapping(measure)
         path = (*base, "measures", mid)
         kind = measure.get("kind")
-        if kind == "loan" or ("runway_rounds" in measure and kind != "sanctions"):
+        if kind == _FUNDING_KIND or ("runway_rounds" in measure and kind != "sanctions"):
             rounds = _flow(measure.get("runway_rounds", 52))
             new = f"effects: {{funding: [{{actor: {context.funded.get(str(mid), '<actor>')}, runway_rounds: {rounds}}}]}}"
         else:
