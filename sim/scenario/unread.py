@@ -46,7 +46,7 @@ def _unread_problems(spec: ScenarioSpec, data: Mapping[str, Any]) -> Iterator[Pr
 
     for aid, actor in spec.actors.items():
         yield from _party_settings(spec, aid, actor, wrote)
-        yield from _role_settings(aid, actor, wrote)
+        yield from _role_settings(spec, aid, actor, wrote)
     yield from _world_settings(spec, wrote)
 
 
@@ -79,7 +79,7 @@ def _party_settings(spec: ScenarioSpec, aid: str, actor: ActorSpec, wrote) -> It
                          "is read only by the rule leader", "rule: leader, or no threshold")
 
 
-def _role_settings(aid: str, actor: ActorSpec, wrote) -> Iterator[Problem]:
+def _role_settings(spec: ScenarioSpec, aid: str, actor: ActorSpec, wrote) -> Iterator[Problem]:
     base: tuple[PathPart, ...] = ("actors", aid)
     if actor.mediator is not None and actor.mediator.plan is None and wrote(*base, "mediator", "plan_pull"):
         yield unread((*base, "mediator", "plan_pull"), "a pull toward its plan, but the mediator has no plan",
@@ -92,6 +92,10 @@ def _role_settings(aid: str, actor: ActorSpec, wrote) -> Iterator[Problem]:
     if m is None:
         return
     mpath = (*base, "member")
+    rules = {c.rule for c in spec.institutions.councils.values() if aid in c.members}
+    if m.weights and wrote(*mpath, "weights") and rules <= {"unanimity"}:
+        yield unread((*mpath, "weights"), "no council it sits on weighs votes (unanimity counts none)",
+                     "a council with a weighted rule, or no weights")
     if not m.votes_against:
         for key in ("against_probability", "grievance_end_probability", "against_probability_after_change"):
             if wrote(*mpath, key):
