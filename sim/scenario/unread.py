@@ -81,7 +81,9 @@ def _party_settings(spec: ScenarioSpec, aid: str, actor: ActorSpec, wrote) -> It
 
 def _role_settings(spec: ScenarioSpec, aid: str, actor: ActorSpec, wrote) -> Iterator[Problem]:
     base: tuple[PathPart, ...] = ("actors", aid)
-    if actor.mediator is not None and actor.mediator.plan is None and wrote(*base, "mediator", "plan_pull"):
+    mediator = actor.mediator
+    if mediator is not None and mediator.plan is None and wrote(*base, "mediator", "plan_pull") and _nonzero(
+            mediator.plan_pull):  # a pull of 0 says there is none
         yield unread((*base, "mediator", "plan_pull"), "a pull toward its plan, but the mediator has no plan",
                      "a mediator.plan, or no plan_pull")
     g = actor.guarantor
