@@ -23,11 +23,12 @@ code  meaning
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
 
 from .cli_commands import EXIT_ENVIRONMENT, EXIT_INPUT, fail
 from .cli_parser import EXIT_USAGE, build_parser
-from .errors import EnvironmentFailure, ExperimentError, ScenarioError
+from .errors import EnvironmentFailure, ExperimentError, ScenarioError, UnreadSetting
 
 __all__ = ["EXIT_ENVIRONMENT", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_USAGE", "main"]
 
@@ -46,12 +47,24 @@ def _os_failure(exc: OSError) -> int:
 def _run_command(args) -> int:
     """Run the command under the Dask deadlines it was given (--connect-timeout, --no-workers-timeout)."""
     connect, no_workers = getattr(args, "connect_timeout", None), getattr(args, "no_workers_timeout", None)
-    if connect is None and no_workers is None:
-        return args.func(args)
-    from .deadlines import deadlines
+    with warnings.catch_warnings():
+        # --no-strict: each setting no mechanism reads is one line on stderr, told once.
+        warnings.simplefilter("always", UnreadSetting)
+        shown = warnings.showwarning
 
-    with deadlines(connect=connect, no_workers=no_workers):
-        return args.func(args)
+        def show(message, category, *rest, **kw) -> None:
+            if issubclass(category, UnreadSetting):
+                print(f"sim: warning: {message}", file=sys.stderr)
+            else:
+                shown(message, category, *rest, **kw)
+
+        warnings.showwarning = show
+        if connect is None and no_workers is None:
+            return args.func(args)
+        from .deadlines import deadlines
+
+        with deadlines(connect=connect, no_workers=no_workers):
+            return args.func(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,7 +22,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
     if problem := _bad_out(args.out) or _needs_out(args):
         return fail(problem)
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, strict=not args.no_strict)
     if problem := param_problem(list(scenario.distributions()), args.param, scenario.name):
         return fail(problem)
     try:

@@ -71,7 +71,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad, unreadable = 0, 0
     for file in args.files:
         try:
-            scenario = load_scenario(file)
+            scenario = load_scenario(file, strict=not args.no_strict)
         except ScenarioError as exc:
             bad += 1
             for problem in exc.problems:
@@ -128,7 +128,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if problem := _bad_out(args.out) or _needs_out(args):
         return fail(problem)
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, strict=not args.no_strict)
     progress = _progress(scenario.name)
     workers = args.workers or _default_workers()
     if args.out:
@@ -183,7 +183,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     if problem := _bad_out(args.out) or _needs_out(args):
         return fail(problem)
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, strict=not args.no_strict)
     try:
         points = _sweep_points(scenario, args)
     except ValueError as exc:
@@ -223,7 +223,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if problem := _bad_out(args.out):
         return fail(problem)
     comparison = load_comparison(args.inputs, runs=args.runs, seed=args.seed,
-                                 workers=args.workers or _default_workers(), progress=_progress("compare"))
+                                 workers=args.workers or _default_workers(), progress=_progress("compare"),
+                                 strict=not args.no_strict)
     print(format_comparison(comparison.summary()))
     print()
     print(format_paired(comparison.differences()))
@@ -272,7 +273,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
     from .streams import run_seed
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, strict=not args.no_strict)
     seed = run_seed(args.seed, args.run) if args.run is not None else args.seed
     record, events = explain_run(scenario, seed)
     print(f"{scenario.name}, seed {seed}" + (f" (run {args.run} of master seed {args.seed})" if args.run is not None else ""))

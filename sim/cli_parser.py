@@ -110,9 +110,15 @@ def _add_folder_options(p: argparse.ArgumentParser) -> None:
                    help="keep --out/parts/ (one file per chunk) once runs.parquet is complete")
 
 
+def _add_strict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-strict", action="store_true",
+                   help="a setting no mechanism reads is a warning (sim: warning: FILE:LINE: ...), not an error")
+
+
 def _add_checks(sub, commands) -> None:
     p = sub.add_parser("validate", help="check scenario files and report every problem")
     p.add_argument("files", nargs="+", help="scenario YAML files")
+    _add_strict(p)
     p.set_defaults(func=commands.cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
@@ -125,11 +131,13 @@ def _add_checks(sub, commands) -> None:
 def _add_runs(sub, commands) -> None:
     p = sub.add_parser("run", help="run replications of a scenario and summarise them")
     p.add_argument("scenario", help="scenario YAML file")
+    _add_strict(p)
     _add_run_options(p, default_runs=1000)
     p.set_defaults(func=commands.cmd_run)
 
     p = sub.add_parser("sweep", help="run a grid or Latin hypercube of variants of a scenario")
     p.add_argument("scenario", help="scenario YAML file")
+    _add_strict(p)
     p.add_argument("--set", action="append", metavar="KEY.PATH=V1,V2,...",
                    help="values of one parameter; several --set give a full grid")
     p.add_argument("--sample", choices=["lhs"], help="sample the scenario's declared distributions instead")
@@ -141,6 +149,7 @@ def _add_runs(sub, commands) -> None:
     p = sub.add_parser("compare", help="compare scenarios under common random numbers (or saved result folders)")
     p.add_argument("inputs", nargs="+", metavar="SCENARIO_OR_FOLDER",
                    help="scenario YAML files or result folders of sim run --out; the first is the baseline")
+    _add_strict(p)
     p.add_argument("--runs", type=count, default=1000, help="runs per scenario file (default 1000)")
     p.add_argument("--seed", type=seed, default=0, help="master seed shared by every scenario file (default 0)")
     p.add_argument("--out", default="compare-out",
@@ -158,6 +167,7 @@ def _add_reading(sub, commands) -> None:
 
     p = sub.add_parser("explain", help="tell one run as a story from its event log")
     p.add_argument("scenario", help="scenario YAML file")
+    _add_strict(p)
     p.add_argument("--seed", type=seed, default=0, help="the run's seed (as in the results table)")
     p.add_argument("--run", type=run_number, help="take run RUN (from 0) of master seed --seed instead")
     p.set_defaults(func=commands.cmd_explain)
@@ -166,6 +176,7 @@ def _add_reading(sub, commands) -> None:
 def _add_sensitivity(sub, commands) -> None:
     p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity of outcomes to the declared distributions")
     p.add_argument("scenario", help="scenario YAML file (its distributions are the parameters)")
+    _add_strict(p)
     p.add_argument("--method", choices=["sobol", "morris"], default="sobol")
     p.add_argument("--n", type=count, help="Sobol: base samples, a power of two (default 64; N x (k+2) points "
                    "for k parameters); Morris: trajectories (default 20; N x (k+1) points)")

@@ -231,12 +231,12 @@ class Comparison:
 
 
 def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, workers: int = 1,
-                    progress: Callable[[int, int], None] | None = None) -> Comparison:
+                    progress: Callable[[int, int], None] | None = None, strict: bool = True) -> Comparison:
     """Run scenario files (same master seed) and read result folders into one comparison.
 
     Scenario files are simulated together with :func:`sim.experiment.run_design`, ``runs`` runs each
     under master seed ``seed``, so their runs pair up. Result folders (``sim run --out``) are read
-    as saved.
+    as saved. ``strict=False`` loads the files as :func:`sim.scenario.load_scenario` does with it.
 
     Raises:
         ExperimentError: an input does not exist, or two inputs have the same scenario name.
@@ -253,7 +253,7 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
         if path.is_dir():
             folders.append((k, path))
         elif path.is_file():
-            loaded.append((k, load_scenario(path)))
+            loaded.append((k, load_scenario(path, strict=strict)))
         else:
             raise ExperimentError(f"{item}: no such scenario file or result folder")
     parts: dict[int, pd.DataFrame] = {}

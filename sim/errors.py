@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["EnvironmentFailure", "ExperimentError", "Problem", "ScenarioError", "format_path"]
+__all__ = ["EnvironmentFailure", "ExperimentError", "Problem", "ScenarioError", "UnreadSetting", "format_path"]
 
 PathPart = str | int
 
@@ -26,13 +26,19 @@ def format_path(path: Sequence[PathPart]) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a scenario, where it is and what was expected."""
+    """One thing wrong with a scenario, where it is and what was expected.
+
+    ``unread`` marks a setting that no mechanism reads (a key the model ignores, an actor that supports
+    a side it cannot affect, a shock that can never fire): an error when a scenario is loaded strictly
+    (the default), a warning with ``strict=False`` (``--no-strict``).
+    """
 
     file: str
     line: int | None
     path: tuple[PathPart, ...]
     message: str
     expected: str = ""
+    unread: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -40,6 +46,10 @@ class Problem:
         if self.expected:
             text += f" (expected {self.expected})"
         return text
+
+
+class UnreadSetting(UserWarning):
+    """A setting no mechanism reads, in a scenario loaded with ``strict=False``; its text is the problem's line."""
 
 
 class ScenarioError(Exception):

@@ -6,7 +6,8 @@ import copy
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..distributions import Choice, Distribution, Normal, Triangular, Uniform
-from ..errors import PathPart, Problem, ScenarioError, format_path
+from ..errors import PathPart, Problem, ScenarioError, UnreadSetting, format_path
 from ..schema import ScenarioSpec
 from ..yamlsource import LineMap
 from .facts import _evidence_problems, _find_facts_dir, _walk_evidence, load_facts
+from .migration import migration_problems
 from .paths import parse_path, set_path
 from .references import _cross_problems
+from .unread import _unread_problems
 from .validation import _cross_problems_despite, _in_order, _locate, _pydantic_problems
 
 
@@ -33,6 +36,9 @@ class Scenario:
         source: The file it was loaded from, if any.
         facts: Fact id -> fact, from the facts folder the evidence was checked against.
         facts_dir: That folder (variants made with ``with_overrides`` check against it too).
+        warnings: Settings no mechanism reads, kept because it was loaded with ``strict=False``
+            (loaded strictly, they are errors).
+        strict: Whether it was loaded strictly (its variants are validated the same way).
     """
 
     spec: ScenarioSpec
@@ -40,6 +46,8 @@ class Scenario:
     source: str | None = None
     facts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
     facts_dir: Path | None = field(default=None, repr=False)
+    warnings: tuple[Problem, ...] = field(default=(), repr=False)
+    strict: bool = field(default=True, repr=False)
 
     @property
     def name(self) -> str:
@@ -48,8 +56,11 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str = "<scenario>",
-                  lines: LineMap | None = None, facts_dir: Path | None = None) -> Scenario:
-        """Validate plain data (already merged) into a Scenario; raises ScenarioError with every problem."""
+                  lines: LineMap | None = None, facts_dir: Path | None = None, strict: bool = True) -> Scenario:
+        """Validate plain data (already merged) into a Scenario; raises ScenarioError with every problem.
+
+        With ``strict=False`` a setting no mechanism reads is a warning (in ``warnings``), not an error.
+        """
         if not isinstance(data, Mapping):
             raise ScenarioError.single(source, f"top level is a {type(data).__name__}, not a mapping",
                                        expected="key: value pairs such as name:, issues:, actors:")
@@ -67,16 +78,23 @@ class Scenario:
         # Evidence ids need no valid spec: they are reported together with format errors.
         if not problems:
             problems += _evidence_problems(data, facts, facts_dir)
+        # Keys of the old format are told by their new names, and pydantic's words for them left out.
+        moved = list(migration_problems(data))
+        problems[:0] = [m.problem for m in moved]
         try:
             spec = ScenarioSpec.model_validate(data)
         except ValidationError as exc:
-            problems[:0] = _pydantic_problems(exc, source, lines) + _cross_problems_despite(data, exc)
+            silenced = [path for m in moved for path in m.silences]
+            found = _pydantic_problems(exc, source, lines, silenced) + _cross_problems_despite(data, exc)
+            problems[len(moved):len(moved)] = [p for p in found if strict or not p.unread]
             raise ScenarioError(_in_order([_locate(p, source, lines) for p in problems], source)) from None
-        problems[:0] = _cross_problems(spec)
+        problems[len(moved):len(moved)] = [*_cross_problems(spec), *_unread_problems(spec, data)]
+        warnings = [_locate(p, source, lines) for p in problems if p.unread and not strict]
+        problems = [_locate(p, source, lines) for p in problems if strict or not p.unread]
         if problems:
-            raise ScenarioError(_in_order([_locate(p, source, lines) for p in problems], source))
+            raise ScenarioError(_in_order(problems, source))
         return cls(spec=spec, data=data, source=None if source.startswith("<") else source, facts=facts,
-                   facts_dir=facts_dir)
+                   facts_dir=facts_dir, warnings=tuple(_in_order(warnings, source)), strict=strict)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A new scenario with values replaced at dotted key paths, e.g. ``{"actors.russia.risk": 1.2}``.
@@ -97,7 +115,9 @@ class Scenario:
                 raise ScenarioError.single("<overrides>", f"cannot set {key!r}: {exc}",
                                            expected="a dotted key path into the scenario") from None
         facts_dir = self.facts_dir or _find_facts_dir(self.spec.facts, self.source or "<overrides>")
-        new = Scenario.from_dict(data, source="<overrides>", facts_dir=facts_dir)
+        new = Scenario.from_dict(data, source="<overrides>", facts_dir=facts_dir, strict=self.strict)
+        known = {(p.path, p.message) for p in self.warnings}
+        warn_unread(p for p in new.warnings if (p.path, p.message) not in known)
         return dataclasses.replace(new, source=self.source)
 
     def distributions(self) -> dict[str, Distribution]:
@@ -125,6 +145,12 @@ class Scenario:
                 rows.append({"where": format_path(path), "fact": fid, "kind": fact.get("kind", ""),
                              "claim": fact.get("claim", "")})
         return rows
+
+
+def warn_unread(problems: Iterable[Problem]) -> None:
+    """Tell each setting no mechanism reads as a :class:`sim.errors.UnreadSetting` warning."""
+    for p in problems:
+        warnings.warn(str(p), UnreadSetting, stacklevel=3)
 
 
 def _str_keys(value: Any) -> Any:

@@ -7,12 +7,16 @@ from pathlib import Path
 from ..errors import ScenarioError
 from ..yamlsource import parse_yaml_text
 from .facts import _default_facts, _facts_dir_near
-from .frozen import Scenario
+from .frozen import Scenario, warn_unread
 from .overlays import _merge_extends, _resolve
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, *, strict: bool = True) -> Scenario:
     """Read, merge (``extends``), validate and freeze a scenario file.
+
+    A setting that no mechanism reads (a key the scenario's mechanisms ignore, an actor that supports
+    a side it cannot affect, a shock that can never fire) is an error; with ``strict=False`` it is
+    kept in ``Scenario.warnings`` instead, and told as a :class:`sim.errors.UnreadSetting` warning.
 
     Raises:
         ScenarioError: every problem found, each with file, line and key path.
@@ -23,10 +27,13 @@ def load_scenario(path: str | Path) -> Scenario:
         'baseline'
     """
     data, lines = _resolve(Path(path), ())
-    return Scenario.from_dict(data, source=str(path), lines=lines)
+    scenario = Scenario.from_dict(data, source=str(path), lines=lines, strict=strict)
+    warn_unread(scenario.warnings)
+    return scenario
 
 
-def scenario_from_yaml(text: str, *, base_dir: str | Path = ".", name: str = "<yaml>") -> Scenario:
+def scenario_from_yaml(text: str, *, base_dir: str | Path = ".", name: str = "<yaml>",
+                       strict: bool = True) -> Scenario:
     """Build a scenario from YAML text (notebooks); ``extends`` is resolved against ``base_dir``."""
     data, lines = parse_yaml_text(text, name)
     if not isinstance(data, dict):
@@ -36,5 +43,7 @@ def scenario_from_yaml(text: str, *, base_dir: str | Path = ".", name: str = "<y
     facts_key = data.get("facts") if isinstance(data.get("facts"), str) else None
     facts_dir = (Path(base_dir) / facts_key).resolve() if facts_key else (
         _facts_dir_near(Path(base_dir)) or _default_facts())
-    return Scenario.from_dict(data, source=name, lines=lines, facts_dir=facts_dir)
+    scenario = Scenario.from_dict(data, source=name, lines=lines, facts_dir=facts_dir, strict=strict)
+    warn_unread(scenario.warnings)
+    return scenario
 

@@ -18,7 +18,7 @@ def parse_path(text: str) -> tuple[PathPart, ...]:
         ValueError: the text is not such a path.
     """
     if not isinstance(text, str) or not _PATH_SYNTAX.fullmatch(text):
-        raise ValueError(f"{text!r} is not a key path such as actors.russia.red_lines[0].bound")
+        raise ValueError(f"{text!r} is not a key path such as actors.a.red_lines[0].bound")
     return tuple(int(index) if index else name for name, index in _PATH_PART.findall(text))
 
 

@@ -26,9 +26,17 @@ def _mean(value: Any) -> float:
     return float(value)
 
 
-def problem(path: tuple[PathPart, ...], message: str, expected: str = "") -> Problem:
-    """A problem at a key path; its file and line are filled in once the scenario's lines are known."""
-    return Problem("", None, path, message, expected)
+def problem(path: tuple[PathPart, ...], message: str, expected: str = "", *, unread: bool = False) -> Problem:
+    """A problem at a key path; its file and line are filled in once the scenario's lines are known.
+
+    ``unread``: the setting is valid but no mechanism reads it (an error only when loading strictly).
+    """
+    return Problem("", None, path, message, expected, unread)
+
+
+def unread(path: tuple[PathPart, ...], message: str, expected: str = "") -> Problem:
+    """A setting that no mechanism reads, at a key path."""
+    return problem(path, message, expected, unread=True)
 
 
 class _Refs:
@@ -64,6 +72,7 @@ class _Refs:
         """The actor contributes strength to a side of the front (else a change of its strength does nothing)."""
         yield from self.actor(ref, path)
         if ref in self.actors and ref not in self.on_front:
+            # Not merely unread: the model has no war effort for it to change (it would fail), so an error always.
             yield problem(path, f"{ref!r} is on no side of the front, so {what} changes nothing",
                           "an actor under front.attacker or front.defender" + (
                               ": " + ", ".join(sorted(self.on_front)) if self.on_front else " (the scenario has no front)"))
@@ -158,12 +167,12 @@ def _actor_roles(refs: _Refs, aid: str, actor: ActorSpec) -> Iterator[Problem]:
         for j, m in enumerate(actor.member.votes_against):
             yield from refs.measure(m, (*base, "member", "votes_against", j))
         if not any(aid in c.members for c in spec.institutions.councils.values()):
-            yield problem((*base, "roles"), "has the role member but sits on no council",
+            yield unread((*base, "roles"), "has the role member but sits on no council",
                           "the actor listed in a council's members")
     if actor.influencer:
         yield from refs.fighter(actor.influencer.supports, (*base, "influencer", "supports"), "its aid")
     if actor.funding is not None and aid not in refs.on_front:
-        yield problem((*base, "funding"), f"{aid!r} is on no side of the front, so its funding changes nothing",
+        yield unread((*base, "funding"), f"{aid!r} is on no side of the front, so its funding changes nothing",
                       "an actor under front.attacker or front.defender, or no funding: block")
     if actor.guarantor:
         coalition = spec.institutions.coalition
@@ -273,6 +282,10 @@ def _change_problems(refs: _Refs, eff: Any, epath: tuple[PathPart, ...]) -> Iter
         if actor is not None and actor.funding is None:
             yield problem((*epath, "funding", i, "actor"), f"{change.actor!r} has no funding: block to extend",
                           "an actor with a funding: block")
+        elif actor is not None and change.actor not in refs.on_front:
+            # An error always, as for aid: the model has no war effort off the front to fund.
+            yield problem((*epath, "funding", i, "actor"), f"{change.actor!r} is on no side of the front, so "
+                          "funding it changes nothing", "an actor under front.attacker or front.defender")
     for i, change in enumerate(eff.aid):
         yield from refs.fighter(change.actor, (*epath, "aid", i, "actor"), "aid")
     for i, change in enumerate(eff.war_cost):
@@ -297,7 +310,7 @@ def _coalition_problems(refs: _Refs) -> Iterator[Problem]:
     backers = [aid for aid, a in refs.actors.items() if "backer" in a.roles]
     for aid in backers:
         if coalition is None or coalition.backstop_from != aid:
-            yield problem(("actors", aid, "roles"), "has the role backer but is not the coalition's backstop_from",
+            yield unread(("actors", aid, "roles"), "has the role backer but is not the coalition's backstop_from",
                           "institutions.coalition.backstop_from naming it")
 
 
@@ -333,11 +346,11 @@ def _sanctions_problems(refs: _Refs) -> Iterator[Problem]:
             continue
         felt = target in refs.on_front or (actor.party is not None and _mean(actor.party.sanctions_cost) > 0)
         if not felt:
-            yield problem(("sanctions", target), f"nothing reads the sanctions index on {target!r}: it is on no side of "
+            yield unread(("sanctions", target), f"nothing reads the sanctions index on {target!r}: it is on no side of "
                           "the front and its party.sanctions_cost is 0", "a target on the front or with a sanctions_cost")
     for aid, actor in spec.actors.items():
         if actor.party is not None and _mean(actor.party.sanctions_cost) > 0 and aid not in spec.sanctions:
-            yield problem(("actors", aid, "party", "sanctions_cost"), f"no sanctions index targets {aid!r}",
+            yield unread(("actors", aid, "party", "sanctions_cost"), f"no sanctions index targets {aid!r}",
                           f"sanctions.{aid}: an index, or sanctions_cost 0")
 
 
@@ -371,9 +384,9 @@ def _shock_problems(refs: _Refs) -> Iterator[Problem]:
             yield problem((*epath, "front"), f"low {eff.front[0]:g} is above high {eff.front[1]:g}",
                           "[low, high] with low <= high")
         if eff.front and refs.spec.front is None:
-            yield problem((*epath, "front"), "the scenario has no front to move", "a front: section, or no front effect")
+            yield unread((*epath, "front"), "the scenario has no front to move", "a front: section, or no front effect")
         if eff.backstop and refs.spec.institutions.coalition is None:
-            yield problem((*epath, "backstop"), "the scenario has no coalition whose backstop could change",
+            yield unread((*epath, "backstop"), "the scenario has no coalition whose backstop could change",
                           "institutions.coalition, or no backstop effect")
         if eff.suspend_talks and eff.suspend_talks.rounds[0] > eff.suspend_talks.rounds[1]:
             lo, hi = eff.suspend_talks.rounds
@@ -388,11 +401,11 @@ def _shock_timing(refs: _Refs, sid: str, shock: Any) -> Iterator[Problem]:
     horizon = refs.spec.horizon.rounds
     longest = horizon.bounds[1] if isinstance(horizon, Distribution) else float(horizon)
     if shock.at_round is None and _mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
-        yield problem(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
+        yield unread(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
     if shock.at_round is not None and not isinstance(shock.at_round, Distribution) and shock.at_round >= longest:
-        yield problem((*spath, "at_round"), f"round {shock.at_round:g} is beyond the horizon ({longest:g} rounds)",
+        yield unread((*spath, "at_round"), f"round {shock.at_round:g} is beyond the horizon ({longest:g} rounds)",
                       f"a round below {longest:g}")
     after = shock.after_failed_rounds
     if not isinstance(after, Distribution) and after >= longest:
-        yield problem((*spath, "after_failed_rounds"), f"{after:g} failed rounds cannot happen within {longest:g} rounds",
+        yield unread((*spath, "after_failed_rounds"), f"{after:g} failed rounds cannot happen within {longest:g} rounds",
                       f"fewer than {longest:g}")

@@ -8,6 +8,7 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -20,11 +21,16 @@ from .paths import _short
 from .references import _cross_problems
 
 
-def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap,
+                       silenced: Iterable[tuple[PathPart, ...]] = ()) -> list[Problem]:
+    """Pydantic's errors as problems; errors at or below a ``silenced`` path (told otherwise) are left out."""
     problems = []
     seen = set()
+    silenced = list(silenced)
     for err in exc.errors():
         loc = tuple(err["loc"])
+        if any(loc[:len(s)] == s for s in silenced):
+            continue
         kind = err["type"]
         if loc and loc[-1] == "[key]":
             # A mapping key of the wrong type (e.g. anchors need numbers as keys), or not an id.
@@ -106,8 +112,8 @@ def _locate(problem: Problem, source: str, lines: LineMap) -> Problem:
     for n in range(len(path), -1, -1):
         where = lines.get(tuple(path[:n]))
         if where:
-            return Problem(where[0], where[1], path, problem.message, problem.expected)
-    return Problem(source, problem.line, path, problem.message, problem.expected)
+            return dataclasses.replace(problem, file=where[0], line=where[1])
+    return dataclasses.replace(problem, file=source)
 
 
 def _unwrap(annotation: Any) -> Any:
