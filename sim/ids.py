@@ -34,7 +34,7 @@ def _check(value: Any, what: str) -> str:
     if problem := id_problem(value, what):
         # Pydantic fills the template with str(); braces in the id are escaped by passing it in the context.
         raise PydanticCustomError("id", "{problem}", {"problem": problem,
-                                                      "expected": "an id such as russia or united_states"})
+                                                      "expected": "an id such as north_bank or party_2"})
     return value
 
 

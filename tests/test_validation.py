@@ -316,7 +316,7 @@ CASES = [
         actors:
           Russia.x: {name: R, roles: [influencer]}
         """)}, [("case.yaml", 3, "actors.Russia.x", "actor id 'Russia.x' must be lower-case letters, digits, "
-                 "'_' or '-', starting with a letter", "(expected an id such as russia or united_states)")]),
+                 "'_' or '-', starting with a letter", "(expected an id such as north_bank or party_2)")]),
     Case("upper-case-shock-id", {"case.yaml": overlay("""
         shocks:
           Coup: {probability: 0.1}

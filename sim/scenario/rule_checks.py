@@ -42,7 +42,7 @@ def council_rule_problems(spec: ScenarioSpec, cid: str, council: Any) -> Iterato
         for k, quota in enumerate(council.quotas):
             if quota.weight == "count":
                 continue
-            for i, mid in enumerate(council.members):
+            for mid in council.members:
                 actor = spec.actors.get(mid)
                 if actor is not None and actor.member is not None and quota.weight not in actor.member.weights:
                     # Placed at the member's block: a weight given there with a mistake is then one problem.
