@@ -65,7 +65,7 @@ def test_an_actor_with_no_fighting_role_cannot_be_on_a_side():
 
 def test_sanctions_reach_only_the_actor_they_name():
     allied = {"actors": {"ally": ALLY}, "front": {"attacker": {"ally": 1.0}, "sanctions_erosion": 1.0}}
-    plain = front_after(scenario(FRONT, allied))
+    plain = front_after(scenario(FRONT, allied, {"sanctions": {"ally": {"start": 0.0, "decay": 0.0, "lag_rounds": 1}}}))
     on_ally = front_after(scenario(FRONT, allied, {"sanctions": {"ally": {"start": 0.9, "decay": 0.0, "lag_rounds": 1}}}))
     assert (on_ally < plain - 0.01).all()
     # The same index on the defender instead slows the defence, so the attackers gain ground.
@@ -89,15 +89,16 @@ def test_an_influencer_aiding_an_actor_off_the_front_is_an_error():
 
 # ---------------------------------------------------------------------------------------- coalition
 
-def coalition(consent_from: list[str], backer: str = "patron") -> dict:
+def coalition(consent_from: list[str], backer: str = "patron", penalty: float = 5.0) -> dict:
     """The tiny talks with a coalition whose force the deal's term on `presence` admits."""
     return dict(
         issues={"presence": {"low": "no force", "high": "any force"}},
         actors={
+            # only a party asked for consent can mind a force beyond it
             "a": {"position": {"presence": 0.0}, "salience": {"split": 0.5, "presence": 0.5},
-                  "party": {"unconsented_force_penalty": 5.0}},
+                  **({"party": {"unconsented_force_penalty": penalty}} if "a" in consent_from and penalty else {})},
             "b": {"position": {"presence": 1.0}, "salience": {"split": 0.5, "presence": 0.5},
-                  "party": {"unconsented_force_penalty": 5.0}},
+                  **({"party": {"unconsented_force_penalty": penalty}} if "b" in consent_from and penalty else {})},
             "m": {"position": {"presence": 0.5}, "salience": {"split": 0.5, "presence": 0.5}},
             "patron": {"roles": ["backer"], "backer": {"backstop": 1.0}, "name": "Patron"},
             "lead": {"name": "Lead", "roles": ["guarantor"],
@@ -140,10 +141,8 @@ def test_consent_from_two_parties_makes_both_weigh_a_force_beyond_their_consent(
 def test_the_backstop_comes_from_a_backer_that_does_not_mediate():
     # Nobody minds the force here (no penalties), so deals come, and the lead deploys only if the
     # patron's backstop reaches its minimum of 0.5.
-    free = {"actors": {"a": {"party": {"unconsented_force_penalty": 0.0}},
-                       "b": {"party": {"unconsented_force_penalty": 0.0}}}}
-    strong = deals(scenario(coalition(["a"]), free))
-    weak = deals(scenario(coalition(["a"]), free, {"actors": {"patron": {"backer": {"backstop": 0.2}}}}))
+    strong = deals(scenario(coalition(["a"], penalty=0)))
+    weak = deals(scenario(coalition(["a"], penalty=0), {"actors": {"patron": {"backer": {"backstop": 0.2}}}}))
     assert (strong["outcome"] == "deal").any() and (weak["outcome"] == "deal").any()
     assert strong["force_deployed"].any()
     assert not weak["force_deployed"].any()   # below the lead's minimum backstop of 0.5

@@ -63,7 +63,7 @@ CASES = [
     ("member-no-election", "baseline", 'actors:\n  slovakia: {member: {government_change_probability: 0.3}}\n',
      ['case.yaml:3: actors.slovakia.member.government_change_probability: there is no election that could change the government (expected an election_round, or no government_change_probability)']),
     ("member-weights-unanimity", "baseline", 'actors:\n  slovakia: {member: {weights: {votes: 3}}}\n',
-     ['case.yaml:3: actors.slovakia.member.weights: no council it sits on weighs votes (unanimity counts none) (expected a council with a weighted rule, or no weights)']),
+     ["case.yaml:3: actors.slovakia.member.weights.votes: no quota of a council 'slovakia' sits on reads the weight 'votes' (expected a quota with weight votes in a qualified council it sits on, or no such weight)"]),
     ("floor-no-recognition", "baseline", 'institutions:\n  talks: {proposal_acceptance_floor: 0.5}\n',
      ['case.yaml:3: institutions.talks.proposal_acceptance_floor: no party ever proposes (talks.recognition gives none a chance) (expected a recognition chance for a party, or no floor)']),
     ("judges-no-coalition", "tiny", 'actors:\n  a: {party: {judges_guarantees: true}}\n',

@@ -125,7 +125,8 @@ def consent_from(who: str) -> Scenario:
         "issues": {"split": {"low": "a", "high": "b"}, "force": {"low": "none", "high": "full"},
                    "guard": {"low": "none", "high": "full"}},
         "actors": {"a": actor(["party"]), "b": actor(["party"]),
-                   "v": actor(["veto_player"], party={"unconsented_force_penalty": 10.0}),
+                   # v's penalty is a setting only where v is asked for consent
+                   "v": actor(["veto_player"], party={"unconsented_force_penalty": 10.0} if who == "v" else {}),
                    "m": actor(["mediator", "backer"], mediator=dict(KNOWING), backer={"backstop": 1.0}),
                    "g": {"name": "G", "roles": ["guarantor"], "guarantor": {
                        "troops": 100, "force_type": "army", "requires_consent": False, "risk_tolerance": 1.0,

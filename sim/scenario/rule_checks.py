@@ -18,8 +18,8 @@ from ..schema import ScenarioSpec
 __all__ = ["council_rule_problems", "member_weight_problems", "red_line_move_problems", "renewal_problems"]
 
 
-def _problem(path: tuple[PathPart, ...], message: str, expected: str) -> Problem:
-    return Problem("", None, path, message, expected)
+def _problem(path: tuple[PathPart, ...], message: str, expected: str, *, unread: bool = False) -> Problem:
+    return Problem("", None, path, message, expected, unread=unread)
 
 
 def _read_weights(council: Any) -> set[str]:
@@ -34,7 +34,7 @@ def council_rule_problems(spec: ScenarioSpec, cid: str, council: Any) -> Iterato
     cpath: tuple[PathPart, ...] = ("institutions", "councils", cid)
     if council.quotas and council.rule != "qualified":
         yield _problem((*cpath, "quotas"), f"quotas are read only under rule qualified, not {council.rule}",
-                       "rule: qualified, or no quotas")
+                       "rule: qualified, or no quotas", unread=True)
     if council.rule == "qualified" and not council.quotas:
         yield _problem((*cpath, "rule"), "rule qualified needs at least one quota",
                        "quotas: [{weight: count or a weight name, share: 0-1}]")
@@ -56,7 +56,7 @@ def council_rule_problems(spec: ScenarioSpec, cid: str, council: Any) -> Iterato
             else:
                 why = f"rule {council.rule} reads no weight {key!r}"
                 expected = "one of: " + ", ".join(sorted(read))
-            yield _problem((*cpath, "others_in_favour", key), why, expected)
+            yield _problem((*cpath, "others_in_favour", key), why, expected, unread=True)
 
 
 def member_weight_problems(spec: ScenarioSpec) -> Iterator[Problem]:
@@ -70,16 +70,17 @@ def member_weight_problems(spec: ScenarioSpec) -> Iterator[Problem]:
             if name not in read:
                 yield _problem(("actors", aid, "member", "weights", name),
                                f"no quota of a council {aid!r} sits on reads the weight {name!r}",
-                               f"a quota with weight {name} in a qualified council it sits on, or no such weight")
+                               f"a quota with weight {name} in a qualified council it sits on, or no such weight",
+                               unread=True)
 
 
 def renewal_problems(spec: ScenarioSpec, mpath: tuple[PathPart, ...], measure: Any) -> Iterator[Problem]:
     """A renewal vote that cannot come within the horizon is a setting nothing reads."""
     every, horizon = measure.renew_every, spec.horizon.rounds
-    longest = horizon.bounds()[1] if isinstance(horizon, Distribution) else float(horizon)
+    longest = horizon.bounds[1] if isinstance(horizon, Distribution) else float(horizon)
     if every is not None and not isinstance(every, Distribution) and every >= longest:
         yield _problem((*mpath, "renew_every"), f"a renewal {every:g} rounds after adoption cannot come within "
-                       f"the horizon ({longest:g} rounds)", f"fewer than {longest:g} rounds")
+                       f"the horizon ({longest:g} rounds)", f"fewer than {longest:g} rounds", unread=True)
 
 
 def _lines(spec: ScenarioSpec, aid: str, issue: str, op: str, skip: tuple[str, int]) -> tuple[list[Any], bool]:

@@ -15,7 +15,7 @@ from typing import Any
 from ..distributions import Distribution
 from ..errors import PathPart, Problem
 from ..schema import ActorSpec, ScenarioSpec
-from .references import unread
+from .refs import unread
 
 _MISSING = object()
 
@@ -94,10 +94,7 @@ def _role_settings(spec: ScenarioSpec, aid: str, actor: ActorSpec, wrote) -> Ite
     if m is None:
         return
     mpath = (*base, "member")
-    rules = {c.rule for c in spec.institutions.councils.values() if aid in c.members}
-    if m.weights and wrote(*mpath, "weights") and rules <= {"unanimity"}:
-        yield unread((*mpath, "weights"), "no council it sits on weighs votes (unanimity counts none)",
-                     "a council with a weighted rule, or no weights")
+    # A weight no quota reads is found with the councils' rules (sim/scenario/rule_checks.py).
     if not m.votes_against:
         for key in ("against_probability", "grievance_end_probability", "against_probability_after_change"):
             if wrote(*mpath, key):
