@@ -52,6 +52,7 @@ def test_korea_has_coalitions_on_both_sides_a_veto_player_and_a_neutral_commissi
     scenario = load_scenario(BACKTESTS / "korea-1951.yaml")
     model = NegotiationModel(scenario, seed=1)
     assert len(model.front.attackers) == 2 and len(model.front.defenders) == 2
+    model.run()  # a finished model lets go of Mesa's class-level id counter
     told = stories("korea-1951")
     assert happens(told, actor="south_korea", event="rejects") and happens(told, actor="south_korea", event="accepts")
     assert happens(told, event="armistice") and happens(told, event="deployment", detail="troops deploy")

@@ -123,7 +123,9 @@ def deal_values(scenario, terms: list[list[float]]) -> np.ndarray:
     model = NegotiationModel(scenario, seeds=SEEDS[:3])
     model.talks.outside_options()
     candidates = np.broadcast_to(np.array(terms, float), (3, len(terms), 2)).copy()
-    return model.talks.assessor.assess(np.empty((0, 2)), candidates, model.talks.leverage).deal_values[:, 0]
+    values = model.talks.assessor.assess(np.empty((0, 2)), candidates, model.talks.leverage).deal_values[:, 0]
+    model.run()  # a finished model lets go of Mesa's class-level id counter
+    return values
 
 
 def test_consent_from_two_parties_makes_both_weigh_a_force_beyond_their_consent():
