@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tiny import tiny_data as tiny_base
 
 from sim import Scenario, ScenarioError, load_scenario
 from sim import mechanisms as mech
@@ -26,21 +27,10 @@ from sim.streams import run_seed
 
 
 def tiny_data(**overlay: Any) -> dict[str, Any]:
-    """Two parties and a mediator over one issue (deterministic acceptance); a sanctions index on a."""
-    data: dict[str, Any] = {
-        "name": "tiny",
-        "horizon": {"rounds": 8},
-        "issues": {"split": {"low": "all to a", "high": "all to b"}},
-        "actors": {
-            "a": {"name": "A", "roles": ["party"], "position": {"split": 0.4}, "salience": {"split": 1.0},
-                  "party": {"sanctions_cost": 0.1}},
-            "b": {"name": "B", "roles": ["party"], "position": {"split": 0.6}, "salience": {"split": 1.0}},
-            "m": {"name": "M", "roles": ["mediator"], "position": {"split": 0.5}, "salience": {"split": 1.0}},
-        },
-        "sanctions": {"a": {"start": 0.5, "decay": 0.0}},
-        "institutions": {"talks": {"mediators": ["m"], "parties": ["a", "b"], "acceptance_noise": 0.0}},
-    }
-    return deep_merge(data, copy.deepcopy(overlay))
+    """The tiny scenario of tests/tiny.py over eight rounds, with a sanctions index on a (which a feels)."""
+    base = tiny_base(horizon={"rounds": 8}, actors={"a": {"party": {"sanctions_cost": 0.1}}},
+                          sanctions={"a": {"start": 0.5, "decay": 0.0}})
+    return deep_merge(base, copy.deepcopy(overlay))
 
 
 #: Hard red lines that leave no deal: the talks go on, so shocks can fire every round.

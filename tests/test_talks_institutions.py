@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tiny import tiny_data
 
 from sim import Scenario, ScenarioError, load_scenario
 from sim.experiment import explain_run
@@ -26,20 +27,8 @@ KNOWING = {"estimate_noise": 0.0}
 
 
 def data(**overlay: Any) -> dict[str, Any]:
-    """Two parties and a mediator over one issue (format 2), deterministic acceptance."""
-    base: dict[str, Any] = {
-        "name": "tiny",
-        "horizon": {"rounds": 6},
-        "issues": {"split": {"low": "all to a", "high": "all to b"}},
-        "actors": {
-            "a": {"name": "A", "roles": ["party"], "position": {"split": 0.4}, "salience": {"split": 1.0}},
-            "b": {"name": "B", "roles": ["party"], "position": {"split": 0.6}, "salience": {"split": 1.0}},
-            "m": {"name": "M", "roles": ["mediator"], "position": {"split": 0.5}, "salience": {"split": 1.0},
-                  "mediator": dict(KNOWING)},
-        },
-        "institutions": {"talks": {"mediators": ["m"], "parties": ["a", "b"], "acceptance_noise": 0.0}},
-    }
-    return deep_merge(base, copy.deepcopy(overlay))
+    """The tiny scenario of tests/tiny.py with a mediator that knows the parties' outside options."""
+    return deep_merge(tiny_data(actors={"m": {"mediator": dict(KNOWING)}}), copy.deepcopy(overlay))
 
 
 def table(scenario: Scenario, n: int = 20, seed: int = 5):
