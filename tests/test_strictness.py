@@ -76,6 +76,8 @@ CASES = [
      ['case.yaml:2: durability.deterrence_effect: the scenario has no coalition to deploy a force (expected institutions.coalition, or no deterrence_effect)']),
     ("consent-thresholds-no-guarantor", "tiny", 'shocks:\n  accusation: {at_round: 1, effects: {consent_thresholds: 0.1}}\n',
      ['case.yaml:3: shocks.accusation.effects.consent_thresholds: no guarantor requires consent, so no consent threshold moves (expected a guarantor with requires_consent: true, or no consent_thresholds)']),
+    ("backstop-no-coalition", "tiny", 'shocks:\n  pullback: {at_round: 0, lasts_rounds: 2, effects: {backstop: -0.3}}\n',
+     ['case.yaml:3: shocks.pullback.effects.backstop: the scenario has no coalition whose backstop could change (expected institutions.coalition, or no backstop effect)']),
     ("member-votes-against-nothing", "tiny", 'actors:\n  a: {party: {}}\n  c: {name: C, roles: [member], member: {against_probability: 0.5}}\ninstitutions:\n  councils:\n    c1: {members: [c], measures: {m1: {effects: {war_cost: [{actor: a, factor: 1.1}]}}}}\n',
      ['case.yaml:4: actors.c.member.against_probability: the member votes against no measure (expected votes_against: [measure ids])']),
 ]

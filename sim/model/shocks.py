@@ -40,6 +40,7 @@ class ShockTargets:
     """Parties and veto players, by actor id."""
     mediators: dict[str, Any]
     backer: Any
+    """The agent whose backstop a shock moves (None without a coalition)."""
     guarantors: list[Any]
     council_members: list[Any]
     issues: list[str]
@@ -132,7 +133,7 @@ class Shocks:
         applied = to.changes.apply(m, eff)
         if held is not None:
             held.changes.take(m, applied)
-        if spec.backstop:
+        if spec.backstop and to.backer is not None:  # without a coalition (loaded with --no-strict) nothing moves
             before = to.backer.backstop
             to.backer.change_backstop(m, eff.backstop)
             if held is not None:
@@ -184,7 +185,7 @@ class Shocks:
     def _undo(self, sid: str, eff: Any, held: Held, ends: np.ndarray) -> None:
         spec, to = eff.spec, self.targets
         to.changes.undo(ends, eff, held.changes)
-        if spec.backstop:
+        if spec.backstop and to.backer is not None:
             to.backer.change_backstop(ends, -held.backstop)
         if spec.consent_thresholds:
             for g in to.guarantors:
