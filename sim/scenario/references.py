@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from ..distributions import Choice, Normal, Triangular, Uniform
+from ..distributions import Distribution
 from ..errors import PathPart, Problem
 from ..schema import ActorSpec, ScenarioSpec
 from .refs import Refs, change_problems, has_changes, mean, problem, unread
@@ -36,7 +36,7 @@ def _fixed_sizes(spec: ScenarioSpec) -> Iterator[Problem]:
     talks = spec.institutions.talks
     # These set the size of arrays shared by a batch of runs, so they cannot vary by run.
     for key in ("candidates", "perturbations"):
-        if isinstance(getattr(talks, key), Uniform | Normal | Triangular | Choice):
+        if isinstance(getattr(talks, key), Distribution):
             yield problem(("institutions", "talks", key), f"{key} cannot be a distribution", "a fixed whole number")
 
 

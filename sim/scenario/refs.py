@@ -6,19 +6,28 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from ..distributions import Choice, Normal, Triangular, Uniform
+from ..distributions import Distribution
 from ..errors import PathPart, Problem
 from ..schema import ScenarioSpec
 
-__all__ = ["Refs", "change_problems", "has_changes", "mean", "problem", "unread"]
+__all__ = ["Refs", "change_problems", "front_actors", "has_changes", "longest_horizon", "mean", "problem", "unread"]
 
 
 def mean(value: Any) -> float:
-    if isinstance(value, Normal):
-        return value.mean
-    if isinstance(value, Uniform | Triangular | Choice):
-        return value.mean
-    return float(value)
+    """The expected value of a number or a distribution."""
+    return value.mean if isinstance(value, Distribution) else float(value)
+
+
+def longest_horizon(spec: ScenarioSpec) -> float:
+    """The most rounds a run of the scenario can last (the top of a drawn horizon)."""
+    horizon = spec.horizon.rounds
+    return horizon.bounds[1] if isinstance(horizon, Distribution) else float(horizon)
+
+
+def front_actors(spec: ScenarioSpec) -> set[str]:
+    """The actors on either side of the front (none without a front)."""
+    front = spec.front
+    return set(front.attacker) | set(front.defender) if front else set()
 
 
 def problem(path: tuple[PathPart, ...], message: str, expected: str = "", *, unread: bool = False) -> Problem:
@@ -43,8 +52,7 @@ class Refs:
         self.actors = spec.actors
         self.measures = {mid: (cid, m) for cid, council in spec.institutions.councils.items()
                          for mid, m in council.measures.items()}
-        front = spec.front
-        self.on_front = set(front.attacker) | set(front.defender) if front else set()
+        self.on_front = front_actors(spec)
 
     def actor(self, ref: str | None, path: tuple[PathPart, ...], *roles: str) -> Iterator[Problem]:
         """The actor exists, and has one of ``roles`` (if any are given)."""

@@ -14,12 +14,9 @@ from typing import Any
 from ..distributions import Distribution
 from ..errors import PathPart, Problem
 from ..schema import ScenarioSpec
+from .refs import longest_horizon, problem
 
 __all__ = ["council_rule_problems", "member_weight_problems", "red_line_move_problems", "renewal_problems"]
-
-
-def _problem(path: tuple[PathPart, ...], message: str, expected: str, *, unread: bool = False) -> Problem:
-    return Problem("", None, path, message, expected, unread=unread)
 
 
 def _read_weights(council: Any) -> set[str]:
@@ -33,11 +30,11 @@ def council_rule_problems(spec: ScenarioSpec, cid: str, council: Any) -> Iterato
     """A council's rule, its quotas and the weight of its unmodelled members agree."""
     cpath: tuple[PathPart, ...] = ("institutions", "councils", cid)
     if council.quotas and council.rule != "qualified":
-        yield _problem((*cpath, "quotas"), f"quotas are read only under rule qualified, not {council.rule}",
-                       "rule: qualified, or no quotas", unread=True)
+        yield problem((*cpath, "quotas"), f"quotas are read only under rule qualified, not {council.rule}",
+                      "rule: qualified, or no quotas", unread=True)
     if council.rule == "qualified" and not council.quotas:
-        yield _problem((*cpath, "rule"), "rule qualified needs at least one quota",
-                       "quotas: [{weight: count or a weight name, share: 0-1}]")
+        yield problem((*cpath, "rule"), "rule qualified needs at least one quota",
+                      "quotas: [{weight: count or a weight name, share: 0-1}]")
     if council.rule == "qualified":
         for k, quota in enumerate(council.quotas):
             if quota.weight == "count":
@@ -46,8 +43,8 @@ def council_rule_problems(spec: ScenarioSpec, cid: str, council: Any) -> Iterato
                 actor = spec.actors.get(mid)
                 if actor is not None and actor.member is not None and quota.weight not in actor.member.weights:
                     # Placed at the member's block: a weight given there with a mistake is then one problem.
-                    yield _problem(("actors", mid, "member"), f"no weight {quota.weight!r}, which quota {k} of "
-                                   f"council {cid!r} reads", f"actors.{mid}.member.weights.{quota.weight}")
+                    yield problem(("actors", mid, "member"), f"no weight {quota.weight!r}, which quota {k} of "
+                                  f"council {cid!r} reads", f"actors.{mid}.member.weights.{quota.weight}")
     read = _read_weights(council)
     for key in council.others_in_favour:
         if key not in read:
@@ -56,7 +53,7 @@ def council_rule_problems(spec: ScenarioSpec, cid: str, council: Any) -> Iterato
             else:
                 why = f"rule {council.rule} reads no weight {key!r}"
                 expected = "one of: " + ", ".join(sorted(read))
-            yield _problem((*cpath, "others_in_favour", key), why, expected, unread=True)
+            yield problem((*cpath, "others_in_favour", key), why, expected, unread=True)
 
 
 def member_weight_problems(spec: ScenarioSpec) -> Iterator[Problem]:
@@ -68,19 +65,18 @@ def member_weight_problems(spec: ScenarioSpec) -> Iterator[Problem]:
         read = set().union(*(_read_weights(c) for c in councils if aid in c.members and c.rule == "qualified"))
         for name in actor.member.weights:
             if name not in read:
-                yield _problem(("actors", aid, "member", "weights", name),
-                               f"no quota of a council {aid!r} sits on reads the weight {name!r}",
-                               f"a quota with weight {name} in a qualified council it sits on, or no such weight",
-                               unread=True)
+                yield problem(("actors", aid, "member", "weights", name),
+                              f"no quota of a council {aid!r} sits on reads the weight {name!r}",
+                              f"a quota with weight {name} in a qualified council it sits on, or no such weight",
+                              unread=True)
 
 
 def renewal_problems(spec: ScenarioSpec, mpath: tuple[PathPart, ...], measure: Any) -> Iterator[Problem]:
     """A renewal vote that cannot come within the horizon is a setting nothing reads."""
-    every, horizon = measure.renew_every, spec.horizon.rounds
-    longest = horizon.bounds[1] if isinstance(horizon, Distribution) else float(horizon)
+    every, longest = measure.renew_every, longest_horizon(spec)
     if every is not None and not isinstance(every, Distribution) and every >= longest:
-        yield _problem((*mpath, "renew_every"), f"a renewal {every:g} rounds after adoption cannot come within "
-                       f"the horizon ({longest:g} rounds)", f"fewer than {longest:g} rounds", unread=True)
+        yield problem((*mpath, "renew_every"), f"a renewal {every:g} rounds after adoption cannot come within "
+                      f"the horizon ({longest:g} rounds)", f"fewer than {longest:g} rounds", unread=True)
 
 
 def _lines(spec: ScenarioSpec, aid: str, issue: str, op: str, skip: tuple[str, int]) -> tuple[list[Any], bool]:
@@ -102,8 +98,8 @@ def red_line_move_problems(spec: ScenarioSpec, sid: str, shock: Any) -> Iterator
         own, added = _lines(spec, c.actor, c.issue, c.op, (sid, i))
         if not own and not added:
             what = "to loosen" if c.moves == "loosen" else "to move: either only adds it, as tighten does"
-            yield _problem((*epath, i, "moves"), f"{c.actor!r} has no red line {c.issue} {c.op} {what}",
-                           "a red line of the actor on that issue and side, or moves: tighten")
+            yield problem((*epath, i, "moves"), f"{c.actor!r} has no red line {c.issue} {c.op} {what}",
+                          "a red line of the actor on that issue and side, or moves: tighten")
             continue
         fixed = [line.bound for line in own if not isinstance(line.bound, Distribution)]
         if (c.moves == "loosen" and not added and fixed and len(fixed) == len(own)
@@ -111,5 +107,5 @@ def red_line_move_problems(spec: ScenarioSpec, sid: str, shock: Any) -> Iterator
             old = fixed[0]
             looser = c.bound < old if c.op == ">=" else c.bound > old
             if not looser:
-                yield _problem((*epath, i, "bound"), f"bound {c.bound:g} is not looser than the line's {old:g}, "
-                               "so it never loosens", f"a bound {'below' if c.op == '>=' else 'above'} {old:g}")
+                yield problem((*epath, i, "bound"), f"bound {c.bound:g} is not looser than the line's {old:g}, "
+                              "so it never loosens", f"a bound {'below' if c.op == '>=' else 'above'} {old:g}")

@@ -15,7 +15,7 @@ from typing import Any
 from ..distributions import Distribution
 from ..errors import PathPart, Problem
 from ..schema import ActorSpec, ScenarioSpec
-from .refs import unread
+from .refs import front_actors, unread
 
 _MISSING = object()
 
@@ -121,7 +121,7 @@ def _world_settings(spec: ScenarioSpec, wrote) -> Iterator[Problem]:
     # durability.judged_over_years is not checked: a variant that stops a party judging guarantees
     # would have to delete it from the base's durability block, which reads as noise.
     front = spec.front
-    felt = front is not None and (set(front.attacker) | set(front.defender)) & set(spec.sanctions)
+    felt = front_actors(spec) & set(spec.sanctions)
     if front is not None and wrote("front", "sanctions_erosion") and not felt:
         yield unread(("front", "sanctions_erosion"), "no actor on the front has a sanctions index",
                      "a sanctions: index on an actor of the front, or no sanctions_erosion")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..distributions import Distribution
 from ..errors import PathPart, Problem
-from .refs import Refs, change_problems, mean, problem, unread
+from .refs import Refs, change_problems, longest_horizon, mean, problem, unread
 from .rule_checks import red_line_move_problems
 
 __all__ = ["world_problems"]
@@ -105,8 +105,7 @@ def _shock_problems(refs: Refs) -> Iterator[Problem]:
 def _shock_timing(refs: Refs, sid: str, shock: Any) -> Iterator[Problem]:
     """A shock that can never fire within the horizon is a setting nothing reads."""
     spath: tuple[PathPart, ...] = ("shocks", sid)
-    horizon = refs.spec.horizon.rounds
-    longest = horizon.bounds[1] if isinstance(horizon, Distribution) else float(horizon)
+    longest = longest_horizon(refs.spec)
     if shock.at_round is None and mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
         yield unread(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
     if shock.at_round is not None and not isinstance(shock.at_round, Distribution) and shock.at_round >= longest:
