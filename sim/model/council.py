@@ -56,17 +56,13 @@ class Council:
         self.words = WORDS[self.rule]
         self.measures = list(params.measures)
         runs, n_m = len(streams.seeds), len(self.measures)
-        self.runs = runs
-        self.adopted = np.zeros((runs, n_m), bool)
-        """Whether each measure was ever adopted (it may have lapsed since)."""
         self.adopted_round = np.full((runs, n_m), np.nan)
-        """Round each measure was first adopted."""
+        """Round each measure was first adopted (NaN: never; it may have lapsed since)."""
         self.in_force = np.zeros((runs, n_m), bool)
         """Whether each measure is in force now: adopted and not lapsed."""
         self.since = np.zeros((runs, n_m), dtype=np.int64)
         """Round of each measure's adoption or last renewal (while in force)."""
         self.applied = [Applied(runs, params.measures[mid].effects) for mid in self.measures]
-        self.via_workaround = np.zeros((runs, n_m), bool)
         self.blocked_rounds = np.zeros((runs, n_m), dtype=np.int64)
         self.votes_against = np.zeros(runs, dtype=np.int64)
         self.against_last = np.zeros((runs, n_m, len(members)), bool)
@@ -88,6 +84,11 @@ class Council:
                                                  for m in self.members], axis=-1) for q in quotas], axis=1)
         self.quota_others = np.stack([others.get(q.spec.weight, np.zeros(runs)) for q in quotas], axis=-1)
         self.quota_shares = np.stack([q.share for q in quotas], axis=-1)
+
+    @property
+    def adopted(self) -> np.ndarray:
+        """Whether each measure was ever adopted, (runs, measures) (it may have lapsed since)."""
+        return ~np.isnan(self.adopted_round)
 
     def passes(self, against: np.ndarray) -> np.ndarray:
         """Whether a vote passes under the council's rule, per run, given the members voting against."""
@@ -133,7 +134,6 @@ class Council:
             around = (blocked & (self.blocked_rounds[:, m] >= w.after_blocked_rounds)
                       & (d["workaround"][:, t, m] < w.probability))
             value = np.where(around, w.value, value)
-            self.via_workaround[:, m] |= around
             log(around, "-", "workaround", f"{mid} {words['around']}")
             passes = passes | around
         log(passes & ~around, "-", "adopted", lambda i: f"{mid} {words['passes']}" + (
@@ -148,8 +148,7 @@ class Council:
         return live & self.in_force[:, m] & (t - self.since[:, m] >= every)
 
     def _adopt(self, t: int, passes: np.ndarray, m: int, applied: Applied) -> None:
-        self.adopted_round[:, m] = np.where(passes & ~self.adopted[:, m], t, self.adopted_round[:, m])
-        self.adopted[:, m] |= passes
+        self.adopted_round[:, m] = np.where(passes & np.isnan(self.adopted_round[:, m]), t, self.adopted_round[:, m])
         self.in_force[:, m] |= passes
         self.since[:, m] = np.where(passes, t, self.since[:, m])
         self.applied[m].take(passes, applied)

@@ -54,7 +54,7 @@ def institution_columns(councils: Mapping[str, Any]) -> dict[str, np.ndarray]:
     cols: dict[str, np.ndarray] = {}
     for cid, council in councils.items():
         for m, mid in enumerate(council.measures):
-            cols[f"measure_{mid}_passed"] = council.adopted[:, m].copy()
+            cols[f"measure_{mid}_passed"] = council.adopted[:, m]
             cols[f"measure_{mid}_round"] = council.adopted_round[:, m].copy()
         for m, mid in enumerate(council.measures):  # a measure that may lapse: whether it is in force at the end
             if council.p.measures[mid].spec.renew_every is not None:
