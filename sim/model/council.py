@@ -63,6 +63,9 @@ class Council:
         self.since = np.zeros((runs, n_m), dtype=np.int64)
         """Round of each measure's adoption or last renewal (while in force)."""
         self.applied = [Applied(runs, params.measures[mid].effects) for mid in self.measures]
+        self.renew_every = [np.round(params.measures[mid].renew_every).astype(np.int64)
+                            if params.measures[mid].spec.renew_every is not None else None for mid in self.measures]
+        """Rounds between renewal votes on each measure, per run (None: it does not lapse)."""
         self.blocked_rounds = np.zeros((runs, n_m), dtype=np.int64)
         self.votes_against = np.zeros(runs, dtype=np.int64)
         self.against_last = np.zeros((runs, n_m, len(members)), bool)
@@ -106,7 +109,7 @@ class Council:
     def _vote(self, t: int, live: np.ndarray, m: int, mid: str) -> None:
         measure, d, log, words = self.p.measures[mid], self.draws, self.sink.log, self.words
         pending = live & ~self.in_force[:, m]
-        due = self._due(t, live, m, measure)
+        due = self._due(t, live, m)
         voting = pending | due
         if not voting.any():
             return
@@ -140,11 +143,11 @@ class Council:
             f" after {self.blocked_rounds[i, m]} {words['failed']} round(s)" if self.blocked_rounds[i, m] else ""))
         self._adopt(t, passes, m, self.changes.apply(passes, measure.effects, value))
 
-    def _due(self, t: int, live: np.ndarray, m: int, measure: Any) -> np.ndarray:
+    def _due(self, t: int, live: np.ndarray, m: int) -> np.ndarray:
         """The runs in which the measure is in force and its renewal vote is held this round."""
-        if measure.spec.renew_every is None:
+        every = self.renew_every[m]
+        if every is None:
             return np.zeros_like(live)
-        every = np.round(measure.renew_every).astype(np.int64)
         return live & self.in_force[:, m] & (t - self.since[:, m] >= every)
 
     def _adopt(self, t: int, passes: np.ndarray, m: int, applied: Applied) -> None:

@@ -88,6 +88,8 @@ class Front:
         self.issue = issues.index(params.spec.issue) if params is not None else None
         """Index of the issue whose effective term the front changes (None without a front)."""
         self.taken = np.zeros(runs)
+        self._unsanctioned = np.zeros(runs)
+        """The sanctions felt by a contributor with no sanctions index (made once, read every round)."""
         if params is None:
             self.projection = np.full(runs, DEFAULT_PROJECTION)
             self.attackers: list[WarEffort] = []
@@ -107,8 +109,7 @@ class Front:
     def side_strength(self, side: list[WarEffort], felt: dict[str, np.ndarray]) -> np.ndarray:
         """A side's strength this round: the sum of its contributors' (each eroded by the sanctions it feels)."""
         erosion = self.p.sanctions_erosion
-        zero = np.zeros_like(self.taken)
-        return sum(e.strength(erosion, felt.get(e.actor_id, zero)) for e in side)
+        return sum(e.strength(erosion, felt.get(e.actor_id, self._unsanctioned)) for e in side)
 
     def step(self, t: int, fighting: np.ndarray, felt: dict[str, np.ndarray]) -> None:
         """A round of fighting in the runs of the mask ``fighting``; every party updates its belief.

@@ -70,7 +70,9 @@ class Party(Actor, Preferences):
         self.bodies = [(body, q.ratification[k]) for k, body in enumerate(p.ratification)]
         self.leader_bodies = [(b, bq) for b, bq in self.bodies if b.rule == "leader"]
         self.voting_bodies = [(b, bq) for b, bq in self.bodies if b.rule != "leader"]
-        self._issue_index = {issue: d for d, issue in enumerate(issues)}
+        # The issues each body weighs, in the model's order (found once: approval is in every round's assessment).
+        self._weighed = {body.body: [(d, issue) for d, issue in enumerate(issues) if issue in body.weights]
+                         for body, _ in self.bodies}
 
     def set_red_line(self, runs: np.ndarray, issue: int, op: str, bound: np.ndarray | float, hard: bool | None,
                      penalty: np.ndarray | float | None, *, moves: str = "either") -> None:
@@ -144,9 +146,8 @@ class Party(Actor, Preferences):
         """Chance a body approves the terms (two-level game), per run and candidate."""
         logit = params.intercept[:, None] + (params.weights["withdrawal"][:, None] * withdrawal
                                              if "withdrawal" in body.weights else 0.0)
-        for issue, d in self._issue_index.items():
-            if issue in body.weights:
-                logit = logit + params.weights[issue][:, None] * terms[..., d]
+        for d, issue in self._weighed[body.body]:
+            logit = logit + params.weights[issue][:, None] * terms[..., d]
         return mech.logistic(logit)
 
     def update_costs(self, sanctions: np.ndarray) -> None:
