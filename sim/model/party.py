@@ -84,9 +84,7 @@ class Party(Actor, Preferences):
         (a softening shock never hardens a looser one, nor adds a line), ``either`` it is set.
         """
         lower = op == ">="
-        bounds = self.at_least if lower else self.at_most
-        hards = self.hard_low if lower else self.hard_high
-        penalties = self.penalty_low if lower else self.penalty_high
+        bounds, hards, penalties = self._line_arrays(op)
         existed = np.isfinite(bounds[:, issue])
         new_bound = np.broadcast_to(bound, runs.shape)
         if moves != "either":
@@ -103,20 +101,20 @@ class Party(Actor, Preferences):
         else:
             penalties[runs & ~existed, issue] = 1.0
 
+    def _line_arrays(self, op: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The bounds, hardness and penalties of the red lines on one side (``>=`` or ``<=``), (runs, issues)."""
+        if op == ">=":
+            return self.at_least, self.hard_low, self.penalty_low
+        return self.at_most, self.hard_high, self.penalty_high
+
     def red_line_state(self, issue: int, op: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A copy of the red line on one issue and side (bound, hardness, penalty per run), to restore later."""
-        lower = op == ">="
-        sides = ((self.at_least, self.hard_low, self.penalty_low) if lower
-                 else (self.at_most, self.hard_high, self.penalty_high))
-        return tuple(side[:, issue].copy() for side in sides)  # type: ignore[return-value]
+        return tuple(side[:, issue].copy() for side in self._line_arrays(op))  # type: ignore[return-value]
 
     def restore_red_line(self, runs: np.ndarray, issue: int, op: str,
                          state: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
         """Put back, in the runs of the mask, a red line saved by :meth:`red_line_state` (a temporary change ends)."""
-        lower = op == ">="
-        sides = ((self.at_least, self.hard_low, self.penalty_low) if lower
-                 else (self.at_most, self.hard_high, self.penalty_high))
-        for side, saved in zip(sides, state, strict=True):
+        for side, saved in zip(self._line_arrays(op), state, strict=True):
             side[runs, issue] = saved[runs]
 
     def red_lines(self, terms: np.ndarray, seen: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
