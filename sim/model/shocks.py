@@ -77,6 +77,8 @@ class Shocks:
                  sink: EventSink):
         self.p = params
         self.targets = targets
+        self.holders = {**targets.parties, **targets.mediators}
+        """Every actor whose position a shock may shift, by actor id."""
         self.state = state
         self.sink = sink
         self.ids = list(params)
@@ -149,9 +151,8 @@ class Shocks:
 
     def _move_actors(self, eff: Any, m: np.ndarray, held: Held | None) -> None:
         to = self.targets
-        holders = {**to.parties, **to.mediators}
         for k, shift in enumerate(eff.positions):
-            holder = holders.get(shift.spec.actor)
+            holder = self.holders.get(shift.spec.actor)
             if holder is not None:
                 issue = to.issues.index(shift.spec.issue)
                 before = holder.position[:, issue].copy()
@@ -192,9 +193,8 @@ class Shocks:
                 g.hesitate(ends, -eff.consent_thresholds)
         if spec.consent_thresholds or spec.backstop:
             to.coalition.invalidate_outlook()
-        holders = {**to.parties, **to.mediators}
         for k, shift in enumerate(eff.positions):
-            holder = holders.get(shift.spec.actor)
+            holder = self.holders.get(shift.spec.actor)
             if holder is not None:
                 holder.shift_position(ends, to.issues.index(shift.spec.issue), -held.positions[k])
         for k, change in enumerate(eff.red_lines):
