@@ -141,7 +141,8 @@ class Council:
             passes = passes | around
         log(passes & ~around, "-", "adopted", lambda i: f"{mid} {words['passes']}" + (
             f" after {self.blocked_rounds[i, m]} {words['failed']} round(s)" if self.blocked_rounds[i, m] else ""))
-        self._adopt(t, passes, m, self.changes.apply(passes, measure.effects, value))
+        if passes.any():  # most rounds of a blocked measure pass it nowhere: nothing to apply
+            self._adopt(t, passes, m, self.changes.apply(passes, measure.effects, value))
 
     def _due(self, t: int, live: np.ndarray, m: int) -> np.ndarray:
         """The runs in which the measure is in force and its renewal vote is held this round."""
