@@ -25,8 +25,10 @@ __all__ = ["REFINE_STEPS", "Talks"]
 
 
 def _mean(arrays: list[np.ndarray]) -> np.ndarray:
-    """The mean of per-run arrays (one array is returned as it is: one mediator's numbers stay exact)."""
-    return arrays[0].copy() if len(arrays) == 1 else np.mean(arrays, axis=0)
+    """The mean of arrays (one array is returned as it is: one mediator's numbers stay exact; callers
+    replace what it returns, never change it in place)."""
+    return arrays[0] if len(arrays) == 1 else np.mean(arrays, axis=0)
+
 
 #: Step sizes of the mediator's local refinement of its proposal.
 REFINE_STEPS = (0.05, 0.02)
@@ -138,7 +140,7 @@ class Talks:
         joint = np.sum(np.log(np.maximum(estimated, 1e-12)), axis=0)
         tilts = [m.tilt(a.candidates, a.mediator_utility[k], plan, n_fixed)
                  for k, (m, plan) in enumerate(zip(self.mediators, self.plans, strict=True))]
-        return joint + (tilts[0] if len(tilts) == 1 else np.mean(tilts, axis=0)), estimated
+        return joint + _mean(tilts), estimated
 
     def _wide_set(self, t: int) -> Assessment:
         parts = [self.compromise()[:, None, :], self.last_proposal[:, None, :]]
