@@ -58,6 +58,8 @@ CASES = [
      ['case.yaml:3: actors.united_states.mediator.plan_pull: a pull toward its plan, but the mediator has no plan (expected a mediator.plan, or no plan_pull)']),
     ("referendum-threshold", "baseline", 'actors:\n  ukraine: {party: {ratification: [{body: public, rule: referendum, threshold: 0.4}]}}\n',
      ['case.yaml:3: actors.ukraine.party.ratification[0].threshold: a referendum passes by chance: its threshold is read only by the rule leader (expected rule: leader, or no threshold)']),
+    ("legislature-threshold", "baseline", 'actors:\n  ukraine: {party: {ratification: [{body: rada, rule: legislature, threshold: 0.4}]}}\n',
+     ['case.yaml:3: actors.ukraine.party.ratification[0].threshold: a legislature passes by chance: its threshold is read only by the rule leader (expected rule: leader, or no threshold)']),
     ("risk-tolerance-with-consent", "baseline", 'actors:\n  norway: {guarantor: {risk_tolerance: 0.5}}\n',
      ['case.yaml:3: actors.norway.guarantor.risk_tolerance: a guarantor that requires consent never deploys beyond it, so its risk tolerance is not read (expected requires_consent: false, or no risk_tolerance)']),
     ("member-no-election", "baseline", 'actors:\n  slovakia: {member: {government_change_probability: 0.3}}\n',

@@ -74,8 +74,8 @@ def _party_settings(spec: ScenarioSpec, aid: str, actor: ActorSpec, wrote) -> It
         yield unread((*base, "funding_cost"), f"{aid!r} has no funding: block whose shortfall could cost it",
                      f"actors.{aid}.funding, or no funding_cost")
     for k, body in enumerate(party.ratification):
-        if body.rule == "referendum" and wrote(*base, "ratification", k, "threshold"):
-            yield unread((*base, "ratification", k, "threshold"), "a referendum passes by chance: its threshold "
+        if body.rule != "leader" and wrote(*base, "ratification", k, "threshold"):
+            yield unread((*base, "ratification", k, "threshold"), f"a {body.rule} passes by chance: its threshold "
                          "is read only by the rule leader", "rule: leader, or no threshold")
 
 
