@@ -69,6 +69,7 @@ class Council:
         self.blocked_rounds = np.zeros((runs, n_m), dtype=np.int64)
         self.votes_against = np.zeros(runs, dtype=np.int64)
         self.against_last = np.zeros((runs, n_m, len(members)), bool)
+        """Who voted against each measure at its last vote (kept for the story only)."""
         self._rule_inputs(params, runs)
         # A member's vote draw of a round is its own stream, shared by the measures it votes on.
         self.draws = {
@@ -119,13 +120,8 @@ class Council:
         passes, blocked = pending & vote, pending & ~vote
         self.votes_against += against.sum(axis=-1)
         self.blocked_rounds[:, m] += blocked
-        for e, member in enumerate(self.members):
-            # The story notes when a member starts voting against, not every round it goes on.
-            started = against[:, e] & ~self.against_last[:, m, e]
-            log(started, member.actor_id, words["against"][0], f"{words['against'][1]} {mid}".strip())
-            log(voting & ~against[:, e] & self.against_last[:, m, e] & ~passes, member.actor_id, words["for"][0],
-                f"{words['for'][1]} {mid}")
-        self.against_last[:, m, :] = against
+        if self.sink.enabled:  # the masks and words of the story cost a batch without one every round
+            self._tell_votes(voting, against, passes, m, mid)
         if self.rule != "unanimity":
             log(blocked & (self.blocked_rounds[:, m] == 1), "-", "vote fails", f"{mid} fails under the {self.rule} rule")
         if due.any():
@@ -143,6 +139,16 @@ class Council:
             f" after {self.blocked_rounds[i, m]} {words['failed']} round(s)" if self.blocked_rounds[i, m] else ""))
         if passes.any():  # most rounds of a blocked measure pass it nowhere: nothing to apply
             self._adopt(t, passes, m, self.changes.apply(passes, measure.effects, value))
+
+    def _tell_votes(self, voting: np.ndarray, against: np.ndarray, passes: np.ndarray, m: int, mid: str) -> None:
+        """The story notes when a member starts voting against, not every round it goes on."""
+        log, words = self.sink.log, self.words
+        for e, member in enumerate(self.members):
+            log(against[:, e] & ~self.against_last[:, m, e], member.actor_id, words["against"][0],
+                f"{words['against'][1]} {mid}".strip())
+            log(voting & ~against[:, e] & self.against_last[:, m, e] & ~passes, member.actor_id, words["for"][0],
+                f"{words['for'][1]} {mid}")
+        self.against_last[:, m, :] = against
 
     def _due(self, t: int, live: np.ndarray, m: int) -> np.ndarray:
         """The runs in which the measure is in force and its renewal vote is held this round."""
