@@ -1,8 +1,9 @@
 """The coalition: the pledge cascade of the guarantors, as the parties expect it and as it happens.
 
 Consent changes only where a force type's level is crossed, so the expected cascade is run once per
-consent level (with expected troops: capacity times the mandate chance) and looked up; the table is
-recomputed only when a shock moves the backstop or the thresholds.
+consent level (with expected troops: capacity times the mandate chance) and looked up. The table is
+the one cache of this arena; its rule: it holds for the backstop and the joining thresholds it was
+computed with, and is recomputed when either differs (a shock moves them), whoever moved them.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class Coalition:
         self.runs = len(streams.seeds)
         self.active = params is not None and bool(guarantors)
         self.deployment_issue = self.guarantees_issue = None
-        self._stale = True
+        self._table_for: tuple[np.ndarray, np.ndarray] | None = None
+        """The backstop and thresholds the expected cascade (``_table``) was computed with."""
         runs = self.runs
         # The record of what followed a ceasefire.
         self.deployed = np.zeros(runs, bool)
@@ -78,22 +80,20 @@ class Coalition:
         self.consent_levels = np.unique(self.levels)
         self.consent_from = frozenset(spec.consent_from)
 
-    def invalidate_outlook(self) -> None:
-        """The backstop or the thresholds changed: the expected cascade must be recomputed."""
-        self._stale = True
-
     def outlook(self, deployment_terms: np.ndarray, fixed_terms: np.ndarray | None = None) -> CoalitionOutlook:
         """Force the coalition would field for each deployment term, as the parties expect it."""
         if not self.active:
             zeros = np.zeros(deployment_terms.shape)
             return CoalitionOutlook(zeros, zeros)
-        if self._stale:
+        inputs = (self.backer.backstop, np.stack([g.threshold for g in self.guarantors], axis=-1))
+        if self._table_for is None or not all(np.array_equal(a, b) for a, b in zip(inputs, self._table_for,
+                                                                                     strict=True)):
             covered = np.concatenate([[-np.inf], self.consent_levels])  # consent level of each bucket
             troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1)
             pledged, force, beyond = self._cascade(troops, covered[None, :], mandates=None)
             deterrent = self._deterrent(pledged, troops[:, None, :], force)
             self._table = (deterrent, beyond / self.p.F_needed[:, None])
-            self._stale = False
+            self._table_for = (inputs[0].copy(), inputs[1])
         deterrent, beyond = self._table
         # Bucket k: the term covers the k lowest force-type levels (few levels: comparisons beat a search).
         bucket = np.zeros(deployment_terms.shape, dtype=np.intp)

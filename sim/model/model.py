@@ -134,7 +134,7 @@ class NegotiationModel(mesa.Model):
                       consenting=c.consent_from if c.active else frozenset(),
                       hazard=self.durability.hazard, judged_risk=self.durability.judged_risk)
         self.talks = Talks(p, self.parties, self.mediators, self.issues, views, self.state, streams, sink)
-        targets = ShockTargets(talks=self.talks, front=self.front, changes=changes, coalition=c,
+        targets = ShockTargets(talks=self.talks, front=self.front, changes=changes,
                                parties=self.party_by_id, mediators={m.actor_id: m for m in self.mediators},
                                backer=self.backer, guarantors=self.guarantors,
                                council_members=list(self.members.values()), issues=self.issues)

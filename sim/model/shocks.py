@@ -35,7 +35,6 @@ class ShockTargets:
     front: Any
     changes: Any
     """Sanctions, funding, aid, war cost and strength (:class:`sim.model.changes.Changes`)."""
-    coalition: Any
     parties: dict[str, Any]
     """Parties and veto players, by actor id."""
     mediators: dict[str, Any]
@@ -123,8 +122,6 @@ class Shocks:
             length = lo + np.floor(d["length"][:, t] * (hi - lo + 1)).astype(np.int64)
             to.talks.suspend(hit, t, length, sid)
         self._move_actors(eff, m, held)
-        if spec.consent_thresholds or spec.backstop:
-            to.coalition.invalidate_outlook()
         if spec.consent_thresholds:
             for g in to.guarantors:
                 g.hesitate(m, eff.consent_thresholds)
@@ -191,8 +188,6 @@ class Shocks:
         if spec.consent_thresholds:
             for g in to.guarantors:
                 g.hesitate(ends, -eff.consent_thresholds)
-        if spec.consent_thresholds or spec.backstop:
-            to.coalition.invalidate_outlook()
         for k, shift in enumerate(eff.positions):
             holder = self.holders.get(shift.spec.actor)
             if holder is not None:
