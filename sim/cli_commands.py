@@ -106,17 +106,29 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: What an overlay may write in place of any value: one of the directives of :mod:`sim.scenario.overlays`.
+_DIRECTIVE = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
+              "properties": {"$delete": {"const": True}, "$replace": {}, "$append": {"type": "array"}},
+              "description": "An overlay directive: {$delete: true}, {$replace: value} or {$append: [items]}."}
+
+
 def _relax_for_overlays(node: object) -> object:
-    """The scenario schema with no required keys and the overlay directives allowed everywhere."""
+    """The scenario schema as an overlay sees it: nothing required, mappings that may be partial (they
+    merge into the base), and a directive allowed in place of any value, a list's included."""
     if isinstance(node, dict):
-        out = {k: _relax_for_overlays(v) for k, v in node.items() if k != "required"}
-        if out.get("type") == "object" and "properties" in out:
-            out["properties"] = {**out["properties"], "$delete": {"const": True}, "$replace": {},
-                                 "$append": {"type": "array"}}
+        out = {k: _relax_for_overlays(v) for k, v in node.items() if k not in ("required", "minProperties")}
+        if isinstance(out.get("properties"), dict):
+            out["properties"] = {k: _or_directive(v) for k, v in out["properties"].items()}
+        if isinstance(out.get("additionalProperties"), dict):
+            out["additionalProperties"] = _or_directive(out["additionalProperties"])
         return out
     if isinstance(node, list):
         return [_relax_for_overlays(v) for v in node]
     return node
+
+
+def _or_directive(schema: object) -> dict:
+    return {"anyOf": [schema, _DIRECTIVE]}
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, SCENARIOS, run_sim
 from pydantic import ValidationError
 
@@ -368,5 +369,48 @@ def test_overlay_schema_requires_nothing_and_allows_directives():
             for value in node:
                 yield from keys(value)
 
-    assert "required" not in set(keys(schema))
-    assert "$delete" in schema["$defs"]["ActorSpec"]["properties"]
+    assert "required" not in set(keys(schema)) and "minProperties" not in set(schema["$defs"]["ActorSpec"])
+
+
+def _as_editor_reads(path: Path) -> object:
+    """A YAML file's data as an editor's schema check sees it: dates are text (YYYY-MM-DD)."""
+    import datetime as dt
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+    return plain(yaml.safe_load(path.read_text()))
+
+
+def test_every_shipped_overlay_validates_against_the_overlay_schema():
+    # What an editor shows must agree with the loader: no false errors on a shipped overlay (issue 18).
+    import jsonschema
+
+    done = subprocess.run([sys.executable, "-m", "sim", "schema", "--overlay"], capture_output=True, text=True)
+    validator = jsonschema.Draft202012Validator(json.loads(done.stdout))
+    overlays = [f for f in sorted(SCENARIOS.glob("*.yaml")) if "extends" in yaml.safe_load(f.read_text())]
+    assert len(overlays) >= 9
+    for path in overlays:
+        errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message[:120]}"
+                  for e in validator.iter_errors(_as_editor_reads(path))]
+        assert not errors, f"{path.name}: {errors}"
+    # and it still catches what is wrong: a misspelt key, a number out of its type, a bad directive
+    for wrong in ({"actors": {"russia": {"party": {"resolv": 2.0}}}}, {"horizon": {"rounds": "many"}},
+                  {"actors": {"russia": {"red_lines": {"$apend": []}}}}):
+        assert list(validator.iter_errors({"extends": "baseline.yaml", **wrong})), wrong
+
+
+def test_the_full_schema_accepts_every_full_scenario_file():
+    import jsonschema
+
+    done = subprocess.run([sys.executable, "-m", "sim", "schema"], capture_output=True, text=True)
+    validator = jsonschema.Draft202012Validator(json.loads(done.stdout))
+    full = [ROOT / "scenarios" / "baseline.yaml", *sorted((ROOT / "backtests").glob("*.yaml")),
+            *sorted((ROOT / "docs" / "examples").glob("*.yaml"))]
+    for path in full:
+        errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message[:120]}"
+                  for e in validator.iter_errors(_as_editor_reads(path))]
+        assert not errors, f"{path.name}: {errors}"
