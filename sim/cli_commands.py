@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from .errors import EnvironmentFailure, ScenarioError
 
@@ -280,7 +281,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    """Tell one run as a story."""
+    """Tell one run as a story: dated rounds, display names and the scenario's own words."""
     from .experiment import explain_run
     from .scenario import load_scenario
     from .streams import run_seed
@@ -288,18 +289,59 @@ def cmd_explain(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, strict=not args.no_strict)
     seed = run_seed(args.seed, args.run) if args.run is not None else args.seed
     record, events = explain_run(scenario, seed)
+    spec = scenario.spec
     print(f"{scenario.name}, seed {seed}" + (f" (run {args.run} of master seed {args.seed})" if args.run is not None else ""))
     current = None
-    for event in events:
+    for event in _until_the_end(events):
         if event.round != current:
             current = event.round
-            print(f"round {event.round}:")
-        actor = "" if event.actor == "-" else f"{event.actor} "
+            print(f"round {event.round}{_date_of(spec, event.round)}:")
+        actor = "" if event.actor == "-" else f"{_display_name(spec, event.actor)} "
         print(f"  {actor}{event.event}: {event.detail}")
-    print(f"outcome: {record['outcome']} (cause: {record['breakdown_cause']})")
-    if record["outcome"] == "deal":
-        terms = ", ".join(f"{k[6:]} {v:.2f}" for k, v in record.items() if k.startswith("terms_"))
-        print(f"terms: {terms}")
-        print(f"deployment: {record['force_troops']:,.0f} troops ({record['force_contributors'] or 'none'}); "
-              f"held to the horizon: {bool(record['deal_held'])}")
+    for line in _ending(spec, record):
+        print(line)
     return EXIT_OK
+
+
+def _until_the_end(events: list) -> list:
+    """The events up to the end of the talks by collapse (after it, the councils' votes go on, but the
+    negotiation this story tells is over); after a deal, what follows it (pledges, relapse) is the story."""
+    for k, event in enumerate(events):
+        if event.event == "collapse":
+            return events[: k + 1]
+    return events
+
+
+def _date_of(spec: Any, round_: int) -> str:
+    """`` (YYYY-MM-DD)``: the calendar date a round begins, when the scenario gives its start."""
+    import datetime as dt
+
+    start = spec.horizon.start
+    weeks = spec.horizon.round_weeks
+    if start is None or not isinstance(weeks, int | float):
+        return ""
+    return f" ({(start + dt.timedelta(weeks=weeks * round_)).isoformat()})"
+
+
+def _display_name(spec: Any, actor: str) -> str:
+    """An actor's display name; joint mediators (``a+b``) by all their names."""
+    names = [spec.actors[a].name if a in spec.actors else a for a in actor.split("+")]
+    return " and ".join(names)
+
+
+def _ending(spec: Any, record: dict) -> list[str]:
+    """How the run ended, in the scenario's words for a deal and a force."""
+    deal, force = spec.labels.deal, spec.labels.force
+    outcome = record["outcome"]
+    lines = [f"outcome: {deal if outcome == 'deal' else outcome.replace('_', ' ')} ({outcome}; cause: "
+             f"{record['breakdown_cause']})"]
+    if outcome == "deal":
+        terms = ", ".join(f"{k[6:]} {v:.2f}" for k, v in record.items() if k.startswith("terms_"))
+        lines.append(f"terms: {terms}")
+        who = ", ".join(_display_name(spec, c) for c in str(record["force_contributors"]).split("+") if c)
+        lines.append(f"{force}: {record['force_troops']:,.0f} deployed ({who})" if record["force_troops"] > 0
+                     else f"{force}: none deployed")
+        held = record["deal_held"]
+        lines.append(f"the {deal} held to the horizon" if held == 1 else
+                     f"the {deal} broke down in round {record['relapse_round']:.0f}")
+    return lines

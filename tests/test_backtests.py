@@ -79,3 +79,23 @@ def test_the_backtests_readme_lists_every_case():
     readme = (BACKTESTS / "README.md").read_text()
     assert all(f"`{name}.yaml`" in readme for name in CASES)
     assert {p.stem for p in Path(BACKTESTS).glob("*.yaml")} == set(CASES)
+
+
+def test_the_command_line_story_is_dated_named_in_the_scenarios_words_and_stops_at_a_collapse():
+    from conftest import run_sim
+
+    collapsed = next(r for r in range(RUNS) if run_sim("explain", "backtests/good-friday-1998.yaml", "--seed", "1",
+                                                         "--run", str(r)).stdout.count("outcome: collapse"))
+    lines = run_sim("explain", "backtests/good-friday-1998.yaml", "--seed", "1", "--run", str(collapsed)).stdout
+    lines = lines.splitlines()
+    assert lines[1] == "round 0 (1997-09-15):"
+    assert any(line.startswith("round 2 (1997-10-13):") for line in lines)    # two-week rounds
+    assert any(line.startswith("  British government and Irish government and Independent chairmen") for line in lines)
+    ends = next(i for i, line in enumerate(lines) if line.startswith("  collapse:"))
+    assert lines[ends + 1:] == [lines[-1]] and lines[-1].startswith("outcome: collapse (collapse; cause: ")
+    deal = next(r for r in range(RUNS) if "outcome: armistice" in run_sim(
+        "explain", "backtests/korea-1951.yaml", "--seed", "1", "--run", str(r)).stdout)
+    text = run_sim("explain", "backtests/korea-1951.yaml", "--seed", "1", "--run", str(deal)).stdout
+    assert "outcome: armistice (deal; cause: none)" in text
+    assert "neutral supervisory commission: " in text and ("held to the horizon" in text or "broke down" in text)
+    assert " a observers" not in text and "True" not in text

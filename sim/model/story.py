@@ -85,8 +85,9 @@ def stays_home(reason: str, g: Any, numbers: dict[str, float]) -> str:
     n = numbers
     texts = {
         "no troops": lambda: "has no troops to send",
-        "needs consent": lambda: f"needs consent to a {g.force_type} force; the deal allows {n['consent']:.2f}",
-        "targets": lambda: (f"will not send a {g.force_type} force beyond consent: its troops would be targets "
+        "needs consent": lambda: (f"needs consent to its force type ({g.force_type}); the deal allows "
+                                  f"{n['consent']:.2f}"),
+        "targets": lambda: (f"will not send its {g.force_type} beyond consent: its troops would be targets "
                             f"(risk {n['risk']:.2f} > tolerance {n['tolerance']:.2f})"),
         "backstop": lambda: f"backstop {n['backstop']:.2f} is below its minimum {n['minimum']:.2f}",
         "no mandate": lambda: "its parliament or government gives no mandate",
