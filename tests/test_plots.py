@@ -270,3 +270,29 @@ def test_wilson_interval_always_holds_the_share_even_at_zero_and_one():
         for k in (0, n):
             lo, hi = wilson_interval(k, n)
             assert lo <= k / n <= hi, (k, n)
+
+
+def test_percent_ticks_are_labelled_with_their_exact_values(table):
+    # Ticks at 2.5 % steps once read "2%, 5%, 8%, 13%": rounded to whole percents (issue 18).
+    from sim.plots.style import percent_label
+
+    assert [percent_label(x) for x in (0.0, 0.025, 0.05, 0.075, 0.125, 1.0, 0.333)] == [
+        "0%", "2.5%", "5%", "7.5%", "12.5%", "100%", "33.3%"]
+    ax = outcome_shares(table)
+    ax.set_yticks([0, 0.025, 0.05, 0.075, 0.1, 0.125])   # ticks at 2.5 % steps, labelled by the axis formatter
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    values = ax.get_yticks()
+    assert labels == [percent_label(v) for v in values] and "2.5%" in labels
+    assert all(abs(float(label.rstrip("%")) - 100 * v) < 1e-6 for label, v in zip(labels, values, strict=True))
+
+
+def test_the_deployment_legend_names_only_what_is_drawn(table):
+    consented_only = table[table.scenario == "baseline"]   # the baseline's force always has consent
+    assert set(consented_only.force_consented.dropna()) == {1.0}
+    ax1, _ = deployment(consented_only)
+    legends = ax1.figure.legends
+    assert [t.get_text() for t in legends[0].get_texts()] == ["consented"]
+    none = table[table.scenario == "no-backstop"]             # no force at all: no legend
+    ax1, _ = deployment(none)
+    assert not ax1.figure.legends and ax1.get_legend() is None

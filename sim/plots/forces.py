@@ -60,14 +60,16 @@ def deployment(results: pd.DataFrame, *, by: str = "scenario",
     # Legend swatches in neutral grey: the bars carry the scenario colours.
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor="#555555", label="consented"),
-               Patch(facecolor=_lighten("#555555", 0.5), hatch="///", edgecolor="#555555", label="without consent")]
-    if any(segments["consent unknown"]):
-        handles.append(Patch(facecolor=_lighten("#555555", 0.8), hatch="..", edgecolor="#555555",
-                             label="consent unknown"))
-    if created:
+    # Only the kinds of deployment drawn are named: a swatch for nothing on the axes misleads.
+    swatches = {"consented": Patch(facecolor="#555555", label="consented"),
+                "without consent": Patch(facecolor=_lighten("#555555", 0.5), hatch="///", edgecolor="#555555",
+                                         label="without consent"),
+                "consent unknown": Patch(facecolor=_lighten("#555555", 0.8), hatch="..", edgecolor="#555555",
+                                         label="consent unknown")}
+    handles = [patch for kind, patch in swatches.items() if any(segments[kind])]
+    if handles and created:
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
-    else:
+    elif handles:
         ax1.legend(handles=handles, loc="best", frameon=False)
     _draw_troops(ax2, names, colors, groups)
     title = _title("Deployment", results, by=by)

@@ -99,10 +99,18 @@ def _scenario_ticks(ax: Axes, names: Sequence[str], *, notes: Sequence[str] | No
             tick.set_fontweight("bold")
 
 
-def _percent_axis(ax: Axes, axis: str = "y") -> None:
-    from matplotlib.ticker import PercentFormatter
+def percent_label(share: float) -> str:
+    """A share as a percent tick label with exactly the digits it has: 0.025 -> ``2.5%``, 0.1 -> ``10%``.
 
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    Rounding to whole percents labelled ticks at 2.5 % steps 2 %, 5 %, 8 %: wrong numbers on the axis.
+    """
+    return f"{round(100 * share, 6):g}{_PERCENT_SIGN}"
+
+
+def _percent_axis(ax: Axes, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(lambda x, _pos: percent_label(x)))
 
 
 def _legend_outside(ax: Axes, **kwargs) -> None:
