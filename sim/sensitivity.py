@@ -26,6 +26,7 @@ An outcome measure that does not vary across the sample gets no indices (NaN).
 from __future__ import annotations
 
 import difflib
+import math
 import textwrap
 import warnings
 from collections.abc import Callable, Sequence
@@ -53,6 +54,8 @@ MEASURES: dict[str, str] = {
     "mean_force_troops": "mean troops deployed per run (0 without deployment)",
 }
 METHODS = ("sobol", "morris")
+#: Resolution and the tallest the saved figure of the indices may be.
+DPI, MAX_HEIGHT_PX = 150, 2000
 DEFAULT_N = {"sobol": 64, "morris": 20}
 MORRIS_LEVELS = 4
 INDEX_COLUMNS = {"sobol": ["S1", "S1_conf", "ST", "ST_conf"], "morris": ["mu_star", "mu_star_conf", "sigma"]}
@@ -371,10 +374,15 @@ def save_figure(indices: pd.DataFrame, path: str | Path) -> list[Path]:
 
     total = TOTAL[_method_of(indices)]
     outcomes = [o for o, g in indices.groupby("outcome", sort=False) if g[total].notna().any()]
-    rows = max(len(outcomes), 1)
-    k = indices["parameter"].nunique()
-    fig = Figure(figsize=(8, rows * (1.2 + 0.35 * k)), layout="constrained")
-    axes = fig.subplots(rows, 1, squeeze=False)[:, 0]
+    panels = max(len(outcomes), 1)
+    per_panel = 1.2 + 0.35 * indices["parameter"].nunique()
+    # Panels go side by side rather than grow past MAX_HEIGHT_PX (a figure 3,000 px tall is scrolled, not read).
+    ncols = min(panels, max(1, math.ceil(panels * per_panel / (MAX_HEIGHT_PX / DPI))))
+    nrows = math.ceil(panels / ncols)
+    fig = Figure(figsize=(7.5 * ncols, min(MAX_HEIGHT_PX / DPI, nrows * per_panel)), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[panels:]:  # the empty cells of the last row
+        ax.set_axis_off()
     for ax, outcome in zip(axes, outcomes):
         plot_indices(indices, outcome=str(outcome), ax=ax)
     if not outcomes:
@@ -383,6 +391,6 @@ def save_figure(indices: pd.DataFrame, path: str | Path) -> list[Path]:
     path = Path(path)
     files = [path.with_suffix(".png"), path.with_suffix(".svg")]
     for file in files:
-        fig.savefig(file, dpi=150)
+        fig.savefig(file, dpi=DPI)
     return files
 

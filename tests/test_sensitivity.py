@@ -203,3 +203,19 @@ def test_cli_scenario_without_distributions_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "declares no distributions" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_saved_figure_of_many_outcomes_stays_at_most_2000_pixels_tall(tmp_path):
+    # Five outcomes of nine parameters once made a 1200 x 3262 figure (issue 18): panels go side by side.
+    import matplotlib.image
+
+    from sim.sensitivity import MAX_HEIGHT_PX, save_figure
+
+    params = [f"actors.a.party.p{i}" for i in range(9)]
+    outcomes = ["p_deal", "p_force_deployed", "p_collapse", "median_deal_round", "mean_force_troops"]
+    rows = [{"outcome": o, "parameter": p, "ST": 0.1 * (i + 1) / 9, "ST_conf": 0.01, "S1": 0.05, "S1_conf": 0.01}
+            for o in outcomes for i, p in enumerate(params)]
+    png, svg = save_figure(pd.DataFrame(rows), tmp_path / "sensitivity.png")
+    height, width = matplotlib.image.imread(png).shape[:2]
+    assert height <= MAX_HEIGHT_PX and width > height / 2
+    assert svg.exists()
