@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .record import measure_ids
 
@@ -15,16 +17,27 @@ __all__ = ["OUTCOME_ORDER", "format_summary", "shown_outcomes", "summarize", "su
 OUTCOME_ORDER = ("deal", "no_deal", "collapse", "military_end")
 
 
-def wilson_interval(successes: float, n: float, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval for a share (well behaved at 0 and 1, unlike the normal one)."""
-    if n <= 0:
-        return (math.nan, math.nan)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+def wilson_interval(successes: ArrayLike, n: ArrayLike, z: float = 1.96) -> tuple[Any, Any]:
+    """95% Wilson score interval for a share (well behaved at 0 and 1, unlike the normal one).
+
+    Vectorised: ``successes`` and ``n`` may be arrays (broadcast together), giving arrays of bounds;
+    two numbers give two floats. Kept by hand rather than calling
+    ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``, which takes one ``k`` at a time;
+    a test checks the two agree. ``n <= 0`` gives NaN bounds.
+    """
+    k = np.asarray(successes, dtype=float)
+    size = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / size
+        denom = 1 + z * z / size
+        centre = (p + z * z / (2 * size)) / denom
+        half = z * np.sqrt(p * (1 - p) / size + z * z / (4 * size * size)) / denom
     # Rounding can put a bound a hair past the share itself (at 0 or 1); the interval must hold it.
-    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
+    lo = np.where(size > 0, np.maximum(0.0, np.minimum(p, centre - half)), np.nan)
+    hi = np.where(size > 0, np.minimum(1.0, np.maximum(p, centre + half)), np.nan)
+    if lo.ndim == 0:
+        return (float(lo), float(hi))
+    return (lo, hi)
 
 
 def summarize(results: pd.DataFrame, *, by: str | list[str] = "scenario") -> pd.DataFrame:

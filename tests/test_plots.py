@@ -296,3 +296,74 @@ def test_the_deployment_legend_names_only_what_is_drawn(table):
     none = table[table.scenario == "no-backstop"]             # no force at all: no legend
     ax1, _ = deployment(none)
     assert not ax1.figure.legends and ax1.get_legend() is None
+
+
+def test_who_pledges_names_the_guarantors_by_their_display_names(table):
+    spec = load_scenario("scenarios/baseline.yaml").spec
+    display = {actor: spec.actors[actor].name for actor in spec.actors}
+    ax = who_pledges(table, guarantors=["united_kingdom", "france", "nobody"], names=display)
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows[:3] == ["United Kingdom", "France", "nobody"]   # an id without a name stays its id
+    shares = contributor_shares(table, guarantors=["united_kingdom", "france", "nobody"])
+    assert rows == [display.get(g, g) for g in shares.index]
+    assert np.asarray(ax.images[0].get_array()).tolist() == shares.to_numpy().tolist()   # only labels change
+
+
+@pytest.fixture(scope="module")
+def ten(table):
+    """Ten scenarios with long names (copies of the three simulated ones: no new simulation)."""
+    base = names(table)
+    parts = [table[table.scenario == base[i % 3]].assign(scenario=f"scenario {i} with a rather long name")
+             for i in range(10)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _png_size(path):
+    head = path.read_bytes()[:24]
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def test_titles_wrap_and_figures_stay_under_2000_px_with_ten_scenarios(ten, tmp_path):
+    figures = [outcome_shares(ten).figure, time_to_deal(ten).figure, deployment(ten)[0].figure,
+               agreed_terms(ten)[0].figure, who_pledges(ten).figure]
+    for fig in figures:
+        titles = [ax.get_title() for ax in fig.axes] + ([fig._suptitle.get_text()] if fig._suptitle else [])
+        lines = [line for title in titles for line in title.splitlines()]
+        assert lines and max(len(line) for line in lines) <= 80, lines
+        assert any("10 scenarios, n=60 each" in line for line in lines)
+        assert sum("n=" in line for line in lines) <= 2   # counted, not listed ten times
+    for path in save_all(ten, tmp_path):
+        if path.suffix == ".png":
+            assert _png_size(path)[1] <= 2000, (path.name, _png_size(path))
+
+
+def test_agreed_terms_label_each_issue_axis_with_its_anchors_words(table):
+    spec = load_scenario("scenarios/baseline.yaml").spec
+    panels = agreed_terms(table, issues=spec.issues)
+    columns = [c for c in table if c.startswith("terms_")]
+    for ax, column in zip(panels, columns, strict=True):
+        issue = spec.issues[column.removeprefix("terms_")]
+        assert ax.get_title().replace("\n", " ") == issue.label
+        expected = {0.0: issue.low, **{float(t): w for t, w in issue.anchors.items()}, 1.0: issue.high}
+        assert ax.get_yticks().tolist() == sorted(expected)
+        labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+        assert labels == [f"{expected[t]} ({t:g})" for t in sorted(expected)]
+    # Without the issues, the 0-1 axis still says what its ends mean.
+    plain = agreed_terms(table)
+    assert [t.get_text() for t in plain[0].get_yticklabels()][::4] == ["0 low", "1 high"]
+    assert "low end" in plain[0].get_ylabel()
+
+
+def test_wilson_interval_equals_scipys_on_a_grid():
+    from scipy.stats import binomtest, norm
+
+    from sim.summary import wilson_interval
+
+    z = float(norm.ppf(0.975))
+    for n in (1, 2, 3, 5, 10, 17, 60, 100, 999, 5000):
+        ks = sorted({0, 1, n // 3, n // 2, n - 1, n})
+        los, his = wilson_interval(np.array(ks), n, z=z)       # vectorised
+        for k, lo, hi in zip(ks, los, his, strict=True):
+            ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+            assert (lo, hi) == pytest.approx((ci.low, ci.high), abs=1e-12), (k, n)
+            assert wilson_interval(k, n, z=z) == pytest.approx((lo, hi), abs=0)   # one k at a time: the same

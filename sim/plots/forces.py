@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,6 +12,7 @@ from ..summary import wilson_interval
 from .style import (
     _PERCENT_SIGN,
     _box,
+    _display_name,
     _lighten,
     _names,
     _new_axes,
@@ -189,24 +190,26 @@ def contributor_shares(results: pd.DataFrame, *, by: str = "scenario",
 
 
 def who_pledges(results: pd.DataFrame, *, by: str = "scenario", guarantors: Sequence[str] | None = None,
-                ax: Axes | None = None) -> Axes:
+                names: Mapping[str, str] | None = None, ax: Axes | None = None) -> Axes:
     """Heat map: share of all runs in which each guarantor (row) contributes, per scenario (column).
 
     Args:
         results: The results table.
         by: Column naming the groups compared.
         guarantors: Guarantors to show even if they never contribute (see :func:`contributor_shares`).
+        names: Actor id -> display name for the rows (e.g. ``{a: s.spec.actors[a].name for a in
+            s.spec.actors}`` of a :class:`~sim.Scenario` ``s``); an actor without one is shown by its id.
         ax: Axes to draw on; a new figure if omitted.
 
     Returns:
         The Axes; ``ax.images[0].get_array()`` holds the shares (rows as in the y tick labels).
     """
     shares = contributor_shares(results, by=by, guarantors=guarantors)
-    names = list(shares.columns)
+    groups = list(shares.columns)
     if ax is None:
-        ax = _new_axes((max(5.5, 2.6 + 1.5 * len(names)), max(3.0, 1.4 + 0.38 * len(shares))))
-    values = shares.to_numpy(dtype=float) if len(shares) else np.zeros((0, len(names)))
-    image = ax.imshow(values if len(values) else np.zeros((1, len(names))), cmap="Blues", vmin=0, vmax=1,
+        ax = _new_axes((max(5.5, 2.6 + 1.5 * len(groups)), max(3.0, 1.4 + 0.38 * len(shares))))
+    values = shares.to_numpy(dtype=float) if len(shares) else np.zeros((0, len(groups)))
+    image = ax.imshow(values if len(values) else np.zeros((1, len(groups))), cmap="Blues", vmin=0, vmax=1,
                       aspect="auto", interpolation="nearest")
     if not len(values):
         ax.text(0.5, 0.5, "no guarantor contributed in any run", transform=ax.transAxes, ha="center", va="center")
@@ -214,8 +217,8 @@ def who_pledges(results: pd.DataFrame, *, by: str = "scenario", guarantors: Sequ
         ax.text(c, r, f"{100 * v:.0f}{_PERCENT_SIGN}", ha="center", va="center", fontsize=8,
                 color="white" if v > 0.55 else "black")
     ax.set_yticks(range(len(shares)))
-    ax.set_yticklabels([str(g).replace("_", " ") for g in shares.index], fontsize=9)
-    _scenario_ticks(ax, names, bold=True)
+    ax.set_yticklabels([_display_name(str(g), names) for g in shares.index], fontsize=9)
+    _scenario_ticks(ax, groups, bold=True)
     ax.tick_params(length=0)
     cbar = ax.figure.colorbar(image, ax=ax, fraction=0.06, pad=0.03)
     cbar.set_label("share of all runs in which\nthe guarantor contributes troops")

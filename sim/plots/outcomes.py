@@ -119,7 +119,7 @@ def time_to_deal(results: pd.DataFrame, *, horizon: int | None = None, by: str =
         ax.step(rounds, y, where="post", color=colors[name], linewidth=linewidth, clip_on=False, zorder=3,
                 label=f"{name}: {100 * y[-1]:.1f}{_PERCENT_SIGN}")
         if band and n:
-            lo, hi = np.array([wilson_interval(c, n) for c in counts]).T
+            lo, hi = wilson_interval(counts, n)
             ax.fill_between(rounds, lo, hi, step="post", color=colors[name], alpha=0.15, linewidth=0)
     ax.set_xlim(0, h - 1)
     # A little room below zero, so that a curve that stays at 0 is not hidden by the axis line.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,15 +47,26 @@ def _names(results: pd.DataFrame, by: str = "scenario") -> list[str]:
     return [str(n) for n in pd.unique(results[by])] if by in results else ["all"]
 
 
+#: Groups named one by one in a title; with more, the title counts them (their names are on the axes).
+_TITLE_NAMES = 3
+
+
 def _counts_text(results: pd.DataFrame, by: str = "scenario") -> str:
+    """``a n=1,000; b n=1,000`` for a few groups; ``10 scenarios, n=1,000 each`` for many."""
     if by not in results:
         return f"n={len(results):,}"
     sizes = results.groupby(by, sort=False).size()
-    return "; ".join(f"{name} n={count:,}" for name, count in sizes.items())
+    if len(sizes) <= _TITLE_NAMES:
+        return "; ".join(f"{name} n={count:,}" for name, count in sizes.items())
+    what = "scenarios" if by == "scenario" else f"values of {by}"
+    low, high = int(sizes.min()), int(sizes.max())
+    runs = f"n={low:,}" if low == high else f"n={low:,} to {high:,}"
+    return f"{len(sizes)} {what}, {runs} each"
 
 
 def _title(what: str, results: pd.DataFrame, *, by: str = "scenario", extra: str = "", width: int = 80) -> str:
-    """``what (a n=1,000; b n=1,000)``, wrapped so that a long list of scenarios is not clipped."""
+    """``what (a n=1,000; b n=1,000)``, wrapped at ``width`` characters a line; with more than three
+    groups the title counts them instead of naming each, so that ten scenarios do not take over the figure."""
     text = f"{what} ({_counts_text(results, by)}{'; ' + extra if extra else ''})"
     return textwrap.fill(text, width=width, break_on_hyphens=False)
 
@@ -157,4 +168,9 @@ def _box(ax: Axes, x: float, values: np.ndarray, color: str) -> None:
 
 def _issue_label(column: str) -> str:
     return column.removeprefix("terms_").replace("_", " ")
+
+
+def _display_name(actor: str, names: Mapping[str, str] | None) -> str:
+    """An actor's display name from ``names`` (id -> name); without one, its id with spaces."""
+    return str(names[actor]) if names and actor in names else str(actor).replace("_", " ")
 
