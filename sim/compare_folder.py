@@ -36,9 +36,10 @@ def save_comparison(comparison: Comparison, folder: str | Path) -> list[Path]:
 def _write_comparison(comparison: Comparison, folder: Path) -> list[Path]:
     from . import __version__
     from .plots import save_all
-    from .result_files import write_parquet, writing
-    from .results import MANIFEST, RUNS, atomic_write_text
+    from .result_files import atomic_write_text, write_parquet, writing
+    from .results import MANIFEST, RUNS
 
+    # Written with the one atomic-write routine of sim run and sim sweep (result_files.atomic_file).
     manifest_path = folder / MANIFEST
     if manifest_path.exists():
         try:
