@@ -128,7 +128,7 @@ def _draw_deployment_shares(ax1: Axes, names: Sequence[str], colors: dict[str, s
     ax1.set_xlim(-0.6, len(names) - 0.4)
     ax1.set_ylim(0, min(1.08, max(0.1, max(his) * 1.18)))
     _percent_axis(ax1)
-    ax1.set_ylabel("share of all runs (95% interval on the total)")
+    ax1.set_ylabel("share of all runs\n(95% interval on the total)")  # one line was taller than the axes
     ax1.set_title("Probability of a deployment", fontsize=10)
     ax1.grid(axis="y", alpha=0.3)
     ax1.set_axisbelow(True)
