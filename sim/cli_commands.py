@@ -192,7 +192,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from .experiment import run_points
     from .results import read_results, run_to_directory
     from .scenario import load_scenario
-    from .summary import format_summary, summarize
+    from .summary import summarize
 
     if problem := _bad_out(args.out) or _needs_out(args):
         return fail(problem)
@@ -214,13 +214,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     else:
         table = run_points(points, runs=args.runs, seed=args.seed, workers=workers, executor=args.executor,
                            scheduler=args.scheduler, chunk_size=args.chunk_size, progress=progress)
-    if args.sample:
-        print(f"{len(points)} Latin hypercube points x {args.runs} runs over: {', '.join(varied)}")
-        summary = summarize(table, by=varied)
-        cols = [*varied, "runs", "p_deal", "p_force_deployed"]
-        print(summary[cols].to_string(index=False, float_format=lambda x: f"{x:.3g}"))
-    else:
-        print(format_summary(summarize(table, by=varied), by=varied))
+    from .discovery.words import short_names
+    from .summary import format_sweep_table
+
+    kind = "Latin hypercube points" if args.sample else "grid points"
+    print(f"{scenario.name}: {len(points)} {kind} x {args.runs:,} runs; shares with 95% intervals")
+    print(format_sweep_table(summarize(table, by=varied), varied, names=short_names(varied, scenario.data)))
     if args.out:
         print(f"results: {Path(args.out) / 'runs.parquet'}")
     return EXIT_OK
@@ -266,11 +265,11 @@ def cmd_plot(args: argparse.Namespace) -> int:
     manifest = read_manifest(folder)
     table = read_results(folder)
     info = folder_info(folder)
-    varied = (manifest.get("sweep") or {}).get("varied") or None
+    varied = _varied_of(manifest, table)
     out = Path(args.out) if args.out else folder / "figures"
     try:
         written = save_all(table, out, sweep_params=varied, horizon=info["horizon"],
-                           guarantors=info["guarantors"] or None)
+                           guarantors=info["guarantors"] or None, sweep_names=_short_names(folder, varied))
     except OSError as exc:
         from .result_files import environment_failure
 
@@ -278,6 +277,31 @@ def cmd_plot(args: argparse.Namespace) -> int:
     stems = list(dict.fromkeys(p.stem for p in written))
     print(f"{len(stems)} figures (PNG and SVG) written to {out}: {', '.join(stems)}")
     return EXIT_OK
+
+
+def _varied_of(manifest: dict, table: Any) -> list[str] | None:
+    """The varied parameters of a sweep folder: named in its manifest (``sweep.varied``, written by
+    ``sim sweep`` and ``sim sensitivity``), or else the keys of its design points (``design``)."""
+    varied = (manifest.get("sweep") or {}).get("varied")
+    if not varied and isinstance(manifest.get("design"), list) and manifest["design"]:
+        varied = list(dict.fromkeys(k for point in manifest["design"] if isinstance(point, dict) for k in point))
+    varied = [v for v in (varied or []) if v in table]
+    return varied or None
+
+
+def _short_names(folder: Path, varied: list[str] | None) -> dict[str, str] | None:
+    """Short names of the varied parameters, red lines named by their issue when the folder keeps its scenario."""
+    import yaml
+
+    from .discovery.words import short_names
+
+    if not varied:
+        return None
+    try:
+        data = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        data = None
+    return short_names(varied, data if isinstance(data, dict) else None)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

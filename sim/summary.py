@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 
 from .record import measure_ids
 
-__all__ = ["OUTCOME_ORDER", "format_summary", "shown_outcomes", "summarize", "summary_measures", "wilson_interval"]
+__all__ = ["OUTCOME_ORDER", "format_summary", "format_sweep_table", "shown_outcomes", "summarize", "summary_measures", "wilson_interval"]
 
 #: The final outcome codes (:data:`sim.model.OUTCOMES` without ``talking``), in the order they are shown.
 OUTCOME_ORDER = ("deal", "no_deal", "collapse", "military_end")
@@ -128,3 +128,61 @@ def summary_measures(summary: pd.DataFrame) -> list[str]:
 
 def _round(x: float) -> str:
     return "  n/a" if np.isnan(x) else f"{x:5.1f}"
+
+
+def format_sweep_table(summary: pd.DataFrame, varied: list[str], *, names: dict[str, str] | None = None,
+                       width: int = 100) -> str:
+    """Plain-text table of a sweep's summary, one row per design point, at most ``width`` characters wide.
+
+    The varied parameters are columns headed by their short names (``names``; default the last part of
+    each key path), each listed first with its full key path, the name of its column in the results table.
+    The deal share has its 95% interval; then come the other outcomes' shares and the force's. When the
+    table is too wide, the columns are headed ``p1``, ``p2``, ... instead; if it is still too wide, the
+    no-deal and collapse shares go, and then the deal share's interval.
+    """
+    names = {p: (names or {}).get(p, p.rsplit(".", 1)[-1]) for p in varied}
+    codes = [f"p{i + 1}" for i in range(len(varied))]
+    lines: list[str] = []
+    heads: list[str] = []
+    for heads, full, interval in (([names[p] for p in varied], True, True), (codes, True, True),
+                                  (codes, False, True), (codes, False, False)):
+        columns = [(h, [_cell(v) for v in summary[p]]) for h, p in zip(heads, varied, strict=True)]
+        columns.append(("runs", [f"{int(n):,}" for n in summary["runs"]]))
+        columns += _measure_columns(summary, full=full, interval=interval)
+        lines = _table_lines(columns)
+        if max(len(line) for line in lines) <= width:
+            break
+    pad = max(len(x) for x in heads)
+    key = [f"  {h:<{pad}}  {p}" if h == names[p] or len(f"  {h:<{pad}}  {names[p]} ({p})") > width
+           else f"  {h:<{pad}}  {names[p]} ({p})" for h, p in zip(heads, varied, strict=True)]
+    return "\n".join(["varied parameters (columns of the results table):", *key, *lines])
+
+
+def _measure_columns(summary: pd.DataFrame, *, full: bool, interval: bool) -> list[tuple[str, list[str]]]:
+    """The share columns of :func:`format_sweep_table`: deal (with its interval), the others, the force."""
+    rows = [r for _, r in summary.iterrows()]
+    deal = [f"{_pc(r['p_deal'])} [{_pc(r['p_deal_lo'])}, {_pc(r['p_deal_hi'])}]" if interval else _pc(r["p_deal"])
+            for r in rows]
+    columns = [("deal", deal)]
+    if full:
+        columns += [(o.replace("_", " "), [_pc(r[f"p_{o}"]) for r in rows])
+                    for o in shown_outcomes(summary) if o != "deal"]
+    columns.append(("force", [_pc(r["p_force_deployed"]) for r in rows]))
+    return columns
+
+
+def _pc(x: float) -> str:
+    return _pct(x).strip()
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    return str(value)
+
+
+def _table_lines(columns: list[tuple[str, list[str]]]) -> list[str]:
+    """Header and rows of right-aligned columns two spaces apart."""
+    widths = [max(len(head), *(len(c) for c in cells)) for head, cells in columns]
+    rows = [[head for head, _ in columns], *zip(*(cells for _, cells in columns), strict=True)]
+    return ["  ".join(f"{c:>{w}}" for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]

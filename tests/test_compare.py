@@ -218,7 +218,8 @@ def test_cli_plot_draws_a_sweep_response_from_a_sweep_folder(baseline, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     written = {p.name for p in (tmp_path / "figs").iterdir()}
-    assert {"sweep_response.png", "sweep_response.svg", "outcome_shares.png"} <= written
+    assert {"sweep_response.png", "sweep_response.svg", "sweep_outcomes.png"} <= written
+    assert "outcome_shares.png" not in written  # the grid's points are not pooled (issue 18, item 2)
 
 
 @pytest.mark.parametrize("args", [

@@ -22,7 +22,7 @@ from .forces import contributor_shares, deployment, who_pledges
 from .outcomes import outcome_shares, time_to_deal
 from .saving import save_all
 from .style import OUTCOME_COLORS, PALETTE, scenario_colors
-from .sweeps import sweep_response
+from .sweeps import sweep_panels, sweep_response
 from .terms import agreed_terms
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "outcome_shares",
     "save_all",
     "scenario_colors",
+    "sweep_panels",
     "sweep_response",
     "time_to_deal",
     "who_pledges",

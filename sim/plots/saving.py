@@ -11,7 +11,7 @@ import pandas as pd
 from ..record import terms_columns
 from .forces import deployment, who_pledges
 from .outcomes import outcome_shares, time_to_deal
-from .sweeps import sweep_response
+from .sweeps import is_grid, sweep_panels, sweep_response
 from .terms import agreed_terms
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
 
 def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequence[str] | None = None,
              horizon: int | None = None, guarantors: Sequence[str] | None = None,
-             by: str = "scenario") -> list[Path]:
+             by: str = "scenario", sweep_names: dict[str, str] | None = None) -> list[Path]:
     """Write every figure that applies to a results table, as PNG and SVG, into ``folder``.
 
     Uses the non-interactive Agg backend, and closes every figure it makes.
@@ -37,12 +37,16 @@ def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequenc
     Args:
         results: The results table.
         folder: Where to write (created if missing).
-        sweep_params: Varied parameters of a sweep: adds ``sweep_response`` figures (the first
-            parameter on the x axis and the second, if any, as lines; with more than two, one figure
-            per parameter).
+        sweep_params: Varied parameters of a sweep. Given (and columns of the table), only sweep
+            figures are drawn, never the pooled standard ones: with one or two parameters
+            ``sweep_response`` (P(deal) against the first, one line per value of the second) and
+            ``sweep_outcomes`` (small multiples, one panel per outcome and force deployment); with more,
+            or points that are not a full grid (a Latin hypercube, a Sobol or Morris sample),
+            ``sweep_response`` (P(deal), one panel per parameter) and ``sweep_force`` (P(force deployed)).
         horizon: Rounds of the scenario, for the time-to-deal axis.
         guarantors: Guarantor ids to show in the heat map even if they never contribute.
         by: Column naming the groups compared.
+        sweep_names: Short names of the varied parameters for axis labels (default: last part of each path).
 
     Returns:
         The files written.
@@ -62,24 +66,38 @@ def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequenc
         finally:
             plt.close(fig)
 
+    params = [p for p in (sweep_params or []) if p in results]
+    if params:
+        # A sweep's runs differ in the varied parameters: pooling them into the standard figures would
+        # show a mixture under the scenario's name. Its figures are against the parameters instead.
+        written.extend(_save_sweep(results, folder, params, names=sweep_names))
+        return written
     keep("outcome_shares", outcome_shares(results, by=by).figure)
     keep("time_to_deal", time_to_deal(results, horizon=horizon, by=by).figure)
     keep("deployment", deployment(results, by=by)[0].figure)
     if terms_columns(results):
         keep("agreed_terms", agreed_terms(results, by=by)[0].figure)
     keep("who_pledges", who_pledges(results, by=by, guarantors=guarantors).figure)
-    params = [p for p in (sweep_params or []) if p in results]
-    if len(params) in (1, 2):
-        keep("sweep_response", sweep_response(results, params[0], by=params[1] if len(params) == 2 else None).figure)
-    elif len(params) > 2:
-        combos = len(results[params].drop_duplicates())
-        for p in params:
-            # In a Latin hypercube every point has its own x: the points differ in the other
-            # parameters too, so they are not joined. In a grid, each x pools the other parameters.
-            joined = results[p].nunique() < combos
-            keep(f"sweep_response_{_safe_name(p)}", sweep_response(results, p, connect=joined).figure)
     return written
 
 
-def _safe_name(path: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in path).strip("_")
+def _save_sweep(results: pd.DataFrame, folder: Path, params: list[str], *,
+                names: dict[str, str] | None = None) -> list[Path]:
+    """The figures of a sweep (see :func:`save_all`), each closed once written."""
+    import matplotlib.pyplot as plt
+
+    if len(params) <= 2 and is_grid(results, params):
+        figures = {"sweep_response": lambda: sweep_response(
+                       results, params[0], by=params[1] if len(params) == 2 else None).figure,
+                   "sweep_outcomes": lambda: sweep_panels(results, params, names=names)}
+    else:
+        figures = {"sweep_response": lambda: sweep_panels(results, params, names=names),
+                   "sweep_force": lambda: sweep_panels(results, params, outcome="force_deployed", names=names)}
+    written: list[Path] = []
+    for stem, draw in figures.items():
+        fig = draw()
+        try:
+            written.extend(_save(fig, folder, stem))
+        finally:
+            plt.close(fig)
+    return written

@@ -107,3 +107,75 @@ def _draw_series(ax: Axes, results: pd.DataFrame, x: str, series: list[Series], 
         lo, hi = part[f"p_{o}_lo"].to_numpy(dtype=float), part[f"p_{o}_hi"].to_numpy(dtype=float)
         ax.errorbar(xs, p, yerr=np.vstack([p - lo, hi - p]), color=color, marker="o", markersize=4, capsize=3,
                     linewidth=1.5 if connect else 0, elinewidth=1, label=label)
+
+
+def sweep_panels(results: pd.DataFrame, params: Sequence[str], *, outcome: str = "deal",
+                 names: dict[str, str] | None = None, max_cols: int = 3):
+    """Small multiples of a sweep: one panel per outcome (a grid of one or two parameters) or per parameter.
+
+    In a full grid of one or two varied parameters, each panel shows one outcome (every outcome shown in the summary,
+    then ``force_deployed``) against the first parameter, one line per value of the second. With more
+    (a Latin hypercube, a Sobol or Morris sample, or a larger grid), each panel shows ``outcome`` against one
+    parameter, one point per value; the points are joined only in a grid, where each x pools the others.
+
+    Args:
+        results: A sweep's results table (the varied parameters are columns named by key path).
+        params: The varied parameters (key paths), as the folder's manifest lists them.
+        outcome: The outcome of the panels when there is one panel per parameter.
+        names: Short names of the parameters for the axis labels (default: the last part of each path).
+        max_cols: Panels per row.
+
+    Returns:
+        The Figure; its Axes in reading order (``fig.axes``; unused cells are removed).
+    """
+    import matplotlib.pyplot as plt
+
+    from ..summary import shown_outcomes
+
+    params = [p for p in params if p in results]
+    if not params:
+        raise ValueError("no varied parameter of the sweep is a column of the results table")
+    names = {p: (names or {}).get(p, p.rsplit(".", 1)[-1].replace("_", " ")) for p in params}
+    by_outcome = len(params) <= 2 and is_grid(results, params)
+    by = params[1] if by_outcome and len(params) == 2 else None
+    if by_outcome:
+        panels = [(params[0], o) for o in (*shown_outcomes(summarize(results, by=params)), "force_deployed")]
+    else:
+        panels = [(p, outcome) for p in params]
+    cols = min(max_cols, len(panels))
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols + (1.6 if by else 0), 3.0 * rows),
+                             layout="constrained", squeeze=False, sharey=not by_outcome)
+    flat = list(axes.ravel())
+    joined = is_grid(results, params)
+    for i, (ax, (x, o)) in enumerate(zip(flat, panels, strict=False)):
+        sweep_response(results, x, by=by, outcome=o, ax=ax, connect=joined)
+        ax.set_title(o.replace("_", " ") if by_outcome else "", fontsize=10)
+        ax.set_xlabel(names[x], fontsize=9)
+        ax.set_ylabel(f"P({o.replace('_', ' ')})" if by_outcome or i % cols == 0 else "", fontsize=9)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    for ax in flat[len(panels):]:
+        ax.remove()
+    _panel_legend(fig, flat[0], names[by] if by else None)
+    points = len(results[params].drop_duplicates())
+    what = "share of runs by outcome" if by_outcome else f"P({outcome.replace('_', ' ')})"
+    kind = "" if joined else ", not a grid: they differ in other parameters too"
+    fig.suptitle(_title(f"{what} across the sweep, with 95% intervals", results,
+                        extra=f"{points} point{'s' if points != 1 else ''}{kind}", width=100), fontsize=11)
+    return fig
+
+
+def _panel_legend(fig, ax: Axes, title: str | None) -> None:
+    """One legend for all panels (the lines of the second parameter), to the right of the figure."""
+    if title is None:
+        return
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, title=_wrap(title, 20), loc="outside right upper", frameon=False)
+
+
+def is_grid(results: pd.DataFrame, params: Sequence[str]) -> bool:
+    """Whether the design points are a full grid: every combination of the parameters' values occurs."""
+    combos = len(results[list(params)].drop_duplicates())
+    return combos == int(np.prod([results[p].nunique() for p in params]))
