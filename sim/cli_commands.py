@@ -269,7 +269,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else folder / "figures"
     try:
         written = save_all(table, out, sweep_params=varied, horizon=info["horizon"],
-                           guarantors=info["guarantors"] or None, sweep_names=_short_names(folder, varied))
+                           guarantors=info["guarantors"] or None, sweep_names=_short_names(folder, varied),
+                           names=info["names"], issues=info["issues"])
     except OSError as exc:
         from .result_files import environment_failure
 

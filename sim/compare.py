@@ -181,10 +181,19 @@ def _guarantors_of(actors: dict[str, Any]) -> list[str]:
     return [key for key, actor in (actors or {}).items() if isinstance(actor, dict) and actor.get("guarantor")]
 
 
+def _words(actors: dict[str, Any], issues: dict[str, Any]) -> dict[str, Any]:
+    """Display names of the actors and the words of the issues (label, low, high, anchors), as plain data."""
+    return {"names": {key: str(actor.get("name", key)) for key, actor in actors.items() if isinstance(actor, dict)},
+            "issues": {key: {k: issue[k] for k in ("label", "low", "high", "anchors") if k in issue}
+                       for key, issue in issues.items() if isinstance(issue, dict)}}
+
+
 def scenario_info(scenario: Any) -> dict[str, Any]:
-    """Horizon (rounds) and guarantor ids of a :class:`sim.scenario.Scenario`."""
+    """Horizon (rounds), guarantor ids, actors' display names and issues' words of a scenario."""
+    data = scenario.data
     return {"horizon": int(scenario.spec.horizon.rounds),
-            "guarantors": [key for key, actor in scenario.spec.actors.items() if actor.guarantor is not None]}
+            "guarantors": [key for key, actor in scenario.spec.actors.items() if actor.guarantor is not None],
+            **_words(dict(data.get("actors") or {}), dict(data.get("issues") or {}))}
 
 
 def folder_info(folder: str | Path) -> dict[str, Any]:
@@ -194,16 +203,18 @@ def folder_info(folder: str | Path) -> dict[str, Any]:
     folder = Path(folder)
     manifest = read_manifest(folder)
     if manifest.get("kind") == "compare":
-        return {"horizon": manifest.get("horizon"), "guarantors": manifest.get("guarantors") or []}
+        return {"horizon": manifest.get("horizon"), "guarantors": manifest.get("guarantors") or [],
+                "names": manifest.get("names") or {}, "issues": manifest.get("issues") or {}}
     try:
         data = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8")) or {}
     except (OSError, ValueError, yaml.YAMLError):
         data = None
     if not isinstance(data, dict):
-        return {"horizon": None, "guarantors": []}
+        return {"horizon": None, "guarantors": [], "names": {}, "issues": {}}
     rounds = (data.get("horizon") or {}).get("rounds")
     return {"horizon": int(rounds) if isinstance(rounds, int | float) else None,
-            "guarantors": _guarantors_of(data.get("actors") or {})}
+            "guarantors": _guarantors_of(data.get("actors") or {}),
+            **_words(data.get("actors") or {}, data.get("issues") or {})}
 
 
 @dataclass
@@ -215,6 +226,10 @@ class Comparison:
     seed: int | None
     horizon: int | None = None
     guarantors: list[str] = field(default_factory=list)
+    actor_names: dict[str, str] = field(default_factory=dict)
+    """Display names of the actors of every scenario compared."""
+    issues: dict[str, Any] = field(default_factory=dict)
+    """The words of the issues (label, low, high, anchors), the first scenario's for an issue they share."""
 
     @property
     def names(self) -> list[str]:
@@ -259,12 +274,20 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
     parts: dict[int, pd.DataFrame] = {}
     horizons: list[int] = []
     guarantors: list[str] = []
+    actor_names: dict[str, str] = {}
+    issues: dict[str, Any] = {}
+
+    def gather(info: dict[str, Any]) -> None:
+        guarantors.extend(info["guarantors"])
+        actor_names.update({k: v for k, v in info["names"].items() if k not in actor_names})
+        issues.update({k: v for k, v in info["issues"].items() if k not in issues})
+
     for k, folder in folders:
         parts[k] = read_results(folder)
         info = folder_info(folder)
         if info["horizon"]:
             horizons.append(int(info["horizon"]))
-        guarantors += info["guarantors"]
+        gather(info)
     if loaded:
         table = run_design([Point(s) for _, s in loaded], runs=runs, seed=seed, executor=Executor(workers=workers),
                            progress=progress)
@@ -273,11 +296,12 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
             parts[k] = table[table["scenario"] == scenario.name].reset_index(drop=True)
             info = scenario_info(scenario)
             horizons.append(info["horizon"])
-            guarantors += info["guarantors"]
+            gather(info)
     names = [str(n) for k in sorted(parts) for n in pd.unique(parts[k]["scenario"])]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ExperimentError(f"two inputs are both named {', '.join(dupes)}: give each scenario its own name")
     table = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
     return Comparison(table=table, inputs=[str(i) for i in inputs], seed=seed if loaded else None,
-                      horizon=max(horizons) if horizons else None, guarantors=list(dict.fromkeys(guarantors)))
+                      horizon=max(horizons) if horizons else None, guarantors=list(dict.fromkeys(guarantors)),
+                      actor_names=actor_names, issues=issues)

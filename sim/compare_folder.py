@@ -56,13 +56,15 @@ def _write_comparison(comparison: Comparison, folder: Path) -> list[Path]:
         write_parquet(folder / RUNS, table, {"kind": "compare", "seed": comparison.seed}, then=again)
         comparison.summary().to_csv(folder / "comparison.csv", index=False)
         diffs.to_csv(folder / "paired_differences.csv", index=False)
-        written += save_all(table, folder, horizon=comparison.horizon, guarantors=comparison.guarantors or None)
+        written += save_all(table, folder, horizon=comparison.horizon, guarantors=comparison.guarantors or None,
+                            names=comparison.actor_names, issues=comparison.issues)
     sizes = table.groupby("scenario", sort=False).size()
     manifest = {
         "package": "ceasefire-sim", "version": __version__, "kind": "compare", "status": "complete",
         "scenarios": comparison.names, "inputs": comparison.inputs, "seed": comparison.seed,
         "runs_per_scenario": {str(k): int(v) for k, v in sizes.items()}, "horizon": comparison.horizon,
-        "guarantors": comparison.guarantors, "baseline": comparison.names[0],
+        "guarantors": comparison.guarantors, "names": comparison.actor_names, "issues": comparison.issues,
+        "baseline": comparison.names[0],
         "paired": bool(diffs["paired"].all()) if len(diffs) else None,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -29,6 +29,7 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
 
 def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequence[str] | None = None,
              horizon: int | None = None, guarantors: Sequence[str] | None = None,
+             names: Mapping[str, str] | None = None, issues: Mapping[str, Any] | None = None,
              by: str = "scenario", sweep_names: dict[str, str] | None = None) -> list[Path]:
     """Write every figure that applies to a results table, as PNG and SVG, into ``folder``.
 
@@ -45,6 +46,8 @@ def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequenc
             ``sweep_response`` (P(deal), one panel per parameter) and ``sweep_force`` (P(force deployed)).
         horizon: Rounds of the scenario, for the time-to-deal axis.
         guarantors: Guarantor ids to show in the heat map even if they never contribute.
+        names: Display name of each actor id (the heat map's rows).
+        issues: The scenario's issues (id -> label, low, high, anchors), for the agreed terms' axes.
         by: Column naming the groups compared.
         sweep_names: Short names of the varied parameters for axis labels (default: last part of each path).
 
@@ -76,8 +79,8 @@ def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequenc
     keep("time_to_deal", time_to_deal(results, horizon=horizon, by=by).figure)
     keep("deployment", deployment(results, by=by)[0].figure)
     if terms_columns(results):
-        keep("agreed_terms", agreed_terms(results, by=by)[0].figure)
-    keep("who_pledges", who_pledges(results, by=by, guarantors=guarantors).figure)
+        keep("agreed_terms", agreed_terms(results, by=by, issues=issues)[0].figure)
+    keep("who_pledges", who_pledges(results, by=by, guarantors=guarantors, names=names).figure)
     return written
 
 
