@@ -100,7 +100,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
     label = outcome_label(args.outcome)
     method = "PRIM" if args.method == "prim" else f"a classification tree (depth {args.depth})"
     print(f"{method} over {len(columns)} parameters and {len(runs):,} runs of {folder}: "
-          f"{label} in {100 * rate:.0f}% of all runs; (a-b%) are 95% Wilson intervals counting design points")
+          f"{label} in {100 * rate:.0f}% of all runs; (a-b%) are 95% Wilson intervals "
+          f"counting design points{' (runs, as one parameter alone varies)' if len(columns) == 1 else ''}")
     resolved = folder / "scenario.resolved.yaml"
     scenario_data = None
     if resolved.is_file():

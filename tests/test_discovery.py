@@ -244,6 +244,16 @@ def test_intervals_contain_the_point_estimates(frame):
     assert wide.mass_ci[1] - wide.mass_ci[0] > 0.15 > 0.05 > narrow.mass_ci[1] - narrow.mass_ci[0]
 
 
+def test_a_one_parameter_grid_counts_runs():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"p.level": np.repeat([0.0, 1.0, 2.0, 3.0], 200)})
+    frame["outcome"] = np.where(rng.uniform(size=800) < np.where(frame["p.level"] <= 1, 0.6, 0.2), "deal", "no")
+    box = discover(frame, DEAL)[0]
+    assert box.restrictions == {"p.level": (-math.inf, 1.5)} and box.points == 4
+    assert box.p_values["p.level"] < 0.01  # runs of points alike but for p.level are shuffled
+    assert box.density_ci[1] - box.density_ci[0] < 0.1  # 400 runs in the box, not 2 points
+
+
 def test_scenarios_are_not_pooled_unless_asked():
     one, two = synthetic(seed=0), synthetic(seed=1)
     frame = pd.concat([one.assign(scenario="baseline"), two.assign(scenario="river")], ignore_index=True)

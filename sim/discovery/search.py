@@ -202,7 +202,9 @@ def _box(X: np.ndarray, y: np.ndarray, units: np.ndarray, columns: list[str], it
     n, positives = len(y), int(y.sum())
     restrictions = {c: (float(lo[j]), float(hi[j])) for j, c in enumerate(columns)
                     if np.isfinite(lo[j]) or np.isfinite(hi[j])}
-    (density_ci, mass_ci, coverage_ci), points = intervals(y, inside, units)
+    # With one parameter varying (a grid), the runs of a point differ only by chance: count runs.
+    (density_ci, mass_ci, coverage_ci), _ = intervals(y, inside, units if X.shape[1] > 1 else np.arange(n))
+    points = len(np.unique(units))
     return Box(restrictions, coverage=float(y[inside].sum() / positives),
                density=float(y[inside].mean()), mass=float(inside.sum() / n), outcome=outcome,
                baseline=positives / n, method=method, runs=n, density_ci=density_ci, mass_ci=mass_ci,

@@ -8,7 +8,8 @@ many design points as runs.
 
 - Intervals: the Wilson score interval of a share ``k / n`` (95%), with ``k`` and ``n`` scaled by
   design points per run, i.e. as if each design point were one observation (conservative when the
-  runs of a point disagree). :func:`wilson` is a vectorised formula, checked in the tests against
+  runs of a point disagree); where one parameter alone varies (a grid), the runs of a point differ
+  only by chance and each run counts. :func:`wilson` is a vectorised formula, checked in the tests against
   ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``.
 - Test: a restriction on parameter ``j`` is real if the box's density is higher than the outcome's
   rate could make it by chance among the runs the other restrictions keep. The outcome is shuffled

@@ -106,9 +106,10 @@ def describe_tests(box: Box, *, names: Mapping[str, str] | None = None, level: f
     """How sure the box's restrictions are: each one's permutation p-value, and the ones left out."""
     names = dict(names or short_names([*box.restrictions, *box.dropped]))
     kept = ", ".join(f"{names.get(p, p)} {_p(v)}" for p, v in box.p_values.items())
-    text = (f"each restriction tested by shuffling the outcome over the {box.points:,} design points: {kept}"
+    text = (f"each restriction tested by shuffling the outcome over the {box.points:,} design points (over runs "
+            f"where points differ only in that parameter): {kept}"
             if kept else "")
     if box.dropped:
         left = ", ".join(f"{names.get(p, p)} ({_p(v)})" for p, v in box.dropped.items())
-        text += f"; no rule stated on {left}: no more than chance would give (p > {level:g})"
+        text += f"; no rule stated on {left}: not clear of chance (p > {level:g} / restrictions in the box)"
     return text
