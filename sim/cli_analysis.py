@@ -74,6 +74,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from .discovery import (
         DiscoveryError,
         describe_box,
+        describe_tests,
         discover,
         evaluate_outcome,
         input_columns,
@@ -89,16 +90,18 @@ def cmd_discover(args: argparse.Namespace) -> int:
         return fail(f"{folder}: no {RUNS} (not a finished result folder of sim run, sweep or sensitivity)")
     runs = read_results(folder)
     try:
+        boxes = discover(runs, args.outcome, params=args.params, method=args.method, alpha=args.alpha,
+                         min_mass=args.min_mass, threshold=args.threshold, depth=args.depth, max_boxes=args.boxes,
+                         pool=args.pool)
         columns = input_columns(runs, args.params)
         rate = float(evaluate_outcome(runs, args.outcome).mean())
-        boxes = discover(runs, args.outcome, params=columns, method=args.method, alpha=args.alpha,
-                         min_mass=args.min_mass, threshold=args.threshold, depth=args.depth, max_boxes=args.boxes)
     except DiscoveryError as exc:
         return fail(str(exc))
     label = outcome_label(args.outcome)
     method = "PRIM" if args.method == "prim" else f"a classification tree (depth {args.depth})"
     print(f"{method} over {len(columns)} parameters and {len(runs):,} runs of {folder}: "
-          f"{label} in {100 * rate:.0f}% of all runs")
+          f"{label} in {100 * rate:.0f}% of all runs; (a-b%) are 95% Wilson intervals "
+          f"counting design points{' (runs, as one parameter alone varies)' if len(columns) == 1 else ''}")
     resolved = folder / "scenario.resolved.yaml"
     scenario_data = None
     if resolved.is_file():
@@ -111,12 +114,13 @@ def cmd_discover(args: argparse.Namespace) -> int:
         scenario_data = loaded if isinstance(loaded, dict) else None
     names = short_names(columns, scenario_data)
     if not boxes:
-        print(f"no box found: no range of these parameters makes {label} clearly more common")
+        print(f"no box found: no range of these parameters makes {label} more common than chance would")
         return EXIT_OK
     for k, box in enumerate(boxes, 1):
         note = " (among runs outside the boxes above)" if args.method == "prim" and k > 1 else ""
         print(f"box {k}{note}: {describe_box(box, names=names, label=label)}")
-    used = dict.fromkeys(p for box in boxes for p in box.restrictions)
+        print(f"  {describe_tests(box, names=names)}")
+    used = dict.fromkeys(p for box in boxes for p in [*box.restrictions, *box.dropped])
     shown = [f"{names[p]} = {p}" for p in used if names[p] != p]
     if shown:
         print("names: " + "; ".join(shown))

@@ -210,6 +210,8 @@ def _add_discover(sub, commands) -> None:
     p.add_argument("--depth", type=count, default=3, help="tree: depth (default 3)")
     p.add_argument("--boxes", type=count, default=1,
                    help="at most this many boxes (default 1; PRIM looks for each next one outside the earlier ones)")
+    p.add_argument("--pool", action="store_true",
+                   help="discover over the runs of several scenarios together (a compare folder); refused without it")
     p.set_defaults(func=commands.cmd_discover)
 
 

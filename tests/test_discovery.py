@@ -14,11 +14,13 @@ from sim.discovery import (
     Box,
     DiscoveryError,
     describe_box,
+    describe_tests,
     discover,
     evaluate_outcome,
     input_columns,
     short_names,
 )
+from sim.discovery.stats import wilson
 from sim.experiment import run_many
 from sim.results import run_to_directory
 from sim.sensitivity import sensitivity
@@ -156,7 +158,7 @@ def test_cli_discover_prints_boxes_in_words(tmp_path):
         result = run_sim("discover", str(folder), "--outcome", DEAL, "--method", method)
         assert result.returncode == 0, result.stderr
         # The words name the deciding parameter and an edge within a peel step below the cut (0.6).
-        edge = re.search(r"box 1: deal in 100% of runs when a hold out < (0\.\d+)", result.stdout)
+        edge = re.search(r"box 1: deal in 100% \(\d+-100%\) of runs when a hold out < (0\.\d+)", result.stdout)
         assert edge, result.stdout
         assert CUT - 0.05 * 0.6 < float(edge.group(1)) <= CUT + 0.01
         assert f"a hold out = {DECIDING}" in result.stdout
@@ -183,3 +185,95 @@ def test_cli_discover_errors_are_clear(tmp_path):
     result = run_sim("discover", str(tmp_path / "empty"), "--outcome", DEAL)
     assert result.returncode == 1 and "no runs.parquet" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------- how sure a box is (issue 18)
+
+
+def clustered(points=40, runs=100, seed=0):
+    """Like the README's Latin hypercube: 40 design points of 100 runs each. ``p.real`` decides
+    (rate 70% below 0.4, 5% above, each point off by its own noise); ``p.null`` has no effect."""
+    rng = np.random.default_rng(seed)
+    design = pd.DataFrame(rng.uniform(size=(points, 2)), columns=["p.real", "p.null"])
+    rate = np.clip(np.where(design["p.real"] < 0.4, 0.7, 0.05) + rng.normal(0, 0.15, points), 0, 1)
+    frame = design.loc[np.repeat(np.arange(points), runs)].reset_index(drop=True)
+    frame["outcome"] = np.where(rng.uniform(size=len(frame)) < np.repeat(rate, runs), "deal", "no_deal")
+    return frame
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3, 4])  # seeds where PRIM without the test kept p.null
+@pytest.mark.parametrize("method", ["prim", "tree"])
+def test_a_parameter_without_effect_gets_no_rule(method, seed):
+    box, *_ = discover(clustered(seed=seed), DEAL, method=method)
+    assert set(box.restrictions) == {"p.real"}
+    assert box.p_values["p.real"] < 0.01 and box.points == 40
+    assert set(box.dropped) <= {"p.null"} and all(p > 0.025 for p in box.dropped.values())
+    words = describe_tests(box)
+    assert "p real p = 0.001" in words and "40 design points" in words
+    assert "p null" not in describe_box(box)
+    if box.dropped:
+        assert "no rule stated on p null (p = 0." in words
+
+
+def test_no_box_when_no_parameter_matters():
+    frame = clustered(seed=1)
+    frame["outcome"] = np.where(np.random.default_rng(5).uniform(size=len(frame)) < 0.3, "deal", "no_deal")
+    for method in ("prim", "tree"):
+        assert discover(frame, DEAL, method=method) == []
+
+
+def test_wilson_interval_matches_scipy():
+    from scipy.stats import binomtest
+
+    cases = [(0, 10), (3, 10), (10, 10), (1, 40), (17, 40), (250, 4000), (1, 1)]
+    low, high = wilson([k for k, _ in cases], [n for _, n in cases])
+    for (k, n), a, b in zip(cases, low, high, strict=True):
+        expected = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+        assert (a, b) == pytest.approx((expected.low, expected.high), abs=1e-12)
+
+
+@pytest.mark.parametrize("frame", [clustered(seed=0), synthetic(seed=0)], ids=["clustered", "distinct"])
+def test_intervals_contain_the_point_estimates(frame):
+    for method in ("prim", "tree"):
+        box = discover(frame, DEAL, method=method)[0]
+        for share, (low, high) in ((box.density, box.density_ci), (box.mass, box.mass_ci),
+                                   (box.coverage, box.coverage_ci)):
+            assert 0 <= low <= share <= high <= 1 and low < high
+    # Design points, not runs, are counted: 40 points give a wide interval, 3,000 distinct runs a narrow one.
+    wide, narrow = discover(clustered(seed=0), DEAL)[0], discover(synthetic(seed=0), DEAL)[0]
+    assert wide.mass_ci[1] - wide.mass_ci[0] > 0.15 > 0.05 > narrow.mass_ci[1] - narrow.mass_ci[0]
+
+
+def test_a_one_parameter_grid_counts_runs():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"p.level": np.repeat([0.0, 1.0, 2.0, 3.0], 200)})
+    frame["outcome"] = np.where(rng.uniform(size=800) < np.where(frame["p.level"] <= 1, 0.6, 0.2), "deal", "no")
+    box = discover(frame, DEAL)[0]
+    assert box.restrictions == {"p.level": (-math.inf, 1.5)} and box.points == 4
+    assert box.p_values["p.level"] < 0.01  # runs of points alike but for p.level are shuffled
+    assert box.density_ci[1] - box.density_ci[0] < 0.1  # 400 runs in the box, not 2 points
+
+
+def test_scenarios_are_not_pooled_unless_asked():
+    one, two = synthetic(seed=0), synthetic(seed=1)
+    frame = pd.concat([one.assign(scenario="baseline"), two.assign(scenario="river")], ignore_index=True)
+    with pytest.raises(DiscoveryError, match=r"2 scenarios \(baseline, river\).*--pool"):
+        discover(frame, DEAL)
+    assert set(discover(frame, DEAL, pool=True)[0].restrictions) == {"p.x0"}
+    assert discover(one.assign(scenario="baseline"), DEAL)  # one scenario: nothing pooled
+
+
+def test_cli_discover_refuses_a_compare_folder_unless_pooled(workdir):
+    (workdir / "no-backstop.yaml").write_text(
+        "extends: baseline.yaml\nname: no-backstop\nactors:\n  united_states:\n    backer:\n"
+        "      backstop: {$replace: {value: 0.0}}\n", encoding="utf-8")
+    result = run_sim("compare", "baseline.yaml", "no-backstop.yaml", "--runs", "30", "--workers", "1",
+                     "--out", "out", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    result = run_sim("discover", "out", "--outcome", DEAL, cwd=workdir)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "sim: error: the runs hold 2 scenarios (baseline, no-backstop); discovery would pool them: "
+        "pass --pool (pool=True) to do so, or discover over one scenario's runs"]
+    result = run_sim("discover", "out", "--outcome", DEAL, "--pool", "--params", "front.drift", cwd=workdir)
+    assert result.returncode == 0, result.stderr

@@ -19,24 +19,31 @@ outcome is much more common than overall. Two methods:
   the outcome is the majority are the boxes.
 
 Both then drop any restriction whose removal changes the density by less than ``simplify`` (one
-percentage point) or its standard error, so that a box names only parameters that matter.
+percentage point) or its standard error, and then each restriction that a permutation test does not
+find real (:mod:`.stats`: the outcome shuffled over design points, p > 0.05), so that a box names only
+parameters that matter. Each box reports 95% Wilson intervals of its density, mass and coverage,
+counting design points rather than runs. A table of several scenarios (a compare folder) is refused
+unless ``pool=True``.
+
+The tree stays written here: scikit-learn (whose ``DecisionTreeClassifier`` would serve) is not among
+the project's requirements.
 
 A box's *density* is the outcome's rate among the runs in it, its *mass* the share of all runs it
 holds and its *coverage* the share of all runs with the outcome that fall in it. A bound lies half
 way between the last run kept and the first run cut off, so a box reads ``x < 0.6``.
 
 The code is split into :mod:`.search` (inputs, :func:`discover`, :class:`Box`), :mod:`.methods`
-(PRIM and the tree) and :mod:`.words` (names and descriptions).
+(PRIM and the tree), :mod:`.stats` (intervals and the test) and :mod:`.words` (names and descriptions).
 """
 
 from __future__ import annotations
 
 from .search import Box, DiscoveryError, discover, evaluate_outcome, input_columns
-from .words import describe_box, short_name, short_names
+from .words import describe_box, describe_tests, short_name, short_names
 
 # Importable from here as before the split, though not in ``__all__`` (the ``as`` marks a re-export).
 from .words import describe_restriction as describe_restriction
 from .words import outcome_label as outcome_label
 
-__all__ = ["Box", "DiscoveryError", "describe_box", "discover", "evaluate_outcome", "input_columns",
+__all__ = ["Box", "DiscoveryError", "describe_box", "describe_tests", "discover", "evaluate_outcome", "input_columns",
            "short_name", "short_names"]

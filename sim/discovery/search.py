@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .methods import _inside, _prim, _simplify, _tree_leaves
+from .stats import design_points, intervals, prune
 
 
 class DiscoveryError(ValueError):
@@ -31,6 +33,11 @@ class Box:
         outcome: The outcome expression.
         baseline: Share of all runs that have the outcome.
         method: ``prim`` or ``tree``.
+        density_ci, mass_ci, coverage_ci: 95% Wilson intervals of those shares, counting design points
+            (see :mod:`.stats`).
+        p_values: key path -> permutation p-value of each restriction (small: the restriction is real).
+        dropped: key path -> p-value of a restriction the search made but the test did not keep.
+        points: Design points among the runs considered.
     """
 
     restrictions: dict[str, tuple[float, float]]
@@ -41,6 +48,12 @@ class Box:
     baseline: float = math.nan
     method: str = "prim"
     runs: int = field(default=0, compare=False)
+    density_ci: tuple[float, float] = (math.nan, math.nan)
+    mass_ci: tuple[float, float] = (math.nan, math.nan)
+    coverage_ci: tuple[float, float] = (math.nan, math.nan)
+    p_values: dict[str, float] = field(default_factory=dict, compare=False)
+    dropped: dict[str, float] = field(default_factory=dict, compare=False)
+    points: int = 0
 
     def contains(self, runs: pd.DataFrame) -> np.ndarray:
         """Which rows of a run table fall in the box."""
@@ -126,7 +139,8 @@ def _numeric(column: pd.Series) -> bool:
 
 def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None = None, method: str = "prim",
              alpha: float = 0.05, min_mass: float = 0.05, threshold: float = 0.5, paste: bool = True,
-             depth: int = 3, max_boxes: int = 1, simplify: float = 0.01) -> list[Box]:
+             depth: int = 3, max_boxes: int = 1, simplify: float = 0.01, level: float = 0.05,
+             shuffles: int = 999, seed: int = 0, pool: bool = False) -> list[Box]:
     """Boxes of parameter ranges where the outcome is common, best first (an empty list if none).
 
     Args:
@@ -143,6 +157,11 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
             earlier ones (covering; its density and coverage count only those runs); the tree gives
             its leaves where the outcome is the majority, largest coverage first.
         simplify: Drop a restriction whose removal changes the density by less than this.
+        level: Keep only restrictions whose permutation p-value (see :mod:`.stats`) is at most this;
+            a box with none left is no box.
+        shuffles: Shuffles of the outcome over design points per test; ``seed`` seeds them.
+        pool: Discover over the runs of several scenarios together (a ``scenario`` column with more
+            than one value); without it that is an error.
 
     Examples:
         >>> boxes = discover(table, 'outcome == "deal"')  # doctest: +SKIP
@@ -150,6 +169,9 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
     """
     _check_options(method, alpha=alpha, min_mass=min_mass, threshold=threshold, simplify=simplify, depth=depth,
                    max_boxes=max_boxes)
+    if not 0 < level < 1 or shuffles < 1:
+        raise DiscoveryError(f"level {level} must be between 0 and 1 and shuffles {shuffles} at least 1")
+    _check_pooling(runs, pool)
     y = evaluate_outcome(runs, outcome)
     columns = input_columns(runs, params)
     X = runs[columns].to_numpy(dtype=float)
@@ -161,21 +183,43 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
         raise DiscoveryError(f"--outcome {outcome!r} is true in {which} of the {n:,} runs: nothing to discover")
     baseline = positives / n
     min_count = max(1, math.ceil(min_mass * n))
+    units = design_points(X)
+    test = functools.partial(prune, X, y, units, level=level, shuffles=shuffles, seed=seed)
     if method == "prim":
-        found = _prim_boxes(X, y, baseline, alpha=alpha, min_count=min_count, threshold=threshold, paste=paste,
-                            simplify=simplify, max_boxes=max_boxes)
+        found = _prim_boxes(X, y, baseline, test, alpha=alpha, min_count=min_count, threshold=threshold,
+                            paste=paste, simplify=simplify, max_boxes=max_boxes)
     else:
-        found = _tree_boxes(X, y, baseline, depth=depth, min_count=min_count, simplify=simplify,
+        found = _tree_boxes(X, y, baseline, test, depth=depth, min_count=min_count, simplify=simplify,
                             max_boxes=max_boxes)
-    boxes = []
-    for lo, hi, considered in found:
-        inside = considered & _inside(X, lo, hi)
-        restrictions = {c: (float(lo[j]), float(hi[j])) for j, c in enumerate(columns)
-                        if np.isfinite(lo[j]) or np.isfinite(hi[j])}
-        boxes.append(Box(restrictions, coverage=float(y[inside].sum() / positives), density=float(y[inside].mean()),
-                         mass=float(inside.sum() / n), outcome=outcome, baseline=baseline, method=method, runs=n))
-    return boxes
+    return [_box(X, y, units, columns, item, outcome=outcome, method=method) for item in found]
 
+
+def _box(X: np.ndarray, y: np.ndarray, units: np.ndarray, columns: list[str], item, *, outcome: str,
+         method: str) -> Box:
+    """A found box with its shares, their intervals and the p-values of its restrictions."""
+    lo, hi, considered, p_values, dropped = item
+    inside = considered & _inside(X, lo, hi)
+    n, positives = len(y), int(y.sum())
+    restrictions = {c: (float(lo[j]), float(hi[j])) for j, c in enumerate(columns)
+                    if np.isfinite(lo[j]) or np.isfinite(hi[j])}
+    # With one parameter varying (a grid), the runs of a point differ only by chance: count runs.
+    (density_ci, mass_ci, coverage_ci), _ = intervals(y, inside, units if X.shape[1] > 1 else np.arange(n))
+    points = len(np.unique(units))
+    return Box(restrictions, coverage=float(y[inside].sum() / positives),
+               density=float(y[inside].mean()), mass=float(inside.sum() / n), outcome=outcome,
+               baseline=positives / n, method=method, runs=n, density_ci=density_ci, mass_ci=mass_ci,
+               coverage_ci=coverage_ci, p_values={columns[j]: p for j, p in p_values.items()},
+               dropped={columns[j]: p for j, p in dropped.items()}, points=points)
+
+
+def _check_pooling(runs: pd.DataFrame, pool: bool) -> None:
+    """Refuse a table of several scenarios (a compare folder) unless pooling is asked for."""
+    if pool or "scenario" not in runs.columns:
+        return
+    names = [str(name) for name in pd.unique(runs["scenario"])]
+    if len(names) > 1:
+        raise DiscoveryError(f"the runs hold {len(names)} scenarios ({', '.join(names)}); discovery would pool "
+                             "them: pass --pool (pool=True) to do so, or discover over one scenario's runs")
 
 
 def _check_options(method: str, *, alpha: float, min_mass: float, threshold: float, simplify: float, depth: int,
@@ -191,10 +235,10 @@ def _check_options(method: str, *, alpha: float, min_mass: float, threshold: flo
         raise DiscoveryError("depth and max_boxes must be at least 1")
 
 
-Found = list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (low, high, runs considered) per box
+Found = list[tuple]  # (low, high, runs considered, p-values kept, p-values dropped) per box
 
 
-def _prim_boxes(X: np.ndarray, y: np.ndarray, baseline: float, *, alpha: float, min_count: int, threshold: float,
+def _prim_boxes(X: np.ndarray, y: np.ndarray, baseline: float, test, *, alpha: float, min_count: int, threshold: float,
                 paste: bool, simplify: float, max_boxes: int) -> Found:
     """PRIM boxes, each sought among the runs outside the earlier ones (covering)."""
     n = len(y)
@@ -204,15 +248,16 @@ def _prim_boxes(X: np.ndarray, y: np.ndarray, baseline: float, *, alpha: float, 
         lo, hi = _prim(X[remaining], y[remaining], alpha=alpha, min_count=min_count, threshold=threshold,
                        paste=paste)
         lo, hi = _simplify(X[remaining], y[remaining], lo, hi, simplify)
+        lo, hi, p_values, dropped = test(remaining, lo, hi)
         inside = remaining & _inside(X, lo, hi)
         if not np.isfinite(np.r_[lo, hi]).any() or y[inside].mean() <= max(y[remaining].mean(), baseline):
             break  # no box, or one where the outcome is no more common than overall
-        found.append((lo, hi, remaining.copy()))
+        found.append((lo, hi, remaining.copy(), p_values, dropped))
         remaining &= ~inside
     return found
 
 
-def _tree_boxes(X: np.ndarray, y: np.ndarray, baseline: float, *, depth: int, min_count: int, simplify: float,
+def _tree_boxes(X: np.ndarray, y: np.ndarray, baseline: float, test, *, depth: int, min_count: int, simplify: float,
                 max_boxes: int) -> Found:
     """The tree's leaves where the outcome is the majority (or else the best leaf above the baseline)."""
     n = len(y)
@@ -225,6 +270,9 @@ def _tree_boxes(X: np.ndarray, y: np.ndarray, baseline: float, *, depth: int, mi
     good.sort(key=lambda leaf: -y[leaf[2]].sum())
     for lo, hi, _ in good[:max_boxes]:
         lo, hi = _simplify(X, y, lo, hi, simplify)
-        if not any(np.array_equal(lo, a) and np.array_equal(hi, b) for a, b, _ in found):
-            found.append((lo, hi, np.ones(n, dtype=bool)))
+        lo, hi, p_values, dropped = test(np.ones(n, dtype=bool), lo, hi)
+        if not np.isfinite(np.r_[lo, hi]).any():
+            continue  # no restriction is real
+        if not any(np.array_equal(lo, a) and np.array_equal(hi, b) for a, b, *_ in found):
+            found.append((lo, hi, np.ones(n, dtype=bool), p_values, dropped))
     return found

@@ -85,5 +85,31 @@ def describe_box(box: Box, *, names: Mapping[str, str] | None = None, label: str
     label = label or outcome_label(box.outcome)
     conditions = " and ".join(describe_restriction(names.get(p, p), low, high)
                               for p, (low, high) in box.restrictions.items()) or "(anywhere)"
-    return (f"{label} in {_pct(box.density)} of runs when {conditions}; the box holds {_pct(box.mass)} of all runs "
-            f"and covers {_pct(box.coverage)} of all runs with {label} (baseline rate {_pct(box.baseline)})")
+    return (f"{label} in {_pct(box.density)}{_ci(box.density_ci)} of runs when {conditions}; the box holds "
+            f"{_pct(box.mass)}{_ci(box.mass_ci)} of all runs and covers {_pct(box.coverage)}{_ci(box.coverage_ci)} "
+            f"of all runs with {label} (baseline rate {_pct(box.baseline)})")
+
+
+def _ci(interval: tuple[float, float]) -> str:
+    """`` (95% interval 37-92%)``, or nothing for a box without intervals."""
+    low, high = interval
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return ""
+    return f" ({_pct(low).rstrip('%')}-{_pct(high)})"
+
+
+def _p(p: float) -> str:
+    return f"p = {p:.3f}" if p >= 0.001 else "p < 0.001"
+
+
+def describe_tests(box: Box, *, names: Mapping[str, str] | None = None, level: float = 0.05) -> str:
+    """How sure the box's restrictions are: each one's permutation p-value, and the ones left out."""
+    names = dict(names or short_names([*box.restrictions, *box.dropped]))
+    kept = ", ".join(f"{names.get(p, p)} {_p(v)}" for p, v in box.p_values.items())
+    text = (f"each restriction tested by shuffling the outcome over the {box.points:,} design points (over runs "
+            f"where points differ only in that parameter): {kept}"
+            if kept else "")
+    if box.dropped:
+        left = ", ".join(f"{names.get(p, p)} ({_p(v)})" for p, v in box.dropped.items())
+        text += f"; no rule stated on {left}: not clear of chance (p > {level:g} / restrictions in the box)"
+    return text
