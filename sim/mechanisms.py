@@ -14,6 +14,9 @@ from scipy.special import expit
 
 __all__ = [
     "acceptance_probability",
+    "acceptance_share",
+    "binding_constraint",
+    "grid_update",
     "cascade",
     "compromise_point",
     "deterrence",
@@ -26,6 +29,7 @@ __all__ = [
     "red_line_penalty",
     "relapse_hazard",
     "route_after_vote",
+    "truncate_belief",
     "unanimity",
     "utility",
 ]
@@ -122,7 +126,10 @@ def acceptance_probability(margin: np.ndarray, noise: np.ndarray | float) -> np.
 
 def future_cost(cost_per_round: np.ndarray, discount: np.ndarray, rounds: np.ndarray | int,
                 resolve: np.ndarray) -> np.ndarray:
-    """Discounted war cost over the projection ``sum_{k=1..H} discount^k * cost / resolve``."""
+    """Discounted war cost over the projection ``sum_{k=1..H} discount^k * cost / resolve``.
+
+    ``rounds`` may be fractional (an end state reached within a round): the closed form of the sum.
+    """
     discount = np.asarray(discount, dtype=float)
     geometric = np.where(discount < 1.0, discount * (1 - discount ** rounds) / np.maximum(1 - discount, 1e-12),
                          np.asarray(rounds, dtype=float))
@@ -271,3 +278,91 @@ def route_after_vote(current: np.ndarray, voted: np.ndarray, passed: np.ndarray,
     after = np.where(hands_over & ~keeps, fallback[body], current)
     rows = np.arange(len(current))
     return np.where((after >= 0) & spent[rows, np.maximum(after, 0)], -1, after)
+
+
+# Beliefs and the bargaining core --------------------------------------------------------------
+
+
+def grid_update(weights: np.ndarray, observed: np.ndarray, expected: np.ndarray, sd: float | np.ndarray,
+                informative: np.ndarray) -> np.ndarray:
+    """Bayes' rule on a grid with a normal likelihood: the posterior over the grid's points.
+
+    ``weights`` and ``expected`` are ``(runs, grid)``: the prior and what each grid point predicts;
+    ``observed`` and ``informative`` are ``(runs,)``. Runs where the observation is not informative
+    (no fighting, the front at its limit) keep their prior, as do runs whose likelihood vanishes
+    everywhere (an observation far outside every grid point's reach says nothing about which one).
+    """
+    sd = np.maximum(np.asarray(sd, dtype=float), 1e-12)
+    z = (observed[:, None] - expected) / (sd[:, None] if np.ndim(sd) else sd)
+    # Shifting the log-likelihood by its largest value keeps the products from underflowing.
+    log_like = -0.5 * z * z
+    log_like -= log_like.max(axis=1, keepdims=True)
+    posterior = weights * np.exp(log_like)
+    total = posterior.sum(axis=1, keepdims=True)
+    keep = ~informative[:, None] | (total <= 1e-300)
+    return np.where(keep, weights, posterior / np.where(total > 0, total, 1.0))
+
+
+def acceptance_share(weights: np.ndarray, reservation: np.ndarray, threshold: np.ndarray) -> np.ndarray:
+    """Belief mass of the types that accept: those whose reservation value is at most the threshold.
+
+    A type accepts terms exactly when what the terms are worth to it reaches what fighting on is
+    worth to it; ties accept (the stated rule at a party's indifference point). ``weights`` and
+    ``reservation`` are ``(runs, grid)``, ``threshold`` ``(runs, candidates)``: the highest
+    reservation value at which each candidate is accepted. Returns ``(runs, candidates)``.
+    """
+    order = np.argsort(reservation, axis=1, kind="stable")
+    values = np.take_along_axis(reservation, order, axis=1)
+    cumulative = np.concatenate([np.zeros((len(weights), 1)),
+                                 np.cumsum(np.take_along_axis(weights, order, axis=1), axis=1)], axis=1)
+    # One sorted search for every run at once: each run's values are moved to its own band.
+    low, high = values.min(), values.max()
+    band = (high - low) + 4.0
+    rows = np.arange(len(weights))[:, None] * band
+    clipped = np.clip(threshold, low - 1.0, high + 1.0)
+    position = np.searchsorted((values - low + rows).ravel(), (clipped - low + rows).ravel() + 1e-12, side="right")
+    position = position.reshape(threshold.shape) - np.arange(len(weights))[:, None] * values.shape[1]
+    return np.take_along_axis(cumulative, np.clip(position, 0, values.shape[1]), axis=1)
+
+
+def truncate_belief(weights: np.ndarray, reservation: np.ndarray, threshold: np.ndarray, accepted: np.ndarray,
+                    informative: np.ndarray) -> np.ndarray:
+    """The belief after an answer: the types that would have answered otherwise are ruled out.
+
+    Acceptance is deterministic given the type, so this is Bayes' rule with a likelihood of 0 or 1:
+    an acceptance keeps the types whose reservation value is at most ``threshold``, a rejection
+    those above it. ``threshold``, ``accepted`` and ``informative`` are ``(runs,)`` (answers forced
+    by a public constraint, a hard red line or approval at home, are not informative). If no grid
+    point is consistent (the true type lies between the grid's outermost point and the prior's bound),
+    the belief moves to the consistent end of the grid.
+    """
+    consistent = np.where(accepted[:, None], reservation <= threshold[:, None] + 1e-12,
+                          reservation > threshold[:, None] + 1e-12)
+    kept = np.where(consistent, weights, 0.0)
+    total = kept.sum(axis=1, keepdims=True)
+    # Nothing consistent: the end of the grid nearest the answer (the most resolute after a rejection).
+    end = np.where(accepted, np.argmin(reservation, axis=1), np.argmax(reservation, axis=1))
+    fallback = np.zeros_like(weights)
+    fallback[np.arange(len(weights)), end] = 1.0
+    updated = np.where(total > 0, kept / np.where(total > 0, total, 1.0), fallback)
+    return np.where(informative[:, None], updated, weights)
+
+
+def binding_constraint(acceptable: np.ndarray, hard: np.ndarray, home: np.ndarray, margin_ok: np.ndarray) -> np.ndarray:
+    """Why there is no zone of agreement, per run: the first party whose one constraint, if lifted, opens it.
+
+    Arrays are ``(parties, runs, candidates)``: ``acceptable`` (terms the party would sign),
+    ``hard`` (they cross its hard red line), ``home`` (they would not pass at home) and
+    ``margin_ok`` (they are worth at least fighting on). Returns ``(runs,)`` codes: -1 a zone
+    exists; ``3 * i + 0`` party i's red line binds, ``+ 1`` its approval at home, ``+ 2`` its value
+    of fighting on (its outside option); ``-2`` no single constraint opens the zone.
+    """
+    parties = acceptable.shape[0]
+    code = np.where(np.all(acceptable, axis=0).any(axis=-1), -1, -2)
+    for kind in range(3):
+        for i in range(parties):
+            others = np.all(np.delete(acceptable, i, axis=0), axis=0)
+            lifted = (~home[i] & margin_ok[i], ~hard[i] & margin_ok[i], ~hard[i] & ~home[i])[kind]
+            opens = (others & lifted).any(axis=-1)
+            code = np.where((code == -2) & opens, 3 * i + kind, code)
+    return code

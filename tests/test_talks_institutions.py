@@ -121,7 +121,7 @@ def consent_from(who: str) -> Scenario:
                        "troops": 100, "force_type": "army", "requires_consent": False, "risk_tolerance": 1.0,
                        "threshold": 0.0, "mandate_probability": 1.0, "min_backstop": 0.0}}},
         "institutions": {
-            "talks": {"mediators": ["m"], "parties": ["a", "b"], "veto_players": ["v"], "acceptance_noise": 0.0},
+            "talks": {"mediators": ["m"], "parties": ["a", "b"], "veto_players": ["v"]},
             "coalition": {"lead_nations": ["g"], "consent_from": [who], "backstop_from": "m",
                           "deployment_issue": "force", "guarantees_issue": "guard", "F_min": 10, "F_needed": 100,
                           "deterrence_midpoint": 50, "deterrence_scale": 10,

@@ -20,7 +20,7 @@ def tiny_data(**overlay: Any) -> dict[str, Any]:
             "b": {"name": "B", "roles": ["party"], "position": {"split": 0.6}, "salience": {"split": 1.0}},
             "m": {"name": "M", "roles": ["mediator"], "position": {"split": 0.5}, "salience": {"split": 1.0}},
         },
-        "institutions": {"talks": {"mediators": ["m"], "parties": ["a", "b"], "acceptance_noise": 0.0}},
+        "institutions": {"talks": {"mediators": ["m"], "parties": ["a", "b"]}},
     }
     return deep_merge(data, copy.deepcopy(overlay))
 

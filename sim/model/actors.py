@@ -136,8 +136,6 @@ class Mediator(Actor, Preferences):
         self.plan_id = spec.mediator.plan if spec.mediator else None
         self.bias = m.bias
         self.plan_pull = m.plan_pull
-        self.estimate_noise = m.estimate_noise
-        self.learning = m.learning
 
     def tilt(self, candidates: np.ndarray, own_utility: np.ndarray, plan: np.ndarray | None,
              n_fixed: int = 0) -> np.ndarray:

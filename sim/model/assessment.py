@@ -51,6 +51,9 @@ class Assessment:
     """Each party's value of the deal, (parties, runs, candidates)."""
     margin: np.ndarray
     """Deal value minus outside option minus hold-out, (parties, runs, candidates)."""
+    threshold: np.ndarray
+    """The highest value of fighting on at which the party still accepts, (parties, runs, candidates): every
+    type of the party whose outside option is at most this accepts (ties accept)."""
     hard: np.ndarray
     """The terms cross the party's hard red line, (parties, runs, candidates)."""
     approval: np.ndarray
@@ -59,7 +62,7 @@ class Assessment:
     blocked_at_home: np.ndarray
     """Approval below the party's threshold, (parties, runs, candidates)."""
     acceptance: np.ndarray
-    """Chance the party accepts, (parties, runs, candidates)."""
+    """Whether the party accepts (1) or not (0), given its true type, (parties, runs, candidates)."""
     penalty: np.ndarray
     """Utility lost to soft red lines, (parties, runs, candidates)."""
     seen: np.ndarray
@@ -70,20 +73,23 @@ class Assessment:
 
     # Per-party arrays put parties first: with only two or three parties, a last axis that short
     # would make every operation crawl.
-    PER_PARTY = ("deal_values", "margin", "hard", "approval", "blocked_at_home", "acceptance", "penalty", "seen",
+    PER_PARTY = ("deal_values", "margin", "threshold", "hard", "approval", "blocked_at_home", "acceptance", "penalty", "seen",
                  "mediator_utility")
 
+    def acceptable(self) -> np.ndarray:
+        """Terms each party would sign, given its true type, (parties, runs, candidates)."""
+        return self.acceptance > 0.5
+
     def zopa(self) -> np.ndarray:
-        """Per run: some candidate clears every party's bar (acceptance chance at least one half)."""
-        clears = ~self.hard & ~self.blocked_at_home & (self.margin >= 0)
-        return np.any(np.all(clears, axis=0), axis=-1)
+        """Per run: some candidate every party would sign (the true zone of agreement is not empty)."""
+        return np.any(np.all(self.acceptable(), axis=0), axis=-1)
 
     def at(self, choice: np.ndarray) -> Assessment:
         """The assessment of one candidate per run: arrays over (runs,) or (runs, parties[, issues])."""
         rows = np.arange(len(choice))
         out = {}
         for key, value in vars(self).items():
-            if value is None or (key in ("seen", "acceptance") and value.size == 0):
+            if value is None or (key == "seen" and value.size == 0):
                 out[key] = value
             elif key in self.PER_PARTY:
                 out[key] = np.moveaxis(value[:, rows, choice], 0, 1)
@@ -116,11 +122,10 @@ def halton(n: int, dims: int) -> np.ndarray:
 class Assessor:
     """Evaluates candidate terms for every party (and veto player) at once, per run."""
 
-    def __init__(self, parties: list[Any], mediators: list[Any], views: Views, noise: np.ndarray, keep_views: bool):
+    def __init__(self, parties: list[Any], mediators: list[Any], views: Views, keep_views: bool):
         self.parties = parties
         self.mediators = mediators
         self.views = views
-        self.noise = noise
         self.keep_views = keep_views
 
     def _on_the_ground(self, candidates: np.ndarray, runs: int) -> tuple[dict[int, np.ndarray], np.ndarray]:
@@ -134,18 +139,16 @@ class Assessor:
             withdrawal = candidates[..., f] * (1 - front.taken[:, None])
         return replaced, withdrawal
 
-    def _relapse_value(self, party: Any, replaced: dict[int, np.ndarray], withdrawal: np.ndarray) -> np.ndarray:
+    def _relapse_change(self, party: Any, replaced: dict[int, np.ndarray], withdrawal: np.ndarray) -> np.ndarray:
         """After a relapse the attacker fights on from the deal's line, faster for the ground given up:
-        the no-deal value with the front moved."""
+        the value of fighting on changes by the utility of that line against the line it expected."""
         front = self.views.front
         f = front.issue
         speed = np.maximum(party.belief, 0)[:, None] * (1 + self.views.relapse_advance[:, None] * withdrawal)
         front_after = np.minimum(1.0, replaced[f] + front.projection[:, None] * speed)
-        return (party.outside_option[:, None] - party.issue_utility(f, party.no_deal_terms[:, f, None])
-                + party.issue_utility(f, front_after))
+        return party.issue_utility(f, front_after) - party.issue_utility(f, party.no_deal_terms[:, f, None])
 
-    def assess(self, fixed: np.ndarray, dynamic: np.ndarray, leverage: np.ndarray, *,
-               with_acceptance: bool = False) -> Assessment:
+    def assess(self, fixed: np.ndarray, dynamic: np.ndarray, leverage: np.ndarray) -> Assessment:
         """How every party would answer each candidate, per run.
 
         Candidates are ``fixed`` (the same in every run; its utilities are cached) followed by
@@ -167,10 +170,11 @@ class Assessor:
             hazard = v.hazard(candidates[..., gi], outlook.deterrent, withdrawal,
                               (outlook.beyond_consent > 0).astype(float), leverage)
             relapse_risk = v.judged_risk(hazard)
-        columns: dict[str, list[np.ndarray]] = {k: [] for k in ("value", "hard", "approval", "home", "penalty", "seen")}
+        columns: dict[str, list[np.ndarray]] = {k: [] for k in ("value", "relapse", "hard", "approval", "home",
+                                                                "penalty", "seen")}
         for party in self.parties:
-            relapse_value = (self._relapse_value(party, replaced, withdrawal)
-                             if party.judges_guarantees and v.front.issue is not None else None)
+            relapse_change = (self._relapse_change(party, replaced, withdrawal)
+                              if party.judges_guarantees and v.front.issue is not None else None)
             seen = judged if party.judges_guarantees else replaced
             utility = party.candidate_utility(fixed, dynamic, seen)
             penalty, hard = party.red_lines(candidates, seen)
@@ -180,8 +184,10 @@ class Assessor:
                 for d, values in seen.items():
                     view[..., d] = values
                 columns["seen"].append(view)
-            columns["value"].append(party.deal_value(utility, penalty, relapse_risk, relapse_value, outlook,
-                                                     party.actor_id in v.consenting))
+            fixed_value, relapse = party.deal_value(utility, penalty, relapse_risk, relapse_change, outlook,
+                                                    party.actor_id in v.consenting)
+            columns["value"].append(fixed_value)
+            columns["relapse"].append(relapse)
             columns["hard"].append(hard)
             chance, home = np.ones(hard.shape), np.zeros_like(hard)
             for body, params in party.leader_bodies:
@@ -190,23 +196,25 @@ class Assessor:
                 home |= approval < params.threshold[:, None]
             columns["approval"].append(chance)
             columns["home"].append(home)
-        return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic, with_acceptance)
+        return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic)
 
     def _assemble(self, candidates: np.ndarray, replaced: dict[int, np.ndarray], withdrawal: np.ndarray,
-                  columns: dict[str, list[np.ndarray]], fixed: np.ndarray, dynamic: np.ndarray,
-                  with_acceptance: bool) -> Assessment:
+                  columns: dict[str, list[np.ndarray]], fixed: np.ndarray, dynamic: np.ndarray) -> Assessment:
         f = self.views.front.issue
-        deal_values = np.stack(columns["value"])
-        bar = np.stack([party.outside_option + party.hold_out for party in self.parties])
-        margin = deal_values - bar[:, :, None]
+        fixed_value = np.stack(columns["value"])
+        keep = 1.0 - np.stack(columns["relapse"])
+        outside = np.stack([party.outside_option for party in self.parties])[:, :, None]
+        hold_out = np.stack([party.hold_out for party in self.parties])[:, :, None]
+        deal_values = fixed_value + (1.0 - keep) * outside
+        margin = fixed_value - keep * outside - hold_out
+        threshold = (fixed_value - hold_out) / np.maximum(keep, 1e-9)
         hard = np.stack(columns["hard"])
         home = np.stack(columns["home"])
-        # The acceptance chances are needed only for the candidate finally proposed; for the wide
-        # set, whether a candidate clears every bar (zopa) follows from the margins alone.
-        acceptance = (np.where(hard | home, 0.0, mech.acceptance_probability(margin, self.noise[None, :, None]))
-                      if with_acceptance else np.empty((0,)))
+        # Acceptance is deterministic given the party's type; a tie accepts (whatever the rounding).
+        acceptance = (~hard & ~home & (margin >= -1e-12)).astype(float)
         return Assessment(candidates=candidates, territory=replaced.get(f) if f is not None else None,
-                          withdrawal=withdrawal, deal_values=deal_values, margin=margin, hard=hard,
+                          withdrawal=withdrawal, deal_values=deal_values, margin=margin, threshold=threshold,
+                          hard=hard,
                           approval=np.stack(columns["approval"]), blocked_at_home=home, acceptance=acceptance,
                           penalty=np.stack(columns["penalty"]),
                           seen=np.stack(columns["seen"]) if columns["seen"] else np.empty((0,)),

@@ -79,7 +79,7 @@ class Front:
     """
 
     def __init__(self, params: Any, issues: list[str], efforts: dict[str, WarEffort], believers: list[Any],
-                 streams: RunStreams, sink: EventSink):
+                 streams: RunStreams, sink: EventSink, grid_size: int = 24):
         self.p = params
         self.sink = sink
         runs = len(streams.seeds)
@@ -101,8 +101,7 @@ class Front:
         a0 = sum(e.base for e in self.attackers)
         d0 = sum(e.base for e in self.defenders)
         self.baseline_share = a0 ** k / (a0 ** k + d0 ** k)
-        for party in believers:
-            party.belief = params.drift * (1 + party.optimism)
+        self._prior_beliefs(grid_size)
         self.projection = np.round(params.projection_rounds)
         self.draws = {"noise": streams.normal("front:noise")}
 
@@ -127,8 +126,38 @@ class Front:
         before = self.taken
         self.taken = np.where(fighting, np.clip(self.taken + advance, 0, 1), self.taken)
         observed = self.taken - before
+        # What each grid point of drift would have made of this round: the advance is proportional
+        # to the drift. A front pushed against either limit shows nothing about the drift.
+        per_drift = np.where(p.drift > 0, expected / np.maximum(p.drift, 1e-12), 0.0)
+        informative = fighting & (self.taken < 1.0) & (self.taken > 0.0)
         for party in self.believers:
-            party.belief = np.where(fighting, party.belief + p.belief_learning * (observed - party.belief), party.belief)
+            party.drift_weights = mech.grid_update(party.drift_weights, observed, party.drift_grid * per_drift[:, None],
+                                                   p.noise, informative)
+            party.belief = np.sum(party.drift_weights * party.drift_grid, axis=1)
+
+    def _prior_beliefs(self, size: int) -> None:
+        """Every party's prior about the drift, on one grid of drifts per run.
+
+        No party knows the run's drift: each believes it lognormal around the drift's expected value
+        (the scenario's distribution) times 1 + its optimism, with sd ``capability_uncertainty`` on
+        the log scale. The grid spans every party's prior and every drift the scenario can draw, so
+        no prior rules out the truth.
+        """
+        p = self.p
+        dist = p.spec.drift
+        nominal = float(getattr(dist, "mean", dist))
+        low, high = (dist.bounds if hasattr(dist, "bounds") else (nominal, nominal))
+        sd = np.maximum(p.capability_uncertainty, 1e-3)
+        centres = [np.log(np.maximum(nominal * (1 + party.optimism), 1e-6)) for party in self.believers]
+        lo = np.minimum.reduce([*centres, np.full(len(sd), np.log(max(low, 1e-6)))]) - 3 * sd
+        hi = np.maximum.reduce([*centres, np.full(len(sd), np.log(max(high, 1e-6)))]) + 3 * sd
+        grid = np.exp(lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, size)[None, :])
+        for party, centre in zip(self.believers, centres, strict=True):
+            z = (np.log(grid) - centre[:, None]) / sd[:, None]
+            weights = np.exp(-0.5 * z * z)
+            party.drift_grid = grid
+            party.drift_weights = weights / weights.sum(axis=1, keepdims=True)
+            party.belief = np.sum(party.drift_weights * grid, axis=1)
 
     def jump(self, runs: np.ndarray, jump: np.ndarray) -> None:
         """A shock moves the front at once by ``jump`` (share of the contested area) in the runs of the mask."""
@@ -138,3 +167,21 @@ class Front:
     def expected_line(self, belief: np.ndarray) -> np.ndarray:
         """Where a party with this belief about the drift expects the front after its projection."""
         return np.minimum(1.0, self.taken + self.projection * np.maximum(belief, 0))
+
+    def end_states(self, party: Any, attackers_left: np.ndarray, defenders_left: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """The end states a party projects, one per point of its belief about the drift: (line, rounds).
+
+        Fighting on ends at the first of: the attacking side's stock used up (the line freezes where
+        the attacker got to), the defending side's (the attacker takes what is left: line 1), the
+        front at its limit, or the party's projection. ``attackers_left`` and ``defenders_left`` are
+        the rounds each side's stocks still sustain (the shortest among its parties), per run.
+        """
+        drift = np.maximum(party.drift_grid, 0.0)
+        to_limit = np.where(drift > 0, (1.0 - self.taken[:, None]) / np.maximum(drift, 1e-12), np.inf)
+        others = np.minimum.reduce([np.broadcast_to(attackers_left[:, None], drift.shape), to_limit,
+                                    np.broadcast_to(self.projection[:, None], drift.shape)])
+        collapse = defenders_left[:, None] < others
+        rounds = np.where(collapse, defenders_left[:, None], others)
+        line = np.where(collapse, 1.0, np.minimum(1.0, self.taken[:, None] + drift * rounds))
+        return line, rounds

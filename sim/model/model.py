@@ -30,7 +30,7 @@ from .coalition import Coalition
 from .council import Council, MemberPolitics
 from .durability import Durability
 from .economy import Economy
-from .events import DEAL, NO_DEAL, Event, EventSink, RunState
+from .events import DEAL, MILITARY_END, NO_DEAL, TALKING, Event, EventSink, RunState
 from .front import Front, WarEffort
 from .params import build_params
 from .party import Party
@@ -117,7 +117,8 @@ class NegotiationModel(mesa.Model):
 
     def _build_arenas(self, streams: RunStreams) -> None:
         spec, p, sink = self.scenario.spec, self.params.tree, self.sink
-        self.front = Front(p.front, self.issues, self.efforts, self.parties, streams, sink)
+        self.front = Front(p.front, self.issues, self.efforts, self.parties, streams, sink,
+                           grid_size=int(spec.institutions.talks.belief_grid))
         self.economy = Economy(p.sanctions, self.parties, self.efforts, sink)
         changes = Changes(self.economy.add_sanctions, self.efforts, self.party_by_id)
         self.politics = MemberPolitics(list(self.members.values()), streams, sink)
@@ -156,6 +157,7 @@ class NegotiationModel(mesa.Model):
         fighting = (state.status != DEAL) & in_time
         self.front.step(t, fighting, self.economy.felt)
         self.economy.step(t, fighting, in_time)
+        self._exhaustion(fighting)
         self.politics.step(t, in_time)
         for council in self.councils.values():
             council.step(t, in_time)
@@ -175,6 +177,26 @@ class NegotiationModel(mesa.Model):
             self.sink.log(ended, "-", "deadlock", "the horizon is reached without a deal")
         if self.round >= self.max_rounds:
             self._finish()
+
+    def _exhaustion(self, fighting: np.ndarray) -> None:
+        """A round of fighting drains the parties' stocks; a side whose stock is used up can fight no more.
+
+        The war then ends without a deal (outcome ``military_end``): a defender used up loses what is
+        left of the contested area, an attacker used up stops where it got to.
+        """
+        sides = self.scenario.spec.front
+        for party in self.parties:
+            spent = party.fight(fighting) & (self.state.status == TALKING)
+            if not spent.any():
+                continue
+            if sides is not None and party.actor_id in sides.defender:
+                self.front.taken = np.where(spent, 1.0, self.front.taken)
+            self.state.end(spent, MILITARY_END, f"exhausted_{party.actor_id}",
+                           f"{party.actor_id} can fight no more: its stock is used up")
+        if sides is not None:
+            taken = fighting & (self.state.status == TALKING) & (self.front.taken >= 1.0)
+            self.state.end(taken, MILITARY_END, "front_at_limit",
+                           "the attacker holds the whole contested area: the war ends without a deal")
 
     def _after_ceasefire(self, t: int, agreed: np.ndarray) -> None:
         """The pledge cascade for the agreed terms, the deployment, and the relapse to the horizon."""

@@ -63,9 +63,26 @@ class Party(Actor, Preferences):
         self.effort: Any = None
         """Its war effort on the front (:class:`sim.model.front.WarEffort`), if it is on a side; its
         funding shortfall raises its war cost."""
+        # What it believes of how the war goes: a distribution over the front's drift on a grid (set
+        # and taught by the front), and its mean.
+        self.drift_grid = np.zeros((runs, 1))
+        self.drift_weights = np.ones((runs, 1))
         self.belief = np.zeros(runs)
+        # Its stock (manpower, money, materiel) in rounds of fighting at the starting rate.
+        self.endurance = q.endurance_rounds if q.endurance_rounds is not None else np.full(runs, np.inf)
+        self.strain = q.strain
+        self.concession = q.concession_with_depletion
+        self.used = np.zeros(runs)
+        self.use_rate = np.ones(runs)
+        """Rounds of stock a round of fighting uses now: what raises its war cost drains it faster."""
+        self.base_cost = self.war_cost.copy()
         self.cost_now = self.war_cost.copy()
         self.outside_option = np.zeros(runs)
+        """Its value of fighting on (with its true resolve): ``fight_utility - fight_costs / resolve``."""
+        self.fight_utility = np.zeros(runs)
+        """Expected utility of the end state it projects (over its belief about the drift)."""
+        self.fight_costs = np.zeros(runs)
+        """Discounted war costs until that end state, before dividing by resolve."""
         # Bodies whose approval the leader needs before signing, and those that vote after signing.
         self.bodies = [(body, q.ratification[k]) for k, body in enumerate(p.ratification)]
         self.leader_bodies = [(b, bq) for b, bq in self.bodies if b.rule == "leader"]
@@ -135,7 +152,7 @@ class Party(Actor, Preferences):
                 violation = mech.red_line_violation(values, bounds[:, d, None], at_least=lower)
                 soft = np.where(hard[:, d], 0.0, weight[:, d])
                 if soft.any():
-                    penalty += soft[:, None] * violation
+                    penalty += (soft * self.audience)[:, None] * violation
                 if hard[:, d].any():
                     broken |= hard[:, d, None] & (violation > mech.BREACH)
         return penalty, broken
@@ -149,32 +166,78 @@ class Party(Actor, Preferences):
         return mech.logistic(logit)
 
     def update_costs(self, sanctions: np.ndarray) -> None:
-        """This round's war cost: base, raised by sanctions and by a funding shortfall."""
+        """This round's war cost: base, raised by sanctions and by a funding shortfall, and by the strain
+        of a draining stock. What raises the cost (not the strain) drains the stock as much faster."""
         funding = self.effort.funding if self.effort is not None else 1.0
-        self.cost_now = (self.war_cost * self.cost_factor * (1 + self.sanctions_cost * sanctions)
-                         * (1 + self.funding_cost * (1 - funding)))
+        multiplier = self.cost_factor * (1 + self.sanctions_cost * sanctions) * (1 + self.funding_cost * (1 - funding))
+        self.base_cost = self.war_cost * multiplier
+        self.use_rate = multiplier
+        self.cost_now = self.base_cost * (1 + self.strain * self.used_share)
 
-    def value_no_deal(self, no_deal_terms: np.ndarray, projection_rounds: np.ndarray) -> np.ndarray:
-        """Outside option: utility of the projected no-deal state minus discounted war costs."""
-        return self.utility(no_deal_terms) - mech.future_cost(self.cost_now, self.discount, projection_rounds,
-                                                               self.resolve)
+    @property
+    def used_share(self) -> np.ndarray:
+        """Share of its stock used so far (0 for a party whose stock never runs out)."""
+        return np.where(np.isfinite(self.endurance), np.minimum(self.used / self.endurance, 1.0), 0.0)
+
+    @property
+    def audience(self) -> np.ndarray:
+        """Share of the audience cost of its stated positions still felt: it falls as its stock drains."""
+        return 1.0 - self.concession * self.used_share
+
+    def rounds_left(self) -> np.ndarray:
+        """Rounds of fighting its stock still sustains at the current rate (inf if it never runs out)."""
+        return np.where(np.isfinite(self.endurance), np.maximum(self.endurance - self.used, 0.0)
+                        / np.maximum(self.use_rate, 1e-12), np.inf)
+
+    def fight(self, fighting: np.ndarray) -> np.ndarray:
+        """A round of fighting drains its stock in the runs of the mask; returns the runs where it is now used up."""
+        before = self.used < self.endurance
+        self.used = np.where(fighting, self.used + self.use_rate, self.used)
+        return fighting & before & (self.used >= self.endurance)
+
+    def value_of_fighting(self, end_terms: np.ndarray, end_rounds: np.ndarray) -> None:
+        """Its value of fighting on to the end states it projects, one per point of its belief about the drift.
+
+        ``end_terms`` ``(runs, grid, issues)`` are the no-deal terms at each end state (the front issue
+        at the line reached), ``end_rounds`` ``(runs, grid)`` the rounds until it. The end state's
+        utility is not discounted (as a deal's is not: both are lasting states); the war's costs
+        until then are, at this round's cost. That is the stated myopia of the hurting stalemate: a
+        party feels the strain of its draining stock as it comes, it does not foresee it, and it
+        does not count on better offers later.
+        """
+        costs = mech.future_cost(self.cost_now[:, None], self.discount[:, None], end_rounds, 1.0)
+        self.fight_utility = np.sum(self.drift_weights * self.utility(end_terms), axis=1)
+        self.fight_costs = np.sum(self.drift_weights * costs, axis=1)
+        self.outside_option = self.fight_utility - self.fight_costs / self.resolve
+
+    def reservation(self, resolve: np.ndarray) -> np.ndarray:
+        """What fighting on is worth to it for each resolve in ``resolve`` ``(runs, grid)``: the mediators'
+        view of its outside option, type by type (everything else about it is public)."""
+        return self.fight_utility[:, None] - self.fight_costs[:, None] / resolve
 
     def deal_value(self, utility: np.ndarray, penalty: np.ndarray, relapse_risk: np.ndarray | None,
-                   relapse_value: np.ndarray | None, outlook: CoalitionOutlook | None,
-                   is_consenting: bool) -> np.ndarray:
-        """What a deal is worth to this party, per run and candidate, given the terms' utility and
-        soft red-line penalty.
+                   relapse_change: np.ndarray | None, outlook: CoalitionOutlook | None,
+                   is_consenting: bool) -> tuple[np.ndarray, np.ndarray]:
+        """What a deal is worth to this party, per run and candidate: ``fixed + relapse * outside_option``.
 
-        A party that judges guarantees weighs the deal by the risk the war resumes within its
-        horizon (then it gets ``relapse_value``); the consenting party loses utility for troops
-        deployed beyond its consent.
+        A party that judges guarantees weighs the deal by the risk ``relapse`` that the war resumes
+        within its horizon; then it gets its value of fighting on, changed by ``relapse_change`` (the
+        front restarts from the deal's line). So the deal's worth depends on its type only through
+        its outside option, and the answer of every type follows from one threshold. The consenting
+        party loses utility for troops deployed beyond its consent.
+
+        Returns:
+            (fixed, relapse): the part of the value that does not depend on its type, and the weight
+            of its outside option in the value (0 for a party that does not judge guarantees).
         """
-        value = utility - penalty
-        if self.judges_guarantees and relapse_risk is not None and relapse_value is not None:
-            value = (1 - relapse_risk) * value + relapse_risk * relapse_value
+        fixed = utility - penalty
+        relapse = np.zeros_like(fixed)
+        if self.judges_guarantees and relapse_risk is not None and relapse_change is not None:
+            fixed = (1 - relapse_risk) * fixed + relapse_risk * relapse_change
+            relapse = np.broadcast_to(relapse_risk, fixed.shape)
         if is_consenting and outlook is not None:
-            value = value - self.unconsented_penalty[:, None] * outlook.beyond_consent
-        return value
+            fixed = fixed - self.unconsented_penalty[:, None] * outlook.beyond_consent
+        return fixed, relapse
 
     # What the story reports of an answer: decisions of the party, computed here and only here.
 

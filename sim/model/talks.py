@@ -3,9 +3,17 @@
 Every actor whose acceptance a deal needs answers: the parties at the table and the veto players
 outside it (together the "parties" of this module, those at the table first).
 
-A round: outside options; candidates (a fixed spread, the compromise point, the last proposal and
-variations of it, the mediator's plan); the proposer's pick, refined locally; acceptance, domestic
-ratification; why the round failed. The talks see the other arenas only through :class:`Views`.
+A round: every party's value of fighting on (to the end state it projects); candidates (a fixed
+spread, the compromise point, every party's ideal terms, the last proposal and variations of it, the
+mediators' plans); the mediators' pick, solved over their beliefs and refined locally; answers
+(deterministic given each party's type); domestic ratification; what the answers taught the
+mediators; why the round failed. The talks see the other arenas only through :class:`Views`.
+
+The mediators do not know how resolute each party is (its ``resolve``, drawn per run): they hold a
+belief on a grid, the scenario's distribution of that resolve as the prior. A candidate's chance of
+acceptance by a party is the belief mass of the types that would sign it; the pick maximises the
+log of the product of those chances (a Nash product over the estimated zone of agreement) plus the
+mediators' tilt. Each answer rules out the types that would have answered otherwise.
 """
 
 from __future__ import annotations
@@ -24,6 +32,17 @@ from .story import format_terms, tell_round
 __all__ = ["REFINE_STEPS", "Talks"]
 
 
+def _quantile_grid(prior: Any, size: int, drawn: np.ndarray) -> np.ndarray:
+    """``size`` equally likely values of a prior: its quantiles at the midpoints of equal slices.
+
+    A fixed number is known (every grid point is that number; a value set by ``--set`` or a sweep
+    is a fixed number too).
+    """
+    if hasattr(prior, "quantile"):
+        return np.asarray(prior.quantile((np.arange(size) + 0.5) / size), dtype=float)
+    return np.full(size, float(drawn[0]))
+
+
 def _mean(arrays: list[np.ndarray]) -> np.ndarray:
     """The mean of arrays (one array is returned as it is: one mediator's numbers stay exact; callers
     replace what it returns, never change it in place)."""
@@ -31,7 +50,7 @@ def _mean(arrays: list[np.ndarray]) -> np.ndarray:
 
 
 #: Step sizes of the mediator's local refinement of its proposal.
-REFINE_STEPS = (0.05, 0.02)
+REFINE_STEPS = (0.1, 0.05, 0.02, 0.01)
 
 
 class Talks:
@@ -54,7 +73,6 @@ class Talks:
         self.views, self.state, self.sink = views, state, sink
         runs, n_issues = len(streams.seeds), len(issues)
         self.runs = runs
-        self.noise = talks.acceptance_noise
         self.max_suspensions = np.round(talks.max_suspensions)
         self.suspended_until = np.zeros(runs, dtype=np.int64)
         self.suspensions = np.zeros(runs, dtype=np.int64)
@@ -62,31 +80,41 @@ class Talks:
         self.leverage = np.zeros(runs)
         self.zopa_rounds = np.zeros(runs, dtype=np.int64)
         self.rejected_by = np.zeros((runs, len(parties)), bool)
-        # Joint mediators estimate the parties' outside options as one: their errors and learning averaged.
-        self.estimate_sd = _mean([m.estimate_noise for m in mediators])
-        self.learning = _mean([m.learning for m in mediators])
+        self.cause_code = np.full(runs, -1)
+        """Why the last round failed, as :func:`sim.mechanisms.binding_constraint` codes it."""
+        # The mediators' belief about each party's resolve (joint mediators share one): the prior is
+        # the scenario's distribution of it, on a grid of equally likely quantiles.
+        size = int(talks.spec.belief_grid)
+        known = talks.spec.mediators_know_resolve
+        self.resolve_grid = [np.repeat(p.resolve[:, None], size, axis=1) if known
+                             else np.broadcast_to(_quantile_grid(p.spec.party.resolve, size, p.resolve), (runs, size))
+                             for p in parties]
+        self.resolve_weights = [np.full((runs, size), 1.0 / size) for _ in parties]
+        self.reservations = [np.zeros((runs, size)) for _ in parties]
+        self.chances = np.ones((runs, len(parties)))
+        """The mediators' estimated chance that each party accepts their last proposal."""
+        self.estimated_zone = np.zeros(runs)
+        """Share of the wide candidate set that the mediators believe some type of every party would sign."""
+        self.true_zone = np.zeros(runs)
+        """Share of the wide candidate set that every party would sign, given the true types."""
         self.plans = [np.stack([params.plans[m.plan_id][i] for i in issues], axis=-1) if m.plan_id else None
                       for m in mediators]
         first_plan = next((plan for plan in self.plans if plan is not None), None)
         self.last_proposal = first_plan.copy() if first_plan is not None else self.compromise()
         self.fixed_candidates = halton(int(talks.spec.candidates), n_issues)
+        self.ideals = [h for h in [*parties, *mediators]]
         self.n_perturb = int(talks.spec.perturbations)
         self.recognition = np.stack([talks.recognition[p.actor_id] if p.actor_id in talks.recognition
                                      else np.zeros(runs) for p in parties if p.at_table], axis=-1)
         self.acceptance_floor = talks.proposal_acceptance_floor
         self.status_quo = np.stack([params.issues[i].status_quo for i in issues], axis=-1)
-        self.assessor = Assessor(parties, mediators, views, self.noise, keep_views=sink.enabled)
+        self.assessor = Assessor(parties, mediators, views, keep_views=sink.enabled)
         # The deal, once there is one.
         self.ceasefire_round = np.full(runs, np.nan)
         self.terms = np.full((runs, n_issues), np.nan)
         self.territory_effective = np.full(runs, np.nan)
         self.withdrawal = np.full(runs, np.nan)
-        ids = [p.actor_id for p in parties]
-        self.draws = {
-            "accept": streams.uniform_by("talks:accept", ids),
-            "proposer": streams.uniform("talks:proposer"),
-            "estimate": np.stack([streams.normal(f"talks:estimate:{i}") for i in ids], axis=-1),
-        }
+        self.draws = {"proposer": streams.uniform("talks:proposer")}
         self.ratification = Ratification(parties, runs, streams, state, sink)
         self.streams = streams
         for issue in issues if self.n_perturb else ():
@@ -117,33 +145,60 @@ class Talks:
         return mech.compromise_point(positions, capability, salience)
 
     def outside_options(self) -> None:
-        """Each party's value of no deal, from where it expects the front to be (set on the party)."""
+        """Each party's value of fighting on to the end states it projects (set on the party), and the
+        mediators' view of it for every resolve they think possible."""
         no_deal = np.broadcast_to(self.status_quo, (self.runs, len(self.issues)))
         front = self.views.front
-        for party in self.parties:
+        sides = front.p.spec if front.issue is not None else None
+        left = {side: np.minimum.reduce([np.full(self.runs, np.inf), *(party.rounds_left() for party in self.parties
+                                                                      if sides and party.actor_id in getattr(sides, side))])
+                for side in ("attacker", "defender")}
+        for k, party in enumerate(self.parties):
             nd = no_deal.copy()
-            if front.issue is not None:
-                nd[:, front.issue] = front.expected_line(party.belief)
+            if front.issue is None:
+                ends = np.broadcast_to(no_deal[:, None, :], (self.runs, 1, len(self.issues)))
+                party.drift_weights = np.ones((self.runs, 1))
+                party.value_of_fighting(ends, front.projection[:, None])
+            else:
+                line, rounds = front.end_states(party, left["attacker"], left["defender"])
+                ends = np.repeat(no_deal[:, None, :], line.shape[1], axis=1)
+                ends[..., front.issue] = line
+                party.value_of_fighting(ends, rounds)
+                nd[:, front.issue] = np.sum(party.drift_weights * line, axis=1)
             party.no_deal_terms = nd
-            party.outside_option = party.value_no_deal(nd, front.projection)
+            self.reservations[k] = party.reservation(self.resolve_grid[k])
 
     def mediator_scores(self, t: int, a: Assessment, n_fixed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """The mediator's score of each candidate, from its estimate of the parties' outside options.
+        """The mediators' score of each candidate, and their estimated chance that each party accepts it.
 
-        Its estimate is off by an error that shrinks round by round as rejections reveal information.
+        A party's chance is the belief mass of its types that would sign the terms (none if the terms
+        cross its hard red line or would not pass at home: both are public). The score is the log of
+        the product of the chances (a Nash product over the estimated zone of agreement) plus the tilt
+        toward the mediators' own utilities and plans (biased mediators; joint mediators' tilts
+        averaged). Terms that no type they think possible would sign score by how far they fall short
+        of the most willing type, in units of the belief's spread per grid point, so that the search
+        heads for the zone rather than wandering where every candidate fails alike.
         """
-        error = (self.estimate_sd[:, None] * self.draws["estimate"][:, t]).T
-        estimated = np.where(a.hard | a.blocked_at_home, 0.0,
-                             mech.acceptance_probability(a.margin - error[:, :, None], self.noise[None, :, None]))
-        # The log of the product of the parties' estimated acceptance chances (a Nash product), tilted
-        # toward the mediators' own utilities and plans (biased mediators; joint mediators' tilts averaged).
-        joint = np.sum(np.log(np.maximum(estimated, 1e-12)), axis=0)
+        estimated = []
+        joint = np.zeros(a.threshold.shape[1:])
+        for k in range(len(self.parties)):
+            weights, reservation = self.resolve_weights[k], self.reservations[k]
+            share = mech.acceptance_share(weights, reservation, a.threshold[k])
+            public_no = a.hard[k] | a.blocked_at_home[k]
+            estimated.append(np.where(public_no, 0.0, share))
+            possible = np.where(weights > 0, reservation, np.inf)
+            willing = possible.min(axis=1)
+            spread = np.maximum((np.where(weights > 0, reservation, -np.inf).max(axis=1) - willing)
+                                / reservation.shape[1], 1e-3)
+            shortfall = np.maximum(willing[:, None] - a.threshold[k], 0.0) / spread[:, None]
+            joint += np.where(public_no, -1e6, np.log(np.maximum(share, 1e-3)) - 0.5 * shortfall * shortfall)
         tilts = [m.tilt(a.candidates, a.mediator_utility[k], plan, n_fixed)
                  for k, (m, plan) in enumerate(zip(self.mediators, self.plans, strict=True))]
-        return joint + _mean(tilts), estimated
+        return joint + _mean(tilts), np.stack(estimated)
 
     def _wide_set(self, t: int) -> Assessment:
         parts = [self.compromise()[:, None, :], self.last_proposal[:, None, :]]
+        parts.extend(holder.position[:, None, :] for holder in self.ideals)
         parts.extend(plan[:, None, :] for plan in self.plans if plan is not None)
         if self.n_perturb:
             # One stream per issue, drawn round by round (it is the largest); perturbation k of round t
@@ -185,11 +240,12 @@ class Talks:
         for step in REFINE_STEPS:
             moves = np.concatenate([np.eye(n), -np.eye(n)]) * step
             around = np.clip(np.concatenate([best[:, None, :], best[:, None, :] + moves], axis=1), 0, 1)
-            local = self.assessor.assess(no_fixed, around, self.leverage, with_acceptance=True)
+            local = self.assessor.assess(no_fixed, around, self.leverage)
             zopa |= local.zopa()
-            local_scores, _ = self.mediator_scores(t, local)
+            local_scores, estimated = self.mediator_scores(t, local)
             pick = np.where(proposer < 0, np.argmax(local_scores, axis=1), 0)
             best = local.candidates[rows, pick]
+        self.chances = estimated[:, rows, pick].T
         return local.at(pick), zopa
 
     def step(self, t: int, active: np.ndarray) -> np.ndarray:
@@ -203,7 +259,12 @@ class Talks:
         proposer, choice = self._proposers(t, wide, estimated, np.argmax(scores, axis=1))
         final, zopa = self._refine(t, wide.candidates[np.arange(self.runs), choice], proposer, zopa)
         self.zopa_rounds += active & zopa
-        accepts = self.draws["accept"][:, t] < final.acceptance
+        self.estimated_zone = np.where(active, np.mean(np.all(estimated > 0, axis=0), axis=-1), self.estimated_zone)
+        self.true_zone = np.where(active, np.mean(np.all(wide.acceptable(), axis=0), axis=-1), self.true_zone)
+        self.cause_code = np.where(active, mech.binding_constraint(
+            wide.acceptable(), wide.hard, wide.blocked_at_home, wide.margin >= -1e-12), self.cause_code)
+        self.cause_code = np.where(active & zopa, -1, self.cause_code)
+        accepts = final.acceptance > 0.5
         if self.sink.enabled:
             tell_round(self, active, proposer, final, accepts, zopa)
         agreed, voted_down = self.ratification.vote(t, active & accepts.all(axis=-1), final.candidates,
@@ -220,18 +281,25 @@ class Talks:
         self.failed_rounds += failed
         # Who rejected the last proposal; runs without talks this round keep their last answer.
         self.rejected_by = np.where(active[:, None], failed[:, None] & ~accepts, self.rejected_by)
-        # Why this round failed, most specific first: a hard red line, domestic approval, no
-        # bargaining range at all, or a range that the process missed ("horizon").
-        reason = np.where(zopa, "horizon", "no_zopa").astype(object)
-        for i in range(len(self.parties)):
-            said_no = failed & ~accepts[:, i]
-            reason = np.where((said_no & final.blocked_at_home[:, i]) | voted_down, "ratification", reason)
-        for i, party in reversed(list(enumerate(self.parties))):
-            said_no = failed & ~accepts[:, i]
-            reason = np.where(said_no & final.hard[:, i], f"red_line_{party.actor_id}", reason)
+        # Why this round failed: the constraint that binds in the zone of agreement computed from the
+        # true types (a red line, approval at home, a party's value of fighting on), or, when a zone
+        # existed, the mediators' not knowing the types ("horizon": the process missed it); a deal
+        # voted down after signature is ratification.
+        reason = np.full(self.runs, "no_zopa", dtype=object)
+        reason[self.cause_code == -1] = "horizon"
+        for i, party in enumerate(self.parties):
+            for kind, name in enumerate((f"red_line_{party.actor_id}", "ratification",
+                                         f"outside_option_{party.actor_id}")):
+                reason[self.cause_code == 3 * i + kind] = name
+        reason = np.where(voted_down, "ratification", reason)
         self.state.last_failure = np.where(failed, reason, self.state.last_failure)
         self.last_proposal = np.where(active[:, None], final.candidates, self.last_proposal)
-        self.estimate_sd = np.where(active, self.estimate_sd * self.learning, self.estimate_sd)
+        # Each answer rules out the types that would have answered otherwise (answers forced by a
+        # public constraint teach nothing).
+        for k in range(len(self.parties)):
+            informative = active & ~final.hard[:, k] & ~final.blocked_at_home[:, k]
+            self.resolve_weights[k] = mech.truncate_belief(self.resolve_weights[k], self.reservations[k],
+                                                           final.threshold[:, k], accepts[:, k], informative)
 
     def _agree(self, t: int, agreed: np.ndarray, final: Assessment) -> None:
         proposal = final.candidates

@@ -74,13 +74,27 @@ class RatificationBody(Strict):
 class PartySpec(Strict):
     """How an actor whose acceptance a deal needs (a party or a veto player) judges a deal."""
 
-    resolve: Num(0.05, 20) = Field(1.0, description="Tolerance of war costs: per-round costs are divided by it.")
+    resolve: Num(0.05, 20) = Field(
+        1.0, description="Tolerance of war costs, its private type: per-round costs are divided by it. Each run draws "
+                         "the true value from a distribution given here; the mediators know only that distribution "
+                         "(their prior) and learn from the party's answers.")
     discount: Num(0.5, 1) = Field(0.98, description="Per-round discount factor of future costs; 0.5-1.")
     hold_out: Num(0, 1) = Field(0.02, description="Surplus over the outside option it demands before accepting (utility).")
     war_cost: Num(0, 1) = Field(0.01, description="Utility lost per round of fighting at baseline.")
     sanctions_cost: Num(0, 10) = Field(0.0, description="War cost rises by this factor times the sanctions index on it.")
     funding_cost: Num(0, 10) = Field(0.0, description="War cost rises by this factor times its funding shortfall.")
-    optimism: Num(-1, 5) = Field(0.0, description="Initial bias of its belief about the front's drift (+0.5: expects 50% faster attacker gains).")
+    optimism: Num(-1, 5) = Field(0.0, description="Bias of its prior about the front's drift (+0.5: expects 50% faster attacker gains); the front's movements then teach it.")
+    endurance_rounds: Num(1, 100000) | None = Field(
+        None, description="Rounds of fighting at the starting rate that its stock (manpower, money, materiel) "
+                          "sustains; what raises its war cost (sanctions, a funding shortfall) drains it faster. "
+                          "When it is used up the war ends (outcome military_end). None: it never runs out.")
+    strain: Num(0, 100) = Field(
+        0.0, description="How much more a round of war costs it as its stock drains: the per-round cost is "
+                         "multiplied by 1 + strain x share of the stock used (needs endurance_rounds).")
+    concession_with_depletion: Unit = Field(
+        0.0, description="Share of the audience cost of its stated positions (the penalties of its soft red lines) "
+                         "that is gone once its stock is used up, falling in proportion to the share used "
+                         "(needs endurance_rounds).")
     judges_guarantees: bool = Field(
         False, description="Judges guarantees by the force behind them (effective guarantees, also for its red lines) and values a deal net of the risk the war resumes.")
     unconsented_force_penalty: Num(0, 10) = Field(
@@ -94,8 +108,6 @@ class MediatorSpec(Strict):
     plan: str | None = Field(None, description="Plan id (from `plans`) it starts from and leans toward.")
     bias: Num(0, 20) = Field(0.5, description="Weight of its own utility against the parties' acceptance (biased mediator).")
     plan_pull: Num(0, 20) = Field(0.5, description="Extra weight on staying close to its plan.")
-    estimate_noise: Num(0, 1) = Field(0.05, description="Error (sd, utility) of its estimate of each party's outside option at round 0.")
-    learning: Num(0, 1) = Field(0.9, description="That error shrinks by this factor each round.")
     evidence: tuple[str, ...] = Evidence
 
 

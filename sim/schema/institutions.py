@@ -24,7 +24,6 @@ class TalksSpec(Strict):
     parties: tuple[str, ...] = Field(min_length=2, description="Actor ids at the table whose acceptance a deal needs (role party).")
     veto_players: tuple[str, ...] = Field(
         (), description="Actor ids not at the table whose acceptance a deal also needs (role veto_player).")
-    acceptance_noise: Num(0, 1) = Field(0.02, description="Logit noise of acceptance (utility); 0 makes it deterministic.")
     max_suspensions: Num(1, 100, integer=True) = Field(3, description="Talks collapse at this many suspensions.")
     recognition: dict[Id("party"), Unit] = Field(
         default_factory=dict,
@@ -33,6 +32,12 @@ class TalksSpec(Strict):
     candidates: Num(8, 4096, integer=True) = Field(
         128, description="Size of the space-filling candidate set (the mediators then refine their pick locally).")
     perturbations: Num(0, 512, integer=True) = Field(32, description="Random variations of the last proposal tried each round.")
+    mediators_know_resolve: bool = Field(
+        False, description="Counterfactual: the mediators know every party's true resolve, so no answer is needed "
+                           "to learn it (shows how much delay screening makes).")
+    belief_grid: Num(2, 1024, integer=True) = Field(
+        24, description="Points of the grids on which beliefs are held (the mediators' about each party's resolve, "
+                        "each party's about the front's drift): a numerical setting, not an assumption.")
     evidence: tuple[str, ...] = Evidence
 
 

@@ -49,15 +49,21 @@ class FrontSpec(Strict):
         min_length=1, description="The side that gains ground: actor id -> military strength it contributes at round 0.")
     defender: dict[ActorId, Num(0.01, 100)] = Field(
         min_length=1, description="The side that holds ground: actor id -> military strength it contributes at round 0.")
-    drift: Num(0, 1) = Field(0.025, description="Share of the contested area taken per round at baseline strengths.")
+    drift: Num(0, 1) = Field(
+        0.025, description="Share of the contested area taken per round at baseline strengths: the true capability, "
+                           "drawn per run from a distribution given here, which no party knows.")
     noise: Num(0, 1) = Field(0.01, description="Sd of the per-round change.")
     decisiveness: Num(0.1, 10) = Field(1.0, description="Exponent of the contest success function.")
     fortified_at: Unit = Field(0.4, description="Share taken beyond which fortifications slow the advance.")
     fortification: Unit = Field(0.4, description="Share by which fortifications slow the advance.")
     sanctions_erosion: Unit = Field(
         0.3, description="Share of a contributor's strength lost at sanctions index 1 (the index felt on that actor).")
-    belief_learning: Unit = Field(0.2, description="Rate at which every party's belief about the drift moves to what is observed.")
-    projection_rounds: Num(1, 1000, integer=True) = Field(26, description="Rounds of fighting a party projects when valuing no deal.")
+    capability_uncertainty: Num(0, 3) = Field(
+        0.3, description="Sd of the log of the drift in every party's prior (how unsure all are of how the war goes); "
+                         "each party's prior is centred on the drift's expected value times 1 + its optimism.")
+    projection_rounds: Num(1, 1000, integer=True) = Field(
+        26, description="The longest a party looks ahead when valuing fighting on: it projects to the first end "
+                        "state (a party's stock used up, the front at its limit) or this many rounds.")
     relapse_advance: Num(0, 10) = Field(0.5, description="Extra attacker speed after a relapse per unit of territory withdrawn.")
     evidence: tuple[str, ...] = Evidence
 
