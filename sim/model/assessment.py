@@ -56,6 +56,9 @@ class Assessment:
     type of the party whose outside option is at most this accepts (ties accept)."""
     hard: np.ndarray
     """The terms cross the party's hard red line, (parties, runs, candidates)."""
+    breach: np.ndarray
+    """How far the terms cross the party's public constraints: its hard red lines and the approval its
+    leader needs at home (0 when kept), (parties, runs, candidates)."""
     approval: np.ndarray
     """Chance of approval by the least willing body the leader answers to before signing (1 without one),
     (parties, runs, candidates)."""
@@ -73,7 +76,7 @@ class Assessment:
 
     # Per-party arrays put parties first: with only two or three parties, a last axis that short
     # would make every operation crawl.
-    PER_PARTY = ("deal_values", "margin", "threshold", "hard", "approval", "blocked_at_home", "acceptance", "penalty", "seen",
+    PER_PARTY = ("deal_values", "margin", "threshold", "hard", "breach", "approval", "blocked_at_home", "acceptance", "penalty", "seen",
                  "mediator_utility")
 
     def acceptable(self) -> np.ndarray:
@@ -171,13 +174,14 @@ class Assessor:
                               (outlook.beyond_consent > 0).astype(float), leverage)
             relapse_risk = v.judged_risk(hazard)
         columns: dict[str, list[np.ndarray]] = {k: [] for k in ("value", "relapse", "hard", "approval", "home",
-                                                                "penalty", "seen")}
+                                                                "breach", "penalty", "seen")}
         for party in self.parties:
             relapse_change = (self._relapse_change(party, replaced, withdrawal)
                               if party.judges_guarantees and v.front.issue is not None else None)
             seen = judged if party.judges_guarantees else replaced
             utility = party.candidate_utility(fixed, dynamic, seen)
-            penalty, hard = party.red_lines(candidates, seen)
+            penalty, breach = party.red_lines(candidates, seen)
+            hard = breach > mech.BREACH
             columns["penalty"].append(penalty)
             if self.keep_views:
                 view = candidates.copy()
@@ -194,8 +198,10 @@ class Assessor:
                 approval = party.approval(body, params, candidates, withdrawal)
                 chance = np.minimum(chance, approval)
                 home |= approval < params.threshold[:, None]
+                breach = breach + np.maximum(params.threshold[:, None] - approval, 0.0)
             columns["approval"].append(chance)
             columns["home"].append(home)
+            columns["breach"].append(breach)
         return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic)
 
     def _assemble(self, candidates: np.ndarray, replaced: dict[int, np.ndarray], withdrawal: np.ndarray,
@@ -214,7 +220,7 @@ class Assessor:
         acceptance = (~hard & ~home & (margin >= -1e-12)).astype(float)
         return Assessment(candidates=candidates, territory=replaced.get(f) if f is not None else None,
                           withdrawal=withdrawal, deal_values=deal_values, margin=margin, threshold=threshold,
-                          hard=hard,
+                          hard=hard, breach=np.stack(columns["breach"]),
                           approval=np.stack(columns["approval"]), blocked_at_home=home, acceptance=acceptance,
                           penalty=np.stack(columns["penalty"]),
                           seen=np.stack(columns["seen"]) if columns["seen"] else np.empty((0,)),

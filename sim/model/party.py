@@ -135,7 +135,8 @@ class Party(Actor, Preferences):
             side[runs, issue] = saved[runs]
 
     def red_lines(self, terms: np.ndarray, seen: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Soft-line penalty and hard-line breach for terms ``(runs, candidates, issues)``.
+        """Soft-line penalty and hard-line breach (how far the terms cross its hard lines, summed; a
+        line is broken beyond :data:`sim.mechanisms.BREACH`) for terms ``(runs, candidates, issues)``.
 
         ``seen`` replaces some issues' terms by what the party sees (effective control, effective
         guarantees), as in :meth:`candidate_utility`. Only the sides of issues that carry a line are
@@ -144,7 +145,7 @@ class Party(Actor, Preferences):
         """
         seen = seen or {}
         penalty = np.zeros(terms.shape[:-1])
-        broken = np.zeros(terms.shape[:-1], bool)
+        breach = np.zeros(terms.shape[:-1])
         for bounds, hard, weight, lower in ((self.at_least, self.hard_low, self.penalty_low, True),
                                             (self.at_most, self.hard_high, self.penalty_high, False)):
             for d in np.flatnonzero(np.isfinite(bounds).any(axis=0)):
@@ -154,8 +155,8 @@ class Party(Actor, Preferences):
                 if soft.any():
                     penalty += (soft * self.audience)[:, None] * violation
                 if hard[:, d].any():
-                    broken |= hard[:, d, None] & (violation > mech.BREACH)
-        return penalty, broken
+                    breach += np.where(hard[:, d, None], violation, 0.0)
+        return penalty, breach
 
     def approval(self, body: Any, params: Any, terms: np.ndarray, withdrawal: np.ndarray) -> np.ndarray:
         """Chance a body approves the terms (two-level game), per run and candidate."""

@@ -29,7 +29,7 @@ from .events import COLLAPSE, DEAL, EventSink, RunState
 from .ratification import Ratification
 from .story import format_terms, tell_round
 
-__all__ = ["REFINE_STEPS", "Talks"]
+__all__ = ["REFINE_STARTS", "REFINE_STEPS", "Talks"]
 
 
 def _quantile_grid(prior: Any, size: int, drawn: np.ndarray) -> np.ndarray:
@@ -43,6 +43,15 @@ def _quantile_grid(prior: Any, size: int, drawn: np.ndarray) -> np.ndarray:
     return np.full(size, float(drawn[0]))
 
 
+def _moves(n: int) -> np.ndarray:
+    """Directions of one step of the local search: stay, along each issue, and along each pair of issues
+    (both ways on both): a zone of agreement squeezed between two parties' constraints often runs
+    diagonally, where steps along one issue at a time cannot follow it."""
+    eye = np.eye(n)
+    pairs = [s * eye[i] + r * eye[j] for i in range(n) for j in range(i + 1, n) for s in (1, -1) for r in (1, -1)]
+    return np.concatenate([np.zeros((1, n)), eye, -eye, *([np.array(pairs)] if pairs else [])])
+
+
 def _mean(arrays: list[np.ndarray]) -> np.ndarray:
     """The mean of arrays (one array is returned as it is: one mediator's numbers stay exact; callers
     replace what it returns, never change it in place)."""
@@ -51,6 +60,9 @@ def _mean(arrays: list[np.ndarray]) -> np.ndarray:
 
 #: Step sizes of the mediator's local refinement of its proposal.
 REFINE_STEPS = (0.1, 0.05, 0.02, 0.01)
+
+#: Starting points of the mediators' local search (the best candidates of the wide set).
+REFINE_STARTS = 3
 
 
 class Talks:
@@ -176,8 +188,9 @@ class Talks:
         the product of the chances (a Nash product over the estimated zone of agreement) plus the tilt
         toward the mediators' own utilities and plans (biased mediators; joint mediators' tilts
         averaged). Terms that no type they think possible would sign score by how far they fall short
-        of the most willing type, in units of the belief's spread per grid point, so that the search
-        heads for the zone rather than wandering where every candidate fails alike.
+        of the most willing type, in units of the belief's spread per grid point, and terms that cross
+        a public constraint by how far they cross it, so that the search heads for the zone rather
+        than wandering where every candidate fails alike.
         """
         estimated = []
         joint = np.zeros(a.threshold.shape[1:])
@@ -191,7 +204,9 @@ class Talks:
             spread = np.maximum((np.where(weights > 0, reservation, -np.inf).max(axis=1) - willing)
                                 / reservation.shape[1], 1e-3)
             shortfall = np.maximum(willing[:, None] - a.threshold[k], 0.0) / spread[:, None]
-            joint += np.where(public_no, -1e6, np.log(np.maximum(share, 1e-3)) - 0.5 * shortfall * shortfall)
+            # Terms a public constraint rules out come last, ranked by how far they cross it.
+            joint += np.where(public_no, -1e6 * (1 + a.breach[k]), np.log(np.maximum(share, 1e-3))
+                              - 0.5 * shortfall * shortfall)
         tilts = [m.tilt(a.candidates, a.mediator_utility[k], plan, n_fixed)
                  for k, (m, plan) in enumerate(zip(self.mediators, self.plans, strict=True))]
         return joint + _mean(tilts), np.stack(estimated)
@@ -230,23 +245,31 @@ class Talks:
             choice = np.where(proposer == j, pick, choice)
         return proposer, choice
 
-    def _refine(self, t: int, best: np.ndarray, proposer: np.ndarray, zopa: np.ndarray
+    def _refine(self, t: int, starts: np.ndarray, proposer: np.ndarray, zopa: np.ndarray
                 ) -> tuple[Assessment, np.ndarray]:
-        """The mediator tries small steps along each issue around its pick and keeps the best, so its
-        proposal does not hinge on how fine the candidate grid is."""
+        """The mediators search around their best few picks, step by step along each issue with shrinking
+        steps, and keep the best they reach: their proposal then hinges little on how fine the
+        candidate set is. ``starts`` is ``(runs, starts, issues)``; the first is the round's pick,
+        which a proposing party keeps."""
         n = len(self.issues)
         no_fixed = np.empty((0, n))
         rows = np.arange(self.runs)
+        runs, k = starts.shape[:2]
+        moves = _moves(n)
+        best = starts
         for step in REFINE_STEPS:
-            moves = np.concatenate([np.eye(n), -np.eye(n)]) * step
-            around = np.clip(np.concatenate([best[:, None, :], best[:, None, :] + moves], axis=1), 0, 1)
+            around = np.clip(best[:, :, None, :] + step * moves[None, None], 0, 1).reshape(runs, -1, n)
             local = self.assessor.assess(no_fixed, around, self.leverage)
             zopa |= local.zopa()
-            local_scores, estimated = self.mediator_scores(t, local)
-            pick = np.where(proposer < 0, np.argmax(local_scores, axis=1), 0)
-            best = local.candidates[rows, pick]
+            local_scores, _ = self.mediator_scores(t, local)
+            pick = np.argmax(local_scores.reshape(runs, k, len(moves)), axis=-1)
+            pick = np.where(proposer[:, None] < 0, pick, 0)
+            best = np.take_along_axis(around.reshape(runs, k, len(moves), n), pick[:, :, None, None], axis=2)[:, :, 0]
+        final = self.assessor.assess(no_fixed, best, self.leverage)
+        scores, estimated = self.mediator_scores(t, final)
+        pick = np.where(proposer < 0, np.argmax(scores, axis=1), 0)
         self.chances = estimated[:, rows, pick].T
-        return local.at(pick), zopa
+        return final.at(pick), zopa
 
     def step(self, t: int, active: np.ndarray) -> np.ndarray:
         """One round of talks in the runs of the mask ``active``; returns the runs that agreed."""
@@ -257,7 +280,10 @@ class Talks:
         zopa = wide.zopa()
         scores, estimated = self.mediator_scores(t, wide, n_fixed=len(self.fixed_candidates))
         proposer, choice = self._proposers(t, wide, estimated, np.argmax(scores, axis=1))
-        final, zopa = self._refine(t, wide.candidates[np.arange(self.runs), choice], proposer, zopa)
+        # The round's pick first, then the next best of the wide set as further starting points.
+        ranked = np.argsort(-np.where(np.arange(scores.shape[1])[None, :] == choice[:, None], np.inf, scores),
+                            axis=1, kind="stable")[:, :REFINE_STARTS]
+        final, zopa = self._refine(t, np.take_along_axis(wide.candidates, ranked[:, :, None], axis=1), proposer, zopa)
         self.zopa_rounds += active & zopa
         self.estimated_zone = np.where(active, np.mean(np.all(estimated > 0, axis=0), axis=-1), self.estimated_zone)
         self.true_zone = np.where(active, np.mean(np.all(wide.acceptable(), axis=0), axis=-1), self.true_zone)
