@@ -158,6 +158,25 @@ class Party(Actor, Preferences):
                     breach += np.where(hard[:, d, None], violation, 0.0)
         return penalty, breach
 
+    def line_cost(self, issue: int, values: np.ndarray) -> np.ndarray:
+        """Penalty of its soft red lines on one issue for values ``(runs, n)`` of it (its audience cost now)."""
+        cost = np.zeros(values.shape)
+        for bounds, hard, weight, lower in ((self.at_least, self.hard_low, self.penalty_low, True),
+                                            (self.at_most, self.hard_high, self.penalty_high, False)):
+            if np.isfinite(bounds[:, issue]).any():
+                soft = np.where(hard[:, issue], 0.0, weight[:, issue] * self.audience)
+                cost += soft[:, None] * mech.red_line_violation(values, bounds[:, issue, None], at_least=lower)
+        return cost
+
+    def within_hard_lines(self, issue: int, values: np.ndarray) -> np.ndarray:
+        """Whether values ``(runs, n)`` of one issue keep its hard red lines on it."""
+        ok = np.ones(values.shape, bool)
+        for bounds, hard, lower in ((self.at_least, self.hard_low, True), (self.at_most, self.hard_high, False)):
+            if (hard[:, issue] & np.isfinite(bounds[:, issue])).any():
+                breach = mech.red_line_violation(values, bounds[:, issue, None], at_least=lower) > mech.BREACH
+                ok &= ~(hard[:, issue, None] & breach)
+        return ok
+
     def approval(self, body: Any, params: Any, terms: np.ndarray, withdrawal: np.ndarray) -> np.ndarray:
         """Chance a body approves the terms (two-level game), per run and candidate."""
         logit = params.intercept[:, None] + (params.weights["withdrawal"][:, None] * withdrawal

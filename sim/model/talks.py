@@ -59,7 +59,13 @@ def _mean(arrays: list[np.ndarray]) -> np.ndarray:
 
 
 #: Step sizes of the mediator's local refinement of its proposal.
-REFINE_STEPS = (0.1, 0.05, 0.02, 0.01)
+REFINE_STEPS = (0.1, 0.03, 0.01)
+
+#: Values per issue, and weights over the parties, of the contract curve's terms.
+FRONTIER_VALUES, FRONTIER_WEIGHTS = 41, 9
+
+#: Multiples of a step of the local search tried along its direction.
+FOLLOW = (2.0, 3.0, 5.0, 8.0)
 
 #: Starting points of the mediators' local search (the best candidates of the wide set).
 REFINE_STARTS = 3
@@ -114,6 +120,9 @@ class Talks:
         first_plan = next((plan for plan in self.plans if plan is not None), None)
         self.last_proposal = first_plan.copy() if first_plan is not None else self.compromise()
         self.fixed_candidates = halton(int(talks.spec.candidates), n_issues)
+        # Weights over the parties for the contract curve: each party alone, then an even spread.
+        spread = halton(FRONTIER_WEIGHTS, len(parties)) + 1e-3
+        self.frontier_weights = np.concatenate([np.eye(len(parties)), spread / spread.sum(axis=1, keepdims=True)])
         self.ideals = [h for h in [*parties, *mediators]]
         self.n_perturb = int(talks.spec.perturbations)
         self.recognition = np.stack([talks.recognition[p.actor_id] if p.actor_id in talks.recognition
@@ -215,6 +224,7 @@ class Talks:
         parts = [self.compromise()[:, None, :], self.last_proposal[:, None, :]]
         parts.extend(holder.position[:, None, :] for holder in self.ideals)
         parts.extend(plan[:, None, :] for plan in self.plans if plan is not None)
+        parts.append(self.frontier())
         if self.n_perturb:
             # One stream per issue, drawn round by round (it is the largest); perturbation k of round t
             # sits at its own place, so more perturbations leave the first ones as they were.
@@ -222,6 +232,31 @@ class Talks:
                                 for issue in self.issues], axis=-1)
             parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * perturb, 0, 1))
         return self.assessor.assess(self.fixed_candidates, np.concatenate(parts, axis=1), self.leverage)
+
+    def frontier(self) -> np.ndarray:
+        """Terms on the parties' contract curve: for each of a spread of weights over the parties, the
+        terms that maximise the weighted sum of their utilities issue by issue (their utilities are
+        sums over issues, so each issue is solved alone on a fine line of values), within every
+        party's hard red lines on the terms as written. The zone of agreement, where there is one, lies
+        on this curve; the coupling of issues (guarantees worth the force behind them, the risk that the
+        war resumes) is left to the local search. Returns ``(runs, weights, issues)``."""
+        values = np.linspace(0.0, 1.0, FRONTIER_VALUES)
+        runs, n = self.runs, len(self.issues)
+        front = self.views.front
+        line = np.broadcast_to(values, (runs, len(values)))
+        allowed = np.ones((runs, len(values), n), bool)
+        tables = []
+        for party in self.parties:
+            table = np.empty((runs, len(values), n))
+            for d in range(n):
+                seen = mech.effective_territory(line, front.taken[:, None]) if d == front.issue else line
+                table[:, :, d] = party.issue_utility(d, seen) - party.line_cost(d, seen)
+                allowed[:, :, d] &= party.within_hard_lines(d, line)
+            tables.append(table)
+        weights = self.frontier_weights
+        score = np.einsum("kp,prvd->rkvd", weights, np.stack(tables))
+        score = np.where(allowed[:, None], score, -np.inf)
+        return values[np.argmax(score, axis=2)]
 
     def _proposers(self, t: int, wide: Assessment, estimated: np.ndarray, choice: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray]:
@@ -254,22 +289,44 @@ class Talks:
         n = len(self.issues)
         no_fixed = np.empty((0, n))
         rows = np.arange(self.runs)
-        runs, k = starts.shape[:2]
+        runs = starts.shape[0]
         moves = _moves(n)
         best = starts
-        for step in REFINE_STEPS:
+        for n_step, step in enumerate(REFINE_STEPS):
+            k = best.shape[1]
             around = np.clip(best[:, :, None, :] + step * moves[None, None], 0, 1).reshape(runs, -1, n)
             local = self.assessor.assess(no_fixed, around, self.leverage)
             zopa |= local.zopa()
             local_scores, _ = self.mediator_scores(t, local)
-            pick = np.argmax(local_scores.reshape(runs, k, len(moves)), axis=-1)
-            pick = np.where(proposer[:, None] < 0, pick, 0)
-            best = np.take_along_axis(around.reshape(runs, k, len(moves), n), pick[:, :, None, None], axis=2)[:, :, 0]
+            scores = local_scores.reshape(runs, k, len(moves))
+            pick = np.where(proposer[:, None] < 0, np.argmax(scores, axis=-1), 0)
+            chosen = np.take_along_axis(around.reshape(runs, k, len(moves), n), pick[:, :, None, None], axis=2)[:, :, 0]
+            best = self._follow(t, best, chosen, proposer, zopa)
+            if n_step == 0 and k > 1:
+                # After the first, coarsest step only the best start goes on (the proposing party's own).
+                reached, _ = self.mediator_scores(t, self.assessor.assess(no_fixed, best, self.leverage))
+                lead = np.where(proposer < 0, np.argmax(reached, axis=1), 0)
+                best = best[rows, lead][:, None, :]
         final = self.assessor.assess(no_fixed, best, self.leverage)
         scores, estimated = self.mediator_scores(t, final)
         pick = np.where(proposer < 0, np.argmax(scores, axis=1), 0)
         self.chances = estimated[:, rows, pick].T
         return final.at(pick), zopa
+
+    def _follow(self, t: int, before: np.ndarray, after: np.ndarray, proposer: np.ndarray, zopa: np.ndarray
+                ) -> np.ndarray:
+        """Go on in the direction of the step just taken, further and further, and keep the best point
+        reached: a ridge of the score is followed in a few evaluations instead of many small steps.
+        ``before`` and ``after`` are ``(runs, starts, issues)``."""
+        runs, k, n = after.shape
+        direction = after - before
+        line = np.clip(before[:, :, None, :] + np.asarray(FOLLOW)[None, None, :, None] * direction[:, :, None, :], 0, 1)
+        tried = np.concatenate([after[:, :, None, :], line], axis=2)
+        assessed = self.assessor.assess(np.empty((0, n)), tried.reshape(runs, -1, n), self.leverage)
+        zopa |= assessed.zopa()
+        scores, _ = self.mediator_scores(t, assessed)
+        pick = np.where(proposer[:, None] < 0, np.argmax(scores.reshape(runs, k, -1), axis=-1), 0)
+        return np.take_along_axis(tried, pick[:, :, None, None], axis=2)[:, :, 0]
 
     def step(self, t: int, active: np.ndarray) -> np.ndarray:
         """One round of talks in the runs of the mask ``active``; returns the runs that agreed."""

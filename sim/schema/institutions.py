@@ -31,7 +31,7 @@ class TalksSpec(Strict):
     proposal_acceptance_floor: Unit = Field(0.3, description="A proposing party offers only terms it expects the others to accept with at least this joint chance.")
     candidates: Num(8, 4096, integer=True) = Field(
         128, description="Size of the space-filling candidate set (the mediators then refine their pick locally).")
-    perturbations: Num(0, 512, integer=True) = Field(32, description="Random variations of the last proposal tried each round.")
+    perturbations: Num(0, 512, integer=True) = Field(8, description="Random variations of the last proposal tried each round.")
     mediators_know_resolve: bool = Field(
         False, description="Counterfactual: the mediators know every party's true resolve, so no answer is needed "
                            "to learn it (shows how much delay screening makes).")
