@@ -14,22 +14,22 @@ from scipy.special import expit
 
 __all__ = [
     "acceptance_probability",
-    "acceptance_share",
     "binding_constraint",
-    "grid_update",
     "cascade",
     "compromise_point",
     "deterrence",
     "effective_territory",
     "front_advance",
     "future_cost",
+    "grid_update",
+    "interval_share",
     "logistic",
     "majority",
     "qualified_majority",
     "red_line_penalty",
     "relapse_hazard",
     "route_after_vote",
-    "truncate_belief",
+    "type_cutoff",
     "unanimity",
     "utility",
 ]
@@ -299,70 +299,67 @@ def grid_update(weights: np.ndarray, observed: np.ndarray, expected: np.ndarray,
     log_like -= log_like.max(axis=1, keepdims=True)
     posterior = weights * np.exp(log_like)
     total = posterior.sum(axis=1, keepdims=True)
-    keep = ~informative[:, None] | (total <= 1e-300)
-    return np.where(keep, weights, posterior / np.where(total > 0, total, 1.0))
+    return np.where(~informative[:, None], weights, posterior / np.where(total > 0, total, 1.0))
 
 
-def acceptance_share(weights: np.ndarray, reservation: np.ndarray, threshold: np.ndarray) -> np.ndarray:
-    """Belief mass of the types that accept: those whose reservation value is at most the threshold.
+def type_cutoff(fight_utility: np.ndarray, fight_costs: np.ndarray, threshold: np.ndarray) -> np.ndarray:
+    """The most resolute type that accepts terms: the largest resolve r with ``fight_utility - fight_costs / r
+    <= threshold`` (ties accept: the stated rule at a party's indifference point).
 
-    A type accepts terms exactly when what the terms are worth to it reaches what fighting on is
-    worth to it; ties accept (the stated rule at a party's indifference point). ``weights`` and
-    ``reservation`` are ``(runs, grid)``, ``threshold`` ``(runs, candidates)``: the highest
-    reservation value at which each candidate is accepted. Returns ``(runs, candidates)``.
+    A party values fighting on at its projected end state less its war costs divided by its resolve,
+    so more resolute types ask more, and the types that accept any terms are those up to a cutoff.
+    ``fight_utility`` and ``fight_costs`` are ``(runs,)``, ``threshold`` ``(runs, candidates)``: the
+    highest value of fighting on at which each candidate is accepted. Returns ``(runs, candidates)``:
+    ``inf`` when every type accepts, 0 when none does (a war that costs nothing is never worth ending
+    for less than its end state).
     """
-    order = np.argsort(reservation, axis=1, kind="stable")
-    values = np.take_along_axis(reservation, order, axis=1)
-    cumulative = np.concatenate([np.zeros((len(weights), 1)),
-                                 np.cumsum(np.take_along_axis(weights, order, axis=1), axis=1)], axis=1)
-    # One sorted search for every run at once: each run's values are moved to its own band.
-    low, high = values.min(), values.max()
-    band = (high - low) + 4.0
-    rows = np.arange(len(weights))[:, None] * band
-    clipped = np.clip(threshold, low - 1.0, high + 1.0)
-    position = np.searchsorted((values - low + rows).ravel(), (clipped - low + rows).ravel() + 1e-12, side="right")
-    position = position.reshape(threshold.shape) - np.arange(len(weights))[:, None] * values.shape[1]
-    return np.take_along_axis(cumulative, np.clip(position, 0, values.shape[1]), axis=1)
+    gap = fight_utility[:, None] - threshold
+    costs = np.broadcast_to(fight_costs[:, None], gap.shape)
+    cutoff = np.where(costs > 0, costs / np.where(gap > 0, gap, 1.0), 0.0)
+    return np.where(gap <= 0, np.inf, cutoff)
 
 
-def truncate_belief(weights: np.ndarray, reservation: np.ndarray, threshold: np.ndarray, accepted: np.ndarray,
-                    informative: np.ndarray) -> np.ndarray:
-    """The belief after an answer: the types that would have answered otherwise are ruled out.
+def interval_share(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, cutoff: np.ndarray) -> np.ndarray:
+    """Belief mass of the types up to ``cutoff`` when the belief is the prior restricted to ``[low, high]``.
 
-    Acceptance is deterministic given the type, so this is Bayes' rule with a likelihood of 0 or 1:
-    an acceptance keeps the types whose reservation value is at most ``threshold``, a rejection
-    those above it. ``threshold``, ``accepted`` and ``informative`` are ``(runs,)`` (answers forced
-    by a public constraint, a hard red line or approval at home, are not informative). If no grid
-    point is consistent (the true type lies between the grid's outermost point and the prior's bound),
-    the belief moves to the consistent end of the grid.
+    Deterministic answers to threshold offers are Bayes' rule with likelihood 0 or 1: every answer
+    cuts the interval of types still possible, and the belief is the prior on what is left. The
+    prior is held as its quantiles at ``k / (n - 1)`` (``prior_grid``, increasing, the same in every
+    run), its distribution function linear between them: the grid's size is the only numerical
+    setting. ``low`` and ``high`` are ``(runs,)``, ``cutoff`` ``(runs, candidates)``. An interval of
+    one point (a known type) gives 1 or 0.
     """
-    consistent = np.where(accepted[:, None], reservation <= threshold[:, None] + 1e-12,
-                          reservation > threshold[:, None] + 1e-12)
-    kept = np.where(consistent, weights, 0.0)
-    total = kept.sum(axis=1, keepdims=True)
-    # Nothing consistent: the end of the grid nearest the answer (the most resolute after a rejection).
-    end = np.where(accepted, np.argmin(reservation, axis=1), np.argmax(reservation, axis=1))
-    fallback = np.zeros_like(weights)
-    fallback[np.arange(len(weights)), end] = 1.0
-    updated = np.where(total > 0, kept / np.where(total > 0, total, 1.0), fallback)
-    return np.where(informative[:, None], updated, weights)
+    levels = np.linspace(0.0, 1.0, len(prior_grid))
+
+    def cdf(x: np.ndarray) -> np.ndarray:
+        return np.interp(x, prior_grid, levels) if prior_grid[-1] > prior_grid[0] else (x >= prior_grid[0]) * 1.0
+
+    lo, hi = cdf(low)[:, None], cdf(high)[:, None]
+    mass = hi - lo
+    inside = (cdf(np.clip(cutoff, low[:, None], high[:, None])) - lo) / np.where(mass > 1e-12, mass, 1.0)
+    point = (cutoff >= low[:, None] - 1e-12).astype(float)
+    return np.where(mass > 1e-12, inside, point)
 
 
 def binding_constraint(acceptable: np.ndarray, hard: np.ndarray, home: np.ndarray, margin_ok: np.ndarray) -> np.ndarray:
-    """Why there is no zone of agreement, per run: the first party whose one constraint, if lifted, opens it.
+    """Why there is no zone of agreement, per run: the constraint that, lifted alone, opens the widest zone.
 
     Arrays are ``(parties, runs, candidates)``: ``acceptable`` (terms the party would sign),
     ``hard`` (they cross its hard red line), ``home`` (they would not pass at home) and
-    ``margin_ok`` (they are worth at least fighting on). Returns ``(runs,)`` codes: -1 a zone
-    exists; ``3 * i + 0`` party i's red line binds, ``+ 1`` its approval at home, ``+ 2`` its value
-    of fighting on (its outside option); ``-2`` no single constraint opens the zone.
+    ``margin_ok`` (they are worth at least fighting on). Kinds of constraint are tried in order, red
+    lines first, then approval at home, then the value of fighting on: a public commitment that
+    binds is named before a valuation that binds. Within a kind, the party whose constraint, lifted,
+    opens the most candidates is named (the first in order on a tie). Returns ``(runs,)`` codes:
+    -1 a zone exists; ``3 * i + 0`` party i's red line binds, ``+ 1`` its approval at home, ``+ 2``
+    its value of fighting on (its outside option); -2 no single constraint opens the zone.
     """
     parties = acceptable.shape[0]
     code = np.where(np.all(acceptable, axis=0).any(axis=-1), -1, -2)
     for kind in range(3):
-        for i in range(parties):
-            others = np.all(np.delete(acceptable, i, axis=0), axis=0)
-            lifted = (~home[i] & margin_ok[i], ~hard[i] & margin_ok[i], ~hard[i] & ~home[i])[kind]
-            opens = (others & lifted).any(axis=-1)
-            code = np.where((code == -2) & opens, 3 * i + kind, code)
+        opened = np.stack([
+            (np.all(np.delete(acceptable, i, axis=0), axis=0)
+             & (~home[i] & margin_ok[i], ~hard[i] & margin_ok[i], ~hard[i] & ~home[i])[kind]).sum(axis=-1)
+            for i in range(parties)])
+        widest = np.argmax(opened, axis=0)
+        code = np.where((code == -2) & (opened.max(axis=0) > 0), 3 * widest + kind, code)
     return code

@@ -282,8 +282,8 @@ def test_a_drawn_horizon_gives_each_run_the_same_record_alone_and_in_a_batch():
 
 
 def test_a_drawn_risk_attitude_gives_the_same_record_alone_and_in_a_batch():
-    scenario = tiny(actors={"a": {"risk": {"choice": [1.0, 1.5, 2.0]}}, "b": {"risk": {"uniform": [0.5, 2.0]}}},
-                    institutions={"talks": {"acceptance_noise": 0.02}})
+    scenario = tiny(actors={"a": {"risk": {"choice": [1.0, 1.5, 2.0]}, "party": {"resolve": {"uniform": [0.5, 2]}}},
+                            "b": {"risk": {"uniform": [0.5, 2.0]}}})
     seeds = [run_seed(3, i) for i in range(20)]
     model = NegotiationModel(scenario, seeds=seeds)
     model.run()

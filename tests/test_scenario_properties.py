@@ -80,7 +80,7 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "actors": {party_a: actor(party_a, "party"), party_b: actor(party_b, "party"),
                    mediator: actor(mediator, "mediator")},
         "institutions": {"talks": {"mediators": [mediator], "parties": [party_a, party_b],
-                                   "acceptance_noise": draw(parameter(0, 1))}},
+                                   "belief_grid": draw(st.integers(2, 64))}},
     }
     if draw(st.booleans()):
         data["horizon"] = {"rounds": draw(st.integers(1, 1000)), "round_weeks": draw(parameter(0.1, 52))}

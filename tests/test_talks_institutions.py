@@ -23,7 +23,7 @@ from sim.record import COLUMNS, records_frame
 from sim.scenario import deep_merge
 from sim.streams import run_seed
 
-KNOWING = {"estimate_noise": 0.0}
+KNOWING: dict = {}
 
 
 def data(**overlay: Any) -> dict[str, Any]:

@@ -22,8 +22,7 @@ CUT = 0.6
 
 def decisive() -> Scenario:
     """The toy scenario: one deciding parameter (a's hold-out), one irrelevant one."""
-    return tiny(actors={"a": {"party": {"hold_out": {"uniform": [0.2, 0.8]}}},
-                        "m": {"mediator": {"estimate_noise": 0.0}}},
+    return tiny(actors={"a": {"party": {"hold_out": {"uniform": [0.2, 0.8]}}}},
                 durability={"base_hazard_per_year": {"uniform": [0.1, 0.3]}})
 
 

@@ -68,14 +68,7 @@ class Party(Actor, Preferences):
         self.drift_grid = np.zeros((runs, 1))
         self.drift_weights = np.ones((runs, 1))
         self.belief = np.zeros(runs)
-        # Its stock (manpower, money, materiel) in rounds of fighting at the starting rate.
-        self.endurance = q.endurance_rounds if q.endurance_rounds is not None else np.full(runs, np.inf)
-        self.strain = q.strain
-        self.concession = q.concession_with_depletion
-        self.used = np.zeros(runs)
-        self.use_rate = np.ones(runs)
-        """Rounds of stock a round of fighting uses now: what raises its war cost drains it faster."""
-        self.base_cost = self.war_cost.copy()
+        self._init_stock(q, runs)
         self.cost_now = self.war_cost.copy()
         self.outside_option = np.zeros(runs)
         """Its value of fighting on (with its true resolve): ``fight_utility - fight_costs / resolve``."""
@@ -90,6 +83,16 @@ class Party(Actor, Preferences):
         # The issues each body weighs, in the model's order (found once: approval is in every round's assessment).
         self._weighed = {body.body: [(d, issue) for d, issue in enumerate(issues) if issue in body.weights]
                          for body, _ in self.bodies}
+
+    def _init_stock(self, q: Any, runs: int) -> None:
+        """Its stock (manpower, money, materiel) in rounds of fighting at the starting rate, and what it drives."""
+        self.endurance = q.endurance_rounds if q.endurance_rounds is not None else np.full(runs, np.inf)
+        self.strain = q.strain
+        self.concession = q.concession_with_depletion
+        self.used = np.zeros(runs)
+        self.use_rate = np.ones(runs)
+        """Rounds of stock a round of fighting uses now: what raises its war cost drains it faster."""
+        self.base_cost = self.war_cost.copy()
 
     def set_red_line(self, runs: np.ndarray, issue: int, op: str, bound: np.ndarray | float, hard: bool | None,
                      penalty: np.ndarray | float | None, *, moves: str = "either") -> None:
@@ -229,11 +232,6 @@ class Party(Actor, Preferences):
         self.fight_utility = np.sum(self.drift_weights * self.utility(end_terms), axis=1)
         self.fight_costs = np.sum(self.drift_weights * costs, axis=1)
         self.outside_option = self.fight_utility - self.fight_costs / self.resolve
-
-    def reservation(self, resolve: np.ndarray) -> np.ndarray:
-        """What fighting on is worth to it for each resolve in ``resolve`` ``(runs, grid)``: the mediators'
-        view of its outside option, type by type (everything else about it is public)."""
-        return self.fight_utility[:, None] - self.fight_costs[:, None] / resolve
 
     def deal_value(self, utility: np.ndarray, penalty: np.ndarray, relapse_risk: np.ndarray | None,
                    relapse_change: np.ndarray | None, outlook: CoalitionOutlook | None,

@@ -26,30 +26,11 @@ from .. import mechanisms as mech
 from ..streams import RunStreams
 from .assessment import Assessment, Assessor, Views, halton
 from .events import COLLAPSE, DEAL, EventSink, RunState
+from .proposals import contract_curve, quantile_grid, search_moves
 from .ratification import Ratification
 from .story import format_terms, tell_round
 
 __all__ = ["REFINE_STARTS", "REFINE_STEPS", "Talks"]
-
-
-def _quantile_grid(prior: Any, size: int, drawn: np.ndarray) -> np.ndarray:
-    """``size`` equally likely values of a prior: its quantiles at the midpoints of equal slices.
-
-    A fixed number is known (every grid point is that number; a value set by ``--set`` or a sweep
-    is a fixed number too).
-    """
-    if hasattr(prior, "quantile"):
-        return np.asarray(prior.quantile((np.arange(size) + 0.5) / size), dtype=float)
-    return np.full(size, float(drawn[0]))
-
-
-def _moves(n: int) -> np.ndarray:
-    """Directions of one step of the local search: stay, along each issue, and along each pair of issues
-    (both ways on both): a zone of agreement squeezed between two parties' constraints often runs
-    diagonally, where steps along one issue at a time cannot follow it."""
-    eye = np.eye(n)
-    pairs = [s * eye[i] + r * eye[j] for i in range(n) for j in range(i + 1, n) for s in (1, -1) for r in (1, -1)]
-    return np.concatenate([np.zeros((1, n)), eye, -eye, *([np.array(pairs)] if pairs else [])])
 
 
 def _mean(arrays: list[np.ndarray]) -> np.ndarray:
@@ -61,8 +42,8 @@ def _mean(arrays: list[np.ndarray]) -> np.ndarray:
 #: Step sizes of the mediator's local refinement of its proposal.
 REFINE_STEPS = (0.1, 0.03, 0.01)
 
-#: Values per issue, and weights over the parties, of the contract curve's terms.
-FRONTIER_VALUES, FRONTIER_WEIGHTS = 41, 9
+#: Weights over the parties of the contract curve's terms.
+FRONTIER_WEIGHTS = 9
 
 #: Multiples of a step of the local search tried along its direction.
 FOLLOW = (2.0, 3.0, 5.0, 8.0)
@@ -101,14 +82,18 @@ class Talks:
         self.cause_code = np.full(runs, -1)
         """Why the last round failed, as :func:`sim.mechanisms.binding_constraint` codes it."""
         # The mediators' belief about each party's resolve (joint mediators share one): the prior is
-        # the scenario's distribution of it, on a grid of equally likely quantiles.
+        # the scenario's distribution of it, held as quantiles on a grid; answers cut the interval of
+        # types still possible (a known resolve is an interval of one point).
         size = int(talks.spec.belief_grid)
         known = talks.spec.mediators_know_resolve
-        self.resolve_grid = [np.repeat(p.resolve[:, None], size, axis=1) if known
-                             else np.broadcast_to(_quantile_grid(p.spec.party.resolve, size, p.resolve), (runs, size))
-                             for p in parties]
-        self.resolve_weights = [np.full((runs, size), 1.0 / size) for _ in parties]
-        self.reservations = [np.zeros((runs, size)) for _ in parties]
+        self.resolve_prior = [quantile_grid(p.spec.party.resolve, size, p.resolve) for p in parties]
+        self.resolve_low = [p.resolve.copy() if known else np.full(runs, grid[0])
+                            for p, grid in zip(parties, self.resolve_prior, strict=True)]
+        self.resolve_high = [p.resolve.copy() if known else np.full(runs, grid[-1])
+                             for p, grid in zip(parties, self.resolve_prior, strict=True)]
+        capability = np.stack([p.capability for p in parties])
+        self.power = capability / np.maximum(capability.mean(axis=0), 1e-12)
+        """Each party's bargaining power in the mediators' Nash product: its capability over the mean."""
         self.chances = np.ones((runs, len(parties)))
         """The mediators' estimated chance that each party accepts their last proposal."""
         self.estimated_zone = np.zeros(runs)
@@ -174,7 +159,7 @@ class Talks:
         left = {side: np.minimum.reduce([np.full(self.runs, np.inf), *(party.rounds_left() for party in self.parties
                                                                       if sides and party.actor_id in getattr(sides, side))])
                 for side in ("attacker", "defender")}
-        for k, party in enumerate(self.parties):
+        for party in self.parties:
             nd = no_deal.copy()
             if front.issue is None:
                 ends = np.broadcast_to(no_deal[:, None, :], (self.runs, 1, len(self.issues)))
@@ -187,7 +172,6 @@ class Talks:
                 party.value_of_fighting(ends, rounds)
                 nd[:, front.issue] = np.sum(party.drift_weights * line, axis=1)
             party.no_deal_terms = nd
-            self.reservations[k] = party.reservation(self.resolve_grid[k])
 
     def mediator_scores(self, t: int, a: Assessment, n_fixed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """The mediators' score of each candidate, and their estimated chance that each party accepts it.
@@ -203,19 +187,19 @@ class Talks:
         """
         estimated = []
         joint = np.zeros(a.threshold.shape[1:])
-        for k in range(len(self.parties)):
-            weights, reservation = self.resolve_weights[k], self.reservations[k]
-            share = mech.acceptance_share(weights, reservation, a.threshold[k])
+        for k, party in enumerate(self.parties):
+            low, high = self.resolve_low[k], self.resolve_high[k]
+            cutoff = mech.type_cutoff(party.fight_utility, party.fight_costs, a.threshold[k])
+            share = mech.interval_share(self.resolve_prior[k], low, high, cutoff)
             public_no = a.hard[k] | a.blocked_at_home[k]
             estimated.append(np.where(public_no, 0.0, share))
-            possible = np.where(weights > 0, reservation, np.inf)
-            willing = possible.min(axis=1)
-            spread = np.maximum((np.where(weights > 0, reservation, -np.inf).max(axis=1) - willing)
-                                / reservation.shape[1], 1e-3)
+            willing = party.fight_utility - party.fight_costs / low
+            spread = np.maximum((party.fight_costs / low - party.fight_costs / high) / len(self.resolve_prior[k]), 1e-3)
             shortfall = np.maximum(willing[:, None] - a.threshold[k], 0.0) / spread[:, None]
-            # Terms a public constraint rules out come last, ranked by how far they cross it.
-            joint += np.where(public_no, -1e6 * (1 + a.breach[k]), np.log(np.maximum(share, 1e-3))
-                              - 0.5 * shortfall * shortfall)
+            # Terms a public constraint rules out come last, ranked by how far they cross it; the
+            # mediators weigh each party's chance by its capability (an asymmetric Nash product).
+            joint += self.power[k][:, None] * np.where(public_no, -1e6 * (1 + a.breach[k]),
+                                                       np.log(np.maximum(share, 1e-3)) - 0.5 * shortfall * shortfall)
         tilts = [m.tilt(a.candidates, a.mediator_utility[k], plan, n_fixed)
                  for k, (m, plan) in enumerate(zip(self.mediators, self.plans, strict=True))]
         return joint + _mean(tilts), np.stack(estimated)
@@ -234,29 +218,8 @@ class Talks:
         return self.assessor.assess(self.fixed_candidates, np.concatenate(parts, axis=1), self.leverage)
 
     def frontier(self) -> np.ndarray:
-        """Terms on the parties' contract curve: for each of a spread of weights over the parties, the
-        terms that maximise the weighted sum of their utilities issue by issue (their utilities are
-        sums over issues, so each issue is solved alone on a fine line of values), within every
-        party's hard red lines on the terms as written. The zone of agreement, where there is one, lies
-        on this curve; the coupling of issues (guarantees worth the force behind them, the risk that the
-        war resumes) is left to the local search. Returns ``(runs, weights, issues)``."""
-        values = np.linspace(0.0, 1.0, FRONTIER_VALUES)
-        runs, n = self.runs, len(self.issues)
-        front = self.views.front
-        line = np.broadcast_to(values, (runs, len(values)))
-        allowed = np.ones((runs, len(values), n), bool)
-        tables = []
-        for party in self.parties:
-            table = np.empty((runs, len(values), n))
-            for d in range(n):
-                seen = mech.effective_territory(line, front.taken[:, None]) if d == front.issue else line
-                table[:, :, d] = party.issue_utility(d, seen) - party.line_cost(d, seen)
-                allowed[:, :, d] &= party.within_hard_lines(d, line)
-            tables.append(table)
-        weights = self.frontier_weights
-        score = np.einsum("kp,prvd->rkvd", weights, np.stack(tables))
-        score = np.where(allowed[:, None], score, -np.inf)
-        return values[np.argmax(score, axis=2)]
+        """Terms on the parties' contract curve, one per weight over the parties (see :func:`contract_curve`)."""
+        return contract_curve(self.parties, self.views.front, self.frontier_weights)
 
     def _proposers(self, t: int, wide: Assessment, estimated: np.ndarray, choice: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray]:
@@ -290,7 +253,7 @@ class Talks:
         no_fixed = np.empty((0, n))
         rows = np.arange(self.runs)
         runs = starts.shape[0]
-        moves = _moves(n)
+        moves = search_moves(n)
         best = starts
         for n_step, step in enumerate(REFINE_STEPS):
             k = best.shape[1]
@@ -377,12 +340,14 @@ class Talks:
         reason = np.where(voted_down, "ratification", reason)
         self.state.last_failure = np.where(failed, reason, self.state.last_failure)
         self.last_proposal = np.where(active[:, None], final.candidates, self.last_proposal)
-        # Each answer rules out the types that would have answered otherwise (answers forced by a
-        # public constraint teach nothing).
-        for k in range(len(self.parties)):
+        # Each answer cuts the interval of types still possible: a rejection rules out the types up to
+        # the cutoff, an acceptance those above it (answers forced by a public constraint teach nothing).
+        for k, party in enumerate(self.parties):
             informative = active & ~final.hard[:, k] & ~final.blocked_at_home[:, k]
-            self.resolve_weights[k] = mech.truncate_belief(self.resolve_weights[k], self.reservations[k],
-                                                           final.threshold[:, k], accepts[:, k], informative)
+            cutoff = mech.type_cutoff(party.fight_utility, party.fight_costs, final.threshold[:, k, None])[:, 0]
+            low, high = self.resolve_low[k], self.resolve_high[k]
+            self.resolve_low[k] = np.where(informative & ~accepts[:, k], np.minimum(np.maximum(low, cutoff), high), low)
+            self.resolve_high[k] = np.where(informative & accepts[:, k], np.maximum(np.minimum(high, cutoff), low), high)
 
     def _agree(self, t: int, agreed: np.ndarray, final: Assessment) -> None:
         proposal = final.candidates

@@ -35,6 +35,31 @@ class Moved:
     silences: tuple[Path, ...]
 
 
+def _retired(path: Path, now: str) -> Moved:
+    """A setting of the first bargaining core that the second has no use for."""
+    return Moved(Problem("", None, path, f"a setting of the first bargaining core, gone: {now}", "no such key"),
+                 (path,))
+
+
+def _first_core(data: Mapping[str, Any]) -> Iterator[Moved]:
+    """Settings of the first bargaining core (issue 13 replaced its noise and its estimates by beliefs)."""
+    talks = _mapping(_mapping(data.get("institutions")).get("talks"))
+    if "acceptance_noise" in talks:
+        yield _retired(("institutions", "talks", "acceptance_noise"),
+                       "acceptance is deterministic given a party's type; put the uncertainty about a party "
+                       "in the distribution of its party.resolve (the mediators' prior)")
+    for aid, actor in _mapping(data.get("actors")).items():
+        for key in ("estimate_noise", "learning"):
+            if key in _mapping(_mapping(actor).get("mediator")):
+                yield _retired(("actors", aid, "mediator", key),
+                               "the mediators hold a belief about each party's resolve on a grid "
+                               "(institutions.talks.belief_grid) and learn from every answer")
+    if "belief_learning" in _mapping(data.get("front")):
+        yield _retired(("front", "belief_learning"),
+                       "every party learns the drift from the front's moves by Bayes' rule; "
+                       "front.capability_uncertainty is the spread of its prior")
+
+
 def _moved(path: Path, new: str, expected: str, *also: Path) -> Moved:
     message = f"a key of the old format (version 1), now {new}"
     return Moved(Problem("", None, path, message, expected), (path, *also))
@@ -69,6 +94,7 @@ def migration_problems(data: Mapping[str, Any]) -> Iterator[Moved]:
                      f"consent_from: [{consent}]")
     yield from _front(_mapping(data.get("front")))
     yield from _sanctions(context, data.get("sanctions"))
+    yield from _first_core(data)
     for sid, shock in _mapping(data.get("shocks")).items():
         by = _mapping(_mapping(shock).get("effects")).get("sanctions")
         if isinstance(by, int | float) and not isinstance(by, bool):

@@ -73,6 +73,15 @@ def _party_settings(spec: ScenarioSpec, aid: str, actor: ActorSpec, wrote) -> It
     if wrote(*base, "funding_cost") and _nonzero(party.funding_cost) and actor.funding is None:
         yield unread((*base, "funding_cost"), f"{aid!r} has no funding: block whose shortfall could cost it",
                      f"actors.{aid}.funding, or no funding_cost")
+    for key, what in (("strain", "the strain of a draining stock"),
+                      ("concession_with_depletion", "audience costs that fall as its stock drains")):
+        if wrote(*base, key) and _nonzero(getattr(party, key)) and party.endurance_rounds is None:
+            yield unread((*base, key), f"{what}, but {aid!r} has no stock (endurance_rounds)",
+                         f"actors.{aid}.party.endurance_rounds, or no {key}")
+    if (wrote(*base, "concession_with_depletion") and _nonzero(party.concession_with_depletion)
+            and not any(line.hard is False for line in actor.red_lines)):
+        yield unread((*base, "concession_with_depletion"), f"{aid!r} has no soft red line whose audience cost "
+                     "could fall", "a red line with hard: false, or no concession_with_depletion")
     for k, body in enumerate(party.ratification):
         if body.rule != "leader" and wrote(*base, "ratification", k, "threshold"):
             yield unread((*base, "ratification", k, "threshold"), f"a {body.rule} passes by chance: its threshold "

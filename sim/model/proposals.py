@@ -1,0 +1,62 @@
+"""How the mediators look for terms: the prior grid of a type, the contract curve, the local search's moves.
+
+Pure helpers of :mod:`sim.model.talks`, apart so that the talks module keeps to the round itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import mechanisms as mech
+
+__all__ = ["FRONTIER_VALUES", "contract_curve", "quantile_grid", "search_moves"]
+
+#: Values per issue on which the contract curve is solved.
+FRONTIER_VALUES = 41
+
+
+def quantile_grid(prior: Any, size: int, drawn: np.ndarray) -> np.ndarray:
+    """A prior held as ``size`` quantiles at ``k / (size - 1)`` (its bounds included).
+
+    A fixed number is known (every grid point is that number; a value set by ``--set`` or a sweep
+    is a fixed number too).
+    """
+    if hasattr(prior, "quantile"):
+        return np.asarray(prior.quantile(np.linspace(0.0, 1.0, size)), dtype=float)
+    return np.full(size, float(drawn[0]))
+
+
+def search_moves(n: int) -> np.ndarray:
+    """Directions of one step of the local search: stay, along each issue, and along each pair of issues
+    (both ways on both): a zone of agreement squeezed between two parties' constraints often runs
+    diagonally, where steps along one issue at a time cannot follow it."""
+    eye = np.eye(n)
+    pairs = [s * eye[i] + r * eye[j] for i in range(n) for j in range(i + 1, n) for s in (1, -1) for r in (1, -1)]
+    return np.concatenate([np.zeros((1, n)), eye, -eye, *([np.array(pairs)] if pairs else [])])
+
+
+def contract_curve(parties: list[Any], front: Any, weights: np.ndarray) -> np.ndarray:
+    """Terms on the parties' contract curve: for each weight vector over the parties (rows of
+    ``weights``), the terms that maximise the weighted sum of their utilities issue by issue (their
+    utilities are sums over issues, so each issue is solved alone on a fine line of values), within
+    every party's hard red lines on the terms as written. The zone of agreement, where there is one,
+    lies on this curve; the coupling of issues (guarantees worth the force behind them, the risk that
+    the war resumes) is left to the local search. Returns ``(runs, weights, issues)``."""
+    values = np.linspace(0.0, 1.0, FRONTIER_VALUES)
+    runs, n = len(front.taken), parties[0].position.shape[1]
+    line = np.broadcast_to(values, (runs, len(values)))
+    allowed = np.ones((runs, len(values), n), bool)
+    tables = []
+    for party in parties:
+        table = np.empty((runs, len(values), n))
+        for d in range(n):
+            seen = mech.effective_territory(line, front.taken[:, None]) if d == front.issue else line
+            table[:, :, d] = party.issue_utility(d, seen) - party.line_cost(d, seen)
+            allowed[:, :, d] &= party.within_hard_lines(d, line)
+        tables.append(table)
+    score = np.einsum("kp,prvd->rkvd", weights, np.stack(tables))
+    score = np.where(allowed[:, None], score, -np.inf)
+    return values[np.argmax(score, axis=2)]
+
