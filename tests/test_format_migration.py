@@ -94,10 +94,14 @@ def test_an_old_key_gets_one_line_naming_the_new_one(body: str, line: str, workd
 
 
 #: Every old key of the old baseline: (line, key path, new form).
+#: Settings of the first bargaining core, gone with the second (issue 13).
+RETIRED = "a setting of the first bargaining core, gone: "
+
 OLD_BASELINE_KEYS = [
     (89, "actors.ukraine.party.funding", "actors.ukraine.funding"),
     (91, "actors.ukraine.party.funding.extended_by", "a funding effect of each measure"),
     (92, "actors.ukraine.party.ratification", "a list of ratifying bodies"),
+    (111, "actors.united_states.mediator.estimate_noise", RETIRED + "the mediators hold a belief"),
     (112, "actors.united_states.mediator.backstop", "the role backer"),
     (177, "actors.hungary.roles[0]", "the role member"),
     (178, "actors.hungary.eu_member", "actors.hungary.member"),
@@ -110,6 +114,7 @@ OLD_BASELINE_KEYS = [
     (191, "actors.slovakia.eu_member.blocks", "actors.slovakia.member.votes_against"),
     (192, "actors.slovakia.eu_member.veto_probability", "actors.slovakia.member.against_probability"),
     (209, "institutions.talks.mediator", "institutions.talks.mediators (a list)"),
+    (211, "institutions.talks.acceptance_noise", RETIRED + "acceptance is deterministic given a party's type"),
     (214, "institutions.eu_council", "institutions.councils.<id>"),
     (219, "institutions.eu_council.measures.sanctions_package_20.kind", "what the measure's effects change"),
     (220, "institutions.eu_council.measures.sanctions_package_20.sanctions_effect", "effects.sanctions"),
@@ -120,6 +125,7 @@ OLD_BASELINE_KEYS = [
     (250, "front.defender", "front.defender: actor id -> the strength"),
     (253, "front.attacker_strength", "the strength in front.attacker"),
     (254, "front.defender_strength", "the strength in front.defender"),
+    (258, "front.belief_learning", RETIRED + "every party learns the drift"),
     (263, "sanctions", "one index per target"),
     (288, "shocks.uk_sanctions_package.effects.sanctions", "a list of changes"),
     (318, "shocks.us_pressure_on_moscow.effects.sanctions", "a list of changes"),
@@ -133,9 +139,10 @@ def test_the_old_baseline_gives_one_line_per_old_key_and_nothing_else(tmp_path: 
     lines = [str(p) for p in info.value.problems]
     assert len(lines) == len(OLD_BASELINE_KEYS), "\n".join(lines)
     for text, (line, path, new) in zip(lines, OLD_BASELINE_KEYS, strict=True):
-        assert text.startswith(f"{tmp_path / 'old.yaml'}:{line}: {path}: {OLD}{new}"), text
+        said = new if new.startswith(RETIRED) else OLD + new
+        assert text.startswith(f"{tmp_path / 'old.yaml'}:{line}: {path}: {said}"), text
     # The migration loan's target is read from the old file: Ukraine's funding was extended_by it.
-    assert "actor: ukraine, runway_rounds: 52" in lines[18]
+    assert "actor: ukraine, runway_rounds: 52" in lines[20]
 
 
 def test_an_old_key_in_a_set_override_is_named_too(workdir: Path):

@@ -315,7 +315,8 @@ def test_story_events_carry_the_numbers_of_their_decisions(baseline):
     assert answers
     for e in answers:
         assert e.data["accepts"] == (e.event == "accepts")
-        assert f"deal value {e.data['deal_value']:.3f} vs outside option {e.data['outside_option']:.3f}" in e.detail
+        assert f"deal value {e.data['deal_value']:.3f} vs fighting on {e.data['outside_option']:.3f}" in e.detail
+        assert f"its resolve {e.data['resolve']:.2f}" in e.detail
     proposals = [e for e in events if e.event.startswith("proposes")]
     assert proposals and set(proposals[0].data["terms"]) == set(baseline.spec.issues)
     import ast

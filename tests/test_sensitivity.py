@@ -168,7 +168,8 @@ def test_cli_quick_baseline_sensitivity_writes_its_files(tmp_path):
     # the folder is a result folder that discovery can read
     found = run_sim("discover", str(out), "--outcome", 'outcome == "deal"')
     assert found.returncode == 0, found.stderr
-    assert "box 1: deal in" in found.stdout
+    # Eight design points may hold no box that chance would not explain; either way discovery says so.
+    assert "box 1: deal in" in found.stdout or "no box found" in found.stdout
 
 
 def test_cli_morris_on_the_toy(tmp_path):

@@ -48,9 +48,13 @@ def test_sanctions_pass_earlier_and_at_least_as_often_when_hungary_stops_vetoing
     assert rounds["hungary-veto-lifted"] < rounds["baseline"] - 2
 
 
-def test_a_sanctions_surge_moves_the_ceasefire_chance_modestly_not_decisively(f):
+def test_a_sanctions_surge_makes_a_ceasefire_likelier_but_not_likely(f):
+    # Sanctions reach the deal through Russia's war costs, which the strain of its draining stock
+    # multiplies (the ripening channel of the second bargaining core): the surge carries weight, but
+    # it does not make a ceasefire more likely than not.
     change = f.loc["sanctions-surge", "p_deal"] - f.loc["baseline", "p_deal"]
-    assert -0.02 <= change <= 0.15
+    assert change >= 0
+    assert f.loc["sanctions-surge", "p_deal"] < 0.5
 
 
 def test_a_maximalist_russia_makes_deals_rarer(f):

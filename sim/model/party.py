@@ -90,8 +90,6 @@ class Party(Actor, Preferences):
         self.strain = q.strain
         self.concession = q.concession_with_depletion
         self.used = np.zeros(runs)
-        self.use_rate = np.ones(runs)
-        """Rounds of stock a round of fighting uses now: what raises its war cost drains it faster."""
         self.base_cost = self.war_cost.copy()
 
     def set_red_line(self, runs: np.ndarray, issue: int, op: str, bound: np.ndarray | float, hard: bool | None,
@@ -190,11 +188,11 @@ class Party(Actor, Preferences):
 
     def update_costs(self, sanctions: np.ndarray) -> None:
         """This round's war cost: base, raised by sanctions and by a funding shortfall, and by the strain
-        of a draining stock. What raises the cost (not the strain) drains the stock as much faster."""
+        of a draining stock (a round of fighting uses one round of stock whatever it costs: sanctions
+        and funding reach the stock only through the strain they add to each round's pain)."""
         funding = self.effort.funding if self.effort is not None else 1.0
         multiplier = self.cost_factor * (1 + self.sanctions_cost * sanctions) * (1 + self.funding_cost * (1 - funding))
         self.base_cost = self.war_cost * multiplier
-        self.use_rate = multiplier
         self.cost_now = self.base_cost * (1 + self.strain * self.used_share)
 
     @property
@@ -208,14 +206,13 @@ class Party(Actor, Preferences):
         return 1.0 - self.concession * self.used_share
 
     def rounds_left(self) -> np.ndarray:
-        """Rounds of fighting its stock still sustains at the current rate (inf if it never runs out)."""
-        return np.where(np.isfinite(self.endurance), np.maximum(self.endurance - self.used, 0.0)
-                        / np.maximum(self.use_rate, 1e-12), np.inf)
+        """Rounds of fighting its stock still sustains (inf if it never runs out)."""
+        return np.where(np.isfinite(self.endurance), np.maximum(self.endurance - self.used, 0.0), np.inf)
 
     def fight(self, fighting: np.ndarray) -> np.ndarray:
         """A round of fighting drains its stock in the runs of the mask; returns the runs where it is now used up."""
         before = self.used < self.endurance
-        self.used = np.where(fighting, self.used + self.use_rate, self.used)
+        self.used = np.where(fighting, self.used + 1.0, self.used)
         return fighting & before & (self.used >= self.endurance)
 
     def value_of_fighting(self, end_terms: np.ndarray, end_rounds: np.ndarray) -> None:

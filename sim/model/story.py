@@ -12,7 +12,7 @@ import numpy as np
 
 from .assessment import Assessment
 
-__all__ = ["answer", "answer_numbers", "format_terms", "stays_home", "tell_pledges", "tell_round"]
+__all__ = ["answer", "answer_numbers", "belief_words", "format_terms", "stays_home", "tell_beliefs", "tell_pledges", "tell_round"]
 
 
 def format_terms(issues: list[str], terms: np.ndarray) -> str:
@@ -29,6 +29,11 @@ def answer_numbers(talks: Any, final: Assessment, accepts: np.ndarray, i: int, j
         "blocked_at_home": bool(final.blocked_at_home[i, j]), "approval": float(final.approval[i, j]),
         "deal_value": float(final.deal_values[i, j]), "outside_option": float(party.outside_option[i]),
         "hold_out": float(party.hold_out[i]), "penalty": float(final.penalty[i, j]),
+        "resolve": float(party.resolve[i]), "fight_utility": float(party.fight_utility[i]),
+        "fight_costs": float(party.fight_costs[i]), "believed_drift": float(party.belief[i]),
+        "stock_used": float(party.used_share[i]),
+        "mediators_chance": float(talks.chances[i, j]),
+        "resolve_low": float(talks.resolve_low[j][i]), "resolve_high": float(talks.resolve_high[j][i]),
     }
     if final.hard[i, j]:
         numbers["broken_lines"] = [issues[d] for d in party.broken_lines(i, seen)]
@@ -52,12 +57,21 @@ def answer(n: dict[str, Any], guarantees_issue: str | None) -> str:
         return why
     if n["blocked_at_home"]:
         return f"would not pass at home (approval {n['approval']:.2f})"
-    why = f"deal value {n['deal_value']:.3f} vs outside option {n['outside_option']:.3f} + hold-out {n['hold_out']:.3f}"
+    why = (f"deal value {n['deal_value']:.3f} vs fighting on {n['outside_option']:.3f} + hold-out {n['hold_out']:.3f}"
+           f" (its resolve {n['resolve']:.2f}: end state worth {n['fight_utility']:.3f}, war costs "
+           f"{n['fight_costs']:.3f} / {n['resolve']:.2f})")
     if n["penalty"] > 0.005:
-        why += f"; its soft red lines cost {n['penalty']:.3f}"
+        why += f"; the audience cost of its stated positions {n['penalty']:.3f}"
     if "objects_most_to" in n:
         why += f"; it objects most to {n['objects_most_to']}"
     return why
+
+
+def belief_words(n: dict[str, Any]) -> str:
+    """What the mediators now believe of a party's resolve and expected of its answer."""
+    low, high = n["resolve_low"], n["resolve_high"]
+    held = f"{low:.2f}" if abs(high - low) < 0.005 else f"{low:.2f}-{high:.2f}"
+    return f"the mediators expected acceptance with chance {n['mediators_chance']:.2f}; they now put its resolve at {held}"
 
 
 def tell_round(talks: Any, active: np.ndarray, proposer: np.ndarray, final: Assessment, accepts: np.ndarray,
@@ -70,14 +84,31 @@ def tell_round(talks: Any, active: np.ndarray, proposer: np.ndarray, final: Asse
         previous = sink.told_proposal.get(int(i))
         verb = "proposes again" if previous is not None and np.allclose(previous, proposal, atol=0.005) else "proposes"
         sink.told_proposal[int(i)] = proposal.copy()
+        zone = float(talks.estimated_zone[i])
         sink.add(i, sink.round, who, verb, format_terms(talks.issues, proposal)
+                 + (f"; the zone they computed holds {zone:.1%} of the terms tried" if zone > 0
+                    else "; they see no terms that every party might sign")
                  + ("" if zopa[i] else "; no terms clear every party's bar this round"),
-                 {"terms": dict(zip(talks.issues, proposal.tolist(), strict=True)), "zopa": bool(zopa[i])})
+                 {"terms": dict(zip(talks.issues, proposal.tolist(), strict=True)), "zopa": bool(zopa[i]),
+                  "estimated_zone": zone})
         gi = talks.views.guarantees_issue
         for j, party in enumerate(talks.parties):
             numbers = answer_numbers(talks, final, accepts, i, j)
             sink.add(i, sink.round, party.actor_id, "accepts" if accepts[i, j] else "rejects",
                      answer(numbers, talks.issues[gi] if gi is not None else None), numbers)
+
+
+
+def tell_beliefs(talks: Any, active: np.ndarray, final: Assessment, accepts: np.ndarray) -> None:
+    """What the mediators learnt from the round's answers, for each run with talks this round."""
+    sink = talks.sink
+    who = "+".join(m.actor_id for m in talks.mediators)
+    for i in np.flatnonzero(active):
+        numbers = [answer_numbers(talks, final, accepts, i, j) for j in range(len(talks.parties))]
+        sink.add(i, sink.round, who, "believes", "; ".join(
+            f"{p.actor_id}: {belief_words(n)}" for p, n in zip(talks.parties, numbers, strict=True)),
+            {p.actor_id: {k: n[k] for k in ("mediators_chance", "resolve_low", "resolve_high")}
+             for p, n in zip(talks.parties, numbers, strict=True)})
 
 
 def stays_home(reason: str, g: Any, numbers: dict[str, float]) -> str:

@@ -28,7 +28,7 @@ from .assessment import Assessment, Assessor, Views, halton
 from .events import COLLAPSE, DEAL, EventSink, RunState
 from .proposals import contract_curve, quantile_grid, search_moves
 from .ratification import Ratification
-from .story import format_terms, tell_round
+from .story import format_terms, tell_beliefs, tell_round
 
 __all__ = ["REFINE_STARTS", "REFINE_STEPS", "Talks"]
 
@@ -316,6 +316,8 @@ class Talks:
         agreed, voted_down = self.ratification.vote(t, active & accepts.all(axis=-1), final.candidates,
                                                     final.withdrawal)
         self._learn(active, agreed, accepts, voted_down, zopa, final)
+        if self.sink.enabled:
+            tell_beliefs(self, active, final, accepts)
         if agreed.any():
             self._agree(t, agreed, final)
         return agreed

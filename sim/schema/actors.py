@@ -85,9 +85,9 @@ class PartySpec(Strict):
     funding_cost: Num(0, 10) = Field(0.0, description="War cost rises by this factor times its funding shortfall.")
     optimism: Num(-1, 5) = Field(0.0, description="Bias of its prior about the front's drift (+0.5: expects 50% faster attacker gains); the front's movements then teach it.")
     endurance_rounds: Num(1, 100000) | None = Field(
-        None, description="Rounds of fighting at the starting rate that its stock (manpower, money, materiel) "
-                          "sustains; what raises its war cost (sanctions, a funding shortfall) drains it faster. "
-                          "When it is used up the war ends (outcome military_end). None: it never runs out.")
+        None, description="Rounds of fighting that its stock (manpower, money, materiel) sustains; each round of "
+                          "fighting uses one. When it is used up the war ends (outcome military_end). None: it "
+                          "never runs out.")
     strain: Num(0, 100) = Field(
         0.0, description="How much more a round of war costs it as its stock drains: the per-round cost is "
                          "multiplied by 1 + strain x share of the stock used (needs endurance_rounds).")
