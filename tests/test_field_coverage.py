@@ -276,11 +276,13 @@ CLOSE_PARTIES = """
 name: close
 horizon: {rounds: 6}
 issues:
-  split: {low: all to a, high: all to b}
-  other: {low: x, high: y}
+  split: {low: all to a, high: all to b, status_quo: 0.6}
+  other: {low: x, high: y, status_quo: 0.9}
 actors:
-  a: {name: A, roles: [party], position: {split: 0.4, other: 0.2}, salience: {split: 0.5, other: 0.5}}
-  b: {name: B, roles: [party], position: {split: 0.6, other: 0.9}, salience: {split: 0.7, other: 0.3}}
+  a: {name: A, roles: [party], position: {split: 0.4, other: 0.2}, salience: {split: 0.5, other: 0.5},
+      party: {resolve: {uniform: [0.5, 2.0]}, war_cost: 0.008}}
+  b: {name: B, roles: [party], position: {split: 0.6, other: 0.9}, salience: {split: 0.7, other: 0.3},
+      party: {resolve: {uniform: [0.5, 2.0]}, war_cost: 0.008}}
   m: {name: M, roles: [mediator], position: {split: 0.5, other: 0.5}, salience: {split: 0.5, other: 0.5}}
 institutions:
   talks: {mediators: [m], parties: [a, b], recognition: {a: 0.5, b: 0.5}, proposal_acceptance_floor: FLOOR}

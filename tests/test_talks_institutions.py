@@ -81,7 +81,10 @@ def with_veto(**overlay: Any) -> Scenario:
 def test_a_veto_players_hard_red_line_blocks_every_deal_the_parties_would_make():
     blocked = table(with_veto())
     assert (blocked.outcome == "no_deal").all()
-    assert (blocked.breakdown_cause == "red_line_v").all()
+    # b's line and v's contradict: lifted alone, either opens a zone. The cause names the one whose
+    # lifting opens the wider zone (b's: every split up to 0.3, against v's 0.5 to 0.6 that a and b
+    # also accept); without v the parties agree.
+    assert (blocked.breakdown_cause == "red_line_b").all()
     d = data(actors={"b": {"red_lines": [{"issue": "split", "op": ">=", "bound": 0.5}]}})
     free = table(Scenario.from_dict(d))
     assert (free.outcome == "deal").all() and (free.terms_split >= 0.5 - 1e-9).all()

@@ -101,6 +101,9 @@ class Front:
         a0 = sum(e.base for e in self.attackers)
         d0 = sum(e.base for e in self.defenders)
         self.baseline_share = a0 ** k / (a0 ** k + d0 ** k)
+        self.pace = np.ones(runs)
+        """What the balance of strength and the fortifications make of a unit of drift this round (the
+        parties project the war at this pace)."""
         self._prior_beliefs(grid_size)
         self.projection = np.round(params.projection_rounds)
         self.draws = {"noise": streams.normal("front:noise")}
@@ -129,6 +132,7 @@ class Front:
         # What each grid point of drift would have made of this round: the advance is proportional
         # to the drift. A front pushed against either limit shows nothing about the drift.
         per_drift = np.where(p.drift > 0, expected / np.maximum(p.drift, 1e-12), 0.0)
+        self.pace = np.where(fighting, per_drift, self.pace)
         informative = fighting & (self.taken < 1.0) & (self.taken > 0.0)
         for party in self.believers:
             party.drift_weights = mech.grid_update(party.drift_weights, observed, party.drift_grid * per_drift[:, None],
@@ -172,12 +176,13 @@ class Front:
                    ) -> tuple[np.ndarray, np.ndarray]:
         """The end states a party projects, one per point of its belief about the drift: (line, rounds).
 
-        Fighting on ends at the first of: the attacking side's stock used up (the line freezes where
+        The front moves at each believed drift times this round's pace (the balance of strength and
+        the fortifications as they are now). Fighting on ends at the first of: the attacking side's stock used up (the line freezes where
         the attacker got to), the defending side's (the attacker takes what is left: line 1), the
         front at its limit, or the party's projection. ``attackers_left`` and ``defenders_left`` are
         the rounds each side's stocks still sustain (the shortest among its parties), per run.
         """
-        drift = np.maximum(party.drift_grid, 0.0)
+        drift = np.maximum(party.drift_grid, 0.0) * self.pace[:, None]
         to_limit = np.where(drift > 0, (1.0 - self.taken[:, None]) / np.maximum(drift, 1e-12), np.inf)
         others = np.minimum.reduce([np.broadcast_to(attackers_left[:, None], drift.shape), to_limit,
                                     np.broadcast_to(self.projection[:, None], drift.shape)])

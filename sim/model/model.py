@@ -154,7 +154,8 @@ class NegotiationModel(mesa.Model):
         in_time = t < self.horizon
         self.shocks.expire(t, in_time)
         self.shocks.step(t, state.talking() & in_time)
-        fighting = (state.status != DEAL) & in_time
+        # The war goes on without a deal, also after the talks collapse, but not once it has ended.
+        fighting = (state.status != DEAL) & (state.status != MILITARY_END) & in_time
         self.front.step(t, fighting, self.economy.felt)
         self.economy.step(t, fighting, in_time)
         self._exhaustion(fighting)

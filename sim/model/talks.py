@@ -194,7 +194,7 @@ class Talks:
             public_no = a.hard[k] | a.blocked_at_home[k]
             estimated.append(np.where(public_no, 0.0, share))
             willing = party.fight_utility - party.fight_costs / low
-            spread = np.maximum((party.fight_costs / low - party.fight_costs / high) / len(self.resolve_prior[k]), 1e-3)
+            spread = np.maximum(party.fight_costs / low - party.fight_costs / high, 1e-3)
             shortfall = np.maximum(willing[:, None] - a.threshold[k], 0.0) / spread[:, None]
             # Terms a public constraint rules out come last, ranked by how far they cross it; the
             # mediators weigh each party's chance by its capability (an asymmetric Nash product).
