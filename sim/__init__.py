@@ -8,7 +8,7 @@ from .scenario import Scenario, load_scenario, scenario_from_yaml
 __version__ = "0.1.0"
 
 __all__ = ["Problem", "Scenario", "ScenarioError", "__version__", "load_scenario", "run_design", "run_many",
-           "run_once", "scenario_from_yaml"]
+           "run_once", "run_trajectory", "scenario_from_yaml"]
 
 _RUNNERS = ("run_design", "run_many", "run_once")
 
@@ -19,4 +19,8 @@ def __getattr__(name: str) -> Any:
         from . import experiment
 
         return getattr(experiment, name)
+    if name == "run_trajectory":
+        from .trajectory import run_trajectory
+
+        return run_trajectory
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

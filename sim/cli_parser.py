@@ -173,6 +173,17 @@ def _add_reading(sub, commands) -> None:
     p.set_defaults(func=commands.cmd_explain)
 
 
+def _add_trajectory(sub, commands) -> None:
+    p = sub.add_parser("trajectory", help="play runs round by round: the state after each round, as a table and a figure")
+    p.add_argument("scenario", help="scenario YAML file")
+    _add_strict(p)
+    p.add_argument("--seed", type=seed, default=0, help="master seed: run i is run i of sim run --seed (default 0)")
+    p.add_argument("--runs", type=count, default=1,
+                   help="runs (default 1: that run's figure; more: bands over the runs still talking)")
+    p.add_argument("--out", required=True, help="folder for trajectory.csv and trajectory.png")
+    p.set_defaults(func=commands.cmd_trajectory)
+
+
 def _add_sensitivity(sub, commands) -> None:
     p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity of outcomes to the declared distributions")
     p.add_argument("scenario", help="scenario YAML file (its distributions are the parameters)")
@@ -217,7 +228,7 @@ def _add_discover(sub, commands) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``sim``."""
-    from . import cli_analysis, cli_commands
+    from . import cli_analysis, cli_commands, cli_trajectory
 
     parser = Parser(prog="sim", description="Simulate ceasefire negotiations from scenario files.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -225,4 +236,5 @@ def build_parser() -> argparse.ArgumentParser:
         add(sub, cli_commands)
     for add in (_add_sensitivity, _add_discover):
         add(sub, cli_analysis)
+    _add_trajectory(sub, cli_trajectory)
     return parser

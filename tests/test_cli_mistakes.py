@@ -59,11 +59,12 @@ MISTAKES = [
             "sim: error: --scheduler: got 'nonsense' (expected an address such as tcp://HOST:PORT)"),
     Mistake("unknown-option", ("run", B, "--rusn", "5"), 2, "sim: error: unrecognized arguments: --rusn 5"),
     Mistake("no-scenario", ("run",), 2, "sim: error: the following arguments are required: scenario"),
+    Mistake("trajectory-without-out", ("trajectory", B), 2, "sim: error: the following arguments are required: --out"),
     Mistake("unknown-method", ("sensitivity", B, "--method", "fast"), 2,
             "sim: error: --method: got 'fast' (expected one of: sobol, morris)"),
     Mistake("unknown-command", ("simulate", B), 2,
             "sim: error: command: got 'simulate' (expected one of: validate, schema, run, sweep, compare, plot, "
-            "explain, sensitivity, discover)"),
+            "explain, sensitivity, discover, trajectory)"),
     # Input that does not fit: exit 1.
     Mistake("missing-file", ("run", "nothere.yaml"), 1,
             "nothere.yaml: (top level): file not found (expected a path to a scenario .yaml file)"),

@@ -90,7 +90,7 @@ def test_the_readme_shows_the_commands_this_test_walks():
     assert commands[:2] == ["make run", "make test"]
     sims = [c for c in commands if c.startswith(".venv/bin/sim ")]
     assert {c.split()[1] for c in sims} >= {"validate", "run", "explain", "compare", "plot", "sweep",
-                                            "sensitivity", "discover", "schema"}
+                                            "sensitivity", "discover", "schema", "trajectory"}
     assert all(c.startswith((".venv/bin/sim ", "make ")) for c in commands), commands
 
 

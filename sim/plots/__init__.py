@@ -9,7 +9,7 @@ Colours are fixed: each scenario keeps the colour :func:`scenario_colors` gives 
 appearance in the table) in every figure, and each outcome keeps its colour in :data:`OUTCOME_COLORS`.
 
 One module per family of figures: :mod:`.outcomes`, :mod:`.forces` (deployment and pledges),
-:mod:`.terms` and :mod:`.sweeps`; :mod:`.style` holds what they share, :mod:`.saving` writes them all.
+:mod:`.terms`, :mod:`.sweeps` and :mod:`.trajectory` (which takes the per-round trajectory table, not the results table); :mod:`.style` holds what they share, :mod:`.saving` writes them all.
 
 Examples:
     >>> ax = outcome_shares(table)  # doctest: +SKIP
@@ -24,6 +24,7 @@ from .saving import save_all
 from .style import OUTCOME_COLORS, PALETTE, scenario_colors
 from .sweeps import sweep_panels, sweep_response
 from .terms import agreed_terms
+from .trajectory import trajectory_bands, trajectory_figure
 
 __all__ = [
     "OUTCOME_COLORS",
@@ -37,5 +38,7 @@ __all__ = [
     "sweep_panels",
     "sweep_response",
     "time_to_deal",
+    "trajectory_bands",
+    "trajectory_figure",
     "who_pledges",
 ]
