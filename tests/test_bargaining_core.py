@@ -291,6 +291,14 @@ def test_contradictory_hard_red_lines_never_give_a_deal_and_the_first_partys_lin
     assert (records["breakdown_cause"] == "red_line_a").all()
 
 
+def test_a_party_that_takes_no_terms_over_fighting_on_is_named_by_its_outside_option():
+    """b demands a surplus of 1 over fighting on (hold-out 1): no terms are worth that, so only lifting b's
+    outside option opens the zone (a would take much of the range), and the cause names b, not the first party."""
+    records = run({"actors": {"b": {"party": {"hold_out": 1.0}}}})
+    assert (records["outcome"] == "no_deal").all()
+    assert (records["breakdown_cause"] == "outside_option_b").all()
+
+
 # ---------------------------------------------------------------------------- comparative statics
 
 ROUNDS = 16
@@ -417,7 +425,7 @@ def standoff(war_cost: float) -> dict[str, Any]:
     "with mediators_know_resolve. In every one a party's true resolve (2.979 to 2.995) lies above the top point "
     "of the grid (the quantile at 23.5/24: 2.958). Seed 297 at 0.01 (resolve a 2.995, b 1.219): a rejects "
     "0.494 at round 0; the mediator then proposes 0.4675, which the top grid type (reservation 0.4323) takes "
-    "at threshold 0.4325 but a (0.4332) does not; truncate_belief finds no consistent point and falls back "
+    "at threshold 0.4325 but a (0.4331) does not; truncate_belief finds no consistent point and falls back "
     "to the top point, the belief it had, so the same terms are proposed and rejected in rounds 1 to 11"))
 def test_a_mediator_does_not_repeat_rejected_terms_while_a_zone_is_open_and_nothing_changes():
     """Learning with deterministic answers: in the standoff nothing changes between rounds, so terms that
