@@ -22,6 +22,7 @@ __all__ = [
     "front_advance",
     "future_cost",
     "grid_update",
+    "interval_quantile",
     "interval_share",
     "logistic",
     "majority",
@@ -339,6 +340,16 @@ def interval_share(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, cu
     inside = (cdf(np.clip(cutoff, low[:, None], high[:, None])) - lo) / np.where(mass > 1e-12, mass, 1.0)
     point = (cutoff >= low[:, None] - 1e-12).astype(float)
     return np.where(mass > 1e-12, inside, point)
+
+
+def interval_quantile(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, q: float | np.ndarray) -> np.ndarray:
+    """The ``q`` quantile of the prior restricted to ``[low, high]`` (the belief :func:`interval_share` reads),
+    per run: the inverse of the same distribution function, linear between the prior's grid points."""
+    levels = np.linspace(0.0, 1.0, len(prior_grid))
+    if prior_grid[-1] <= prior_grid[0]:
+        return np.broadcast_to(np.asarray(low, dtype=float), np.broadcast(low, q).shape).copy()
+    lo, hi = np.interp(low, prior_grid, levels), np.interp(high, prior_grid, levels)
+    return np.clip(np.interp(lo + np.asarray(q) * (hi - lo), levels, prior_grid), low, high)
 
 
 def binding_constraint(acceptable: np.ndarray, hard: np.ndarray, home: np.ndarray, margin_ok: np.ndarray) -> np.ndarray:

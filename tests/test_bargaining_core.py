@@ -64,14 +64,11 @@ def test_grid_update_keeps_the_prior_in_runs_where_the_observation_is_not_inform
     assert posterior[1, 2] > prior[1, 2]   # the informative run moved toward the point that predicted 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "docstring of grid_update says runs whose likelihood vanishes everywhere keep their prior; the code "
-    "shifts the log-likelihood by its maximum first, so it never vanishes: an observation of 100 on the grid "
-    "[0, 1, 2] (sd 0.5) moves the prior [0.2, 0.5, 0.3] to [0, 0, 1]"))
-def test_an_observation_far_beyond_every_grid_points_reach_keeps_the_prior():
+def test_an_observation_far_beyond_every_grid_points_reach_moves_the_belief_to_the_nearest_point():
+    # The log-likelihood is shifted by its largest value, so nothing underflows to an empty posterior.
     prior = np.array([[0.2, 0.5, 0.3]])
     posterior = mech.grid_update(prior, np.array([100.0]), np.array([[0.0, 1.0, 2.0]]), 0.5, np.array([True]))
-    np.testing.assert_allclose(posterior, prior)
+    np.testing.assert_allclose(posterior, [[0.0, 0.0, 1.0]], atol=1e-12)
 
 
 @settings(max_examples=100, deadline=None)
@@ -88,105 +85,90 @@ def test_a_posterior_on_a_grid_sums_to_one_and_only_moves_weight_between_points_
     assert (posterior >= 0).all()
 
 
-# ---------------------------------------------------------------------------- acceptance_share
+# ---------------------------------------------------------------------------- type_cutoff
 
 
-def brute_share(weights: np.ndarray, reservation: np.ndarray, threshold: np.ndarray) -> np.ndarray:
-    """The belief mass of the grid points whose reservation is at most each threshold, one sum at a time."""
-    out = np.zeros(threshold.shape)
-    for r in range(threshold.shape[0]):
-        for c in range(threshold.shape[1]):
-            out[r, c] = sum(w for w, v in zip(weights[r], reservation[r]) if v <= threshold[r, c])
-    return out
+def test_the_cutoff_is_the_most_resolute_type_that_accepts_ties_included():
+    # Fighting on is worth 0.8 - 0.3 / resolve: terms worth 0.5 are taken by every resolve up to 1.0.
+    cutoff = mech.type_cutoff(np.array([0.8]), np.array([0.3]), np.array([[0.5, 0.8, 0.9, 0.2]]))
+    np.testing.assert_allclose(cutoff, [[1.0, np.inf, np.inf, 0.5]])
+    resolve = cutoff[0, 0]
+    assert 0.8 - 0.3 / resolve <= 0.5 + 1e-12            # the cutoff type itself accepts
 
 
-@st.composite
-def share_cases(draw: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weights, unsorted reservations (with repeats) and thresholds, some exactly at a reservation (ties)."""
-    runs, size, candidates = draw(st.integers(1, 4)), draw(st.integers(1, 8)), draw(st.integers(1, 6))
-    weights = draw(hnp.arrays(float, (runs, size), elements=st.floats(0.0, 1.0)))
-    weights = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
-    # Values on a coarse lattice: ties between points are common, and a threshold off the lattice is
-    # far (0.05) from every reservation, so no rounding tolerance is being tested.
-    reservation = draw(hnp.arrays(float, (runs, size), elements=st.integers(-40, 40))) / 10.0
-    threshold = draw(hnp.arrays(float, (runs, candidates), elements=st.integers(-90, 90))) / 20.0
-    return weights, reservation, threshold
+def test_a_war_that_costs_nothing_is_never_ended_for_less_than_its_end_state():
+    cutoff = mech.type_cutoff(np.array([0.6, 0.6]), np.array([0.0, 0.0]), np.array([[0.5], [0.6]]))
+    np.testing.assert_array_equal(cutoff, [[0.0], [np.inf]])
 
 
 @settings(max_examples=200, deadline=None)
-@given(share_cases())
-def test_acceptance_share_is_the_weight_of_the_types_whose_reservation_is_at_most_the_threshold(case):
-    weights, reservation, threshold = case
-    np.testing.assert_allclose(mech.acceptance_share(weights, reservation, threshold),
-                               brute_share(weights, reservation, threshold), atol=1e-12)
+@given(st.floats(-1, 2), st.floats(0.001, 1), st.floats(-1, 2), st.floats(0.05, 20))
+def test_a_type_accepts_exactly_when_it_is_at_most_the_cutoff(utility, costs, threshold, resolve):
+    cutoff = mech.type_cutoff(np.array([utility]), np.array([costs]), np.array([[threshold]]))[0, 0]
+    accepts = utility - costs / resolve <= threshold
+    if abs(resolve - cutoff) > 1e-9 * max(1.0, resolve):
+        assert accepts == (resolve <= cutoff)
 
 
-def test_acceptance_share_counts_a_type_exactly_at_the_threshold_as_accepting():
-    weights = np.array([[0.25, 0.25, 0.5]])
-    reservation = np.array([[0.3, 0.1, 0.2]])   # unsorted on purpose
-    share = mech.acceptance_share(weights, reservation, np.array([[0.2, 0.0999, 0.3, 0.1]]))
-    np.testing.assert_allclose(share, [[0.75, 0.0, 1.0, 0.25]])
+# ---------------------------------------------------------------------------- interval_share
+
+UNIFORM_GRID = np.linspace(1.0, 3.0, 5)            # the quantiles of uniform(1, 3) at 0, 1/4, ..., 1
 
 
-def test_acceptance_share_on_random_runs_with_different_ranges_matches_brute_force():
-    rng = np.random.default_rng(13)
-    weights = rng.dirichlet(np.ones(24), size=5)
-    # Runs on very different scales: the function searches all runs at once in shifted bands.
-    reservation = rng.normal(size=(5, 24)) * np.array([0.01, 1.0, 5.0, 0.1, 2.0])[:, None] \
-        + np.array([0.0, 3.0, -4.0, 0.5, 10.0])[:, None]
-    threshold = np.concatenate([reservation[:, :6], rng.normal(size=(5, 40)) * 4.0 + 3.0], axis=1)
-    np.testing.assert_allclose(mech.acceptance_share(weights, reservation, threshold),
-                               brute_share(weights, reservation, threshold), atol=1e-12)
+def test_the_share_is_the_prior_mass_up_to_the_cutoff_within_the_interval():
+    low, high = np.array([1.0, 1.5]), np.array([3.0, 2.5])
+    share = mech.interval_share(UNIFORM_GRID, low, high, np.array([[2.0, 0.5, 9.0], [2.0, 1.0, 2.25]]))
+    np.testing.assert_allclose(share, [[0.5, 0.0, 1.0], [0.5, 0.0, 0.75]])
 
 
-# ---------------------------------------------------------------------------- truncate_belief
-
-PRIOR = np.array([[0.1, 0.2, 0.3, 0.4]])
-RESERVATION = np.array([[0.5, 0.2, 0.8, 0.3]])   # unsorted: the grid is in resolve order, not value order
-
-
-def test_after_a_rejection_only_types_above_the_threshold_keep_weight_renormalised():
-    after = mech.truncate_belief(PRIOR, RESERVATION, np.array([0.3]), np.array([False]), np.array([True]))
-    np.testing.assert_allclose(after, [[0.1 / 0.4, 0.0, 0.3 / 0.4, 0.0]])
+def test_a_known_type_accepts_or_rejects_for_certain():
+    point = np.full(5, 1.7)
+    share = mech.interval_share(point, np.array([1.7]), np.array([1.7]), np.array([[1.6999, 1.7, 2.0]]))
+    np.testing.assert_array_equal(share, [[0.0, 1.0, 1.0]])
+    narrowed = mech.interval_share(UNIFORM_GRID, np.array([2.0]), np.array([2.0]), np.array([[1.9, 2.0]]))
+    np.testing.assert_array_equal(narrowed, [[0.0, 1.0]])
 
 
-def test_after_an_acceptance_only_types_at_or_below_the_threshold_keep_weight_renormalised():
-    after = mech.truncate_belief(PRIOR, RESERVATION, np.array([0.3]), np.array([True]), np.array([True]))
-    np.testing.assert_allclose(after, [[0.0, 0.2 / 0.6, 0.0, 0.4 / 0.6]])   # 0.3 itself is a tie: it accepts
+def test_a_triangular_prior_gives_its_own_distribution_function_as_the_grid_grows():
+    from sim.distributions import Triangular
+    prior = Triangular(1.2, 1.5, 1.9)
+    grid = prior.quantile(np.linspace(0, 1, 257))
+    cutoffs = np.array([[1.3, 1.5, 1.8]])
+    exact = [(1.3 - 1.2) ** 2 / (0.7 * 0.3), 0.3 / 0.7, 1 - (1.9 - 1.8) ** 2 / (0.7 * 0.4)]
+    np.testing.assert_allclose(mech.interval_share(grid, np.array([1.2]), np.array([1.9]), cutoffs), [exact],
+                               atol=1e-4)
 
 
-def test_an_answer_that_is_not_informative_leaves_the_belief_as_it_was():
-    prior = np.repeat(PRIOR, 2, axis=0)
-    after = mech.truncate_belief(prior, np.repeat(RESERVATION, 2, axis=0), np.array([0.3, 0.3]),
-                                 np.array([False, True]), np.array([False, False]))
-    np.testing.assert_array_equal(after, prior)
+@settings(max_examples=200, deadline=None)
+@given(st.floats(1, 3), st.floats(1, 3), st.floats(0, 4), st.floats(0, 4))
+def test_the_share_is_a_distribution_function_of_the_cutoff(a, b, c1, c2):
+    low, high = np.array([min(a, b)]), np.array([max(a, b)])
+    s1, s2 = mech.interval_share(UNIFORM_GRID, low, high, np.array([[min(c1, c2), max(c1, c2)]]))[0]
+    assert 0.0 <= s1 <= s2 <= 1.0
 
 
-def test_when_no_type_is_consistent_the_belief_moves_to_the_grid_end_nearest_the_answer():
-    prior = np.repeat(PRIOR, 2, axis=0)
-    reservation = np.repeat(RESERVATION, 2, axis=0)
-    # Rejected terms every type would take: the most resolute type (highest reservation, index 2).
-    # Accepted terms no type would take: the least resolute (lowest reservation, index 1).
-    after = mech.truncate_belief(prior, reservation, np.array([0.9, 0.1]), np.array([False, True]),
-                                 np.array([True, True]))
-    np.testing.assert_array_equal(after, [[0, 0, 1, 0], [0, 1, 0, 0]])
+def test_the_quantile_inverts_the_share():
+    low, high = np.array([1.2]), np.array([2.6])
+    for q in (0.1, 0.5, 0.9):
+        value = mech.interval_quantile(UNIFORM_GRID, low, high, q)
+        np.testing.assert_allclose(mech.interval_share(UNIFORM_GRID, low, high, value[:, None]), [[q]], atol=1e-12)
 
 
-@settings(max_examples=100, deadline=None)
-@given(share_cases(), st.booleans(), st.data())
-def test_a_truncated_belief_is_a_distribution_that_answers_as_the_party_did(case, accepted, data):
-    _, reservation, threshold = case
-    runs, size = reservation.shape
-    weights = np.asarray(data.draw(hnp.arrays(int, (runs, size), elements=st.integers(0, 5))), dtype=float)
-    weights[weights.sum(axis=1) == 0] = 1.0
-    weights /= weights.sum(axis=1, keepdims=True)
-    after = mech.truncate_belief(weights, reservation, threshold[:, 0], np.full(runs, accepted), np.ones(runs, bool))
-    np.testing.assert_allclose(after.sum(axis=1), 1.0, rtol=1e-12)
-    share = mech.acceptance_share(after, reservation, threshold[:, :1])[:, 0]
-    consistent = brute_share(weights, reservation, threshold[:, :1])[:, 0]
-    has_consistent = consistent > 0 if accepted else consistent < 1 - 1e-12
-    # Where some type could have given the answer, the belief is certain the party gives it again.
-    np.testing.assert_allclose(share[has_consistent], 1.0 if accepted else 0.0, atol=1e-12)
+def test_answers_narrow_the_interval_and_the_true_type_stays_inside_it():
+    """Bayes' rule with deterministic answers: every answer cuts the interval of possible types at the
+    cutoff of the terms answered, so the truth is never ruled out (the failure of a grid of points, where a
+    true type between two points could make every point inconsistent)."""
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        truth = rng.uniform(1, 3)
+        low, high = 1.0, 3.0
+        for _ in range(12):
+            cutoff = rng.uniform(low, high)
+            if truth <= cutoff:
+                high = min(high, cutoff)
+            else:
+                low = max(low, cutoff)
+            assert low - 1e-12 <= truth <= high + 1e-12
 
 
 # ---------------------------------------------------------------------------- binding_constraint
@@ -375,6 +357,9 @@ def test_a_mediator_who_knows_the_resolve_never_takes_longer_to_a_deal():
 
 
 @pytest.mark.xfail(strict=True, reason=(
+    "as stated the property mixes information with types: the prior is also the distribution the true resolve "
+    "is drawn from (a common prior), so a wider one draws weaker types, whose zones open sooner; the "
+    "information effect alone is checked by the mediators_know_resolve test. Measured: "
     "the stalemate, 200 paired seeds, 16 rounds: median delay with resolve uniform on [1, 2] vs [0.5, 2.5] is "
     "7 vs 6 at war cost 0.005, 4 vs 3 at 0.006 (1 vs 1 at 0.008); means 7.38 vs 6.97, 4.10 vs 4.36. Also "
     "[1.5, 2.5] / [1, 3] / [0.5, 3.5] at 0.006: 9 / 8 / 6; and without stocks or strain (status quo 0.5, "
@@ -391,16 +376,6 @@ def test_a_wider_resolve_prior_with_the_same_mean_never_shortens_the_median_deal
         assert np.median(wide) >= np.median(narrow)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the stalemate at war cost 0.005, 200 seeds: 7 runs end without a deal with the cause 'horizon', 6 of them "
-    "after a true zone existed for 3 to 5 rounds (none with mediators_know_resolve). Seed 132 (resolve a 1.73, "
-    "b 1.80): a accepts 0.4922 at round 8, which leaves one grid point of its belief; at round 10 it rejects "
-    "0.5022, which that point would accept: no point is consistent and truncate_belief's fallback moves all "
-    "mass to the most resolute end of the grid; from round 11 the mediator alternates 0.4753 (a accepts, b "
-    "rejects) and 0.5378 (b accepts, a rejects), every answer again inconsistent, a's belief jumping between "
-    "the grid's ends (point 0 after each acceptance, 23 after each rejection), while the true zone is 3.6-9.1% "
-    "of the wide set. The true type lies between two interior grid "
-    "points (1.708 and 1.792), not beyond the grid's outermost point as the fallback's docstring assumes"))
 def test_a_zone_of_agreement_that_lasts_several_rounds_is_not_missed_for_want_of_knowing_the_types():
     """Learning: answers are deterministic given the type, so each one narrows the mediator's belief, and a
     zone open for 3 rounds or more leaves it time to find terms inside it. A run that ends without a deal
@@ -419,14 +394,6 @@ def standoff(war_cost: float) -> dict[str, Any]:
                        "b": {"position": {"split": 1.0}, "party": dict(party)}}}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "standoff, 400 seeds, 12 rounds: runs where the true zone is open in all 12 rounds and no deal is made: 1 at "
-    "war cost 0.009 (seed 84), 1 at 0.01 (seed 297), 1 at 0.012 (seed 160), 2 at 0.014 (seeds 10, 297); none "
-    "with mediators_know_resolve. In every one a party's true resolve (2.979 to 2.995) lies above the top point "
-    "of the grid (the quantile at 23.5/24: 2.958). Seed 297 at 0.01 (resolve a 2.995, b 1.219): a rejects "
-    "0.494 at round 0; the mediator then proposes 0.4675, which the top grid type (reservation 0.4323) takes "
-    "at threshold 0.4325 but a (0.4331) does not; truncate_belief finds no consistent point and falls back "
-    "to the top point, the belief it had, so the same terms are proposed and rejected in rounds 1 to 11"))
 def test_a_mediator_does_not_repeat_rejected_terms_while_a_zone_is_open_and_nothing_changes():
     """Learning with deterministic answers: in the standoff nothing changes between rounds, so terms that
     were rejected will be rejected again; a mediator that learns from the rejection proposes something else,

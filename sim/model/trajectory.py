@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["NO_ACTOR", "PARTY_QUANTITIES", "QUANTITIES", "RUN_QUANTITIES", "belief_quantile", "round_values"]
+from .. import mechanisms as mech
+
+__all__ = ["NO_ACTOR", "PARTY_QUANTITIES", "QUANTITIES", "RUN_QUANTITIES", "round_values"]
 
 #: The actor of a quantity that belongs to the whole run (the front, the zones, the status).
 NO_ACTOR = "-"
@@ -31,27 +33,8 @@ QUANTITIES: tuple[str, ...] = PARTY_QUANTITIES + RUN_QUANTITIES
 #: The mediators' belief band: its 10th and 90th percentiles.
 LOW, HIGH = 0.1, 0.9
 
-
-def belief_quantile(grid: np.ndarray, weights: np.ndarray, q: float) -> np.ndarray:
-    """The ``q`` quantile of a belief on a grid, per run: the least grid value whose cumulative weight reaches q.
-
-    The belief is discrete, so its quantile is a grid point (the inverse of its distribution function),
-    not an interpolation between points that carry no weight of their own.
-
-    Args:
-        grid: Values, ``(runs, points)``, in any order.
-        weights: Their weights, ``(runs, points)``, summing to 1 per run.
-        q: The share, in [0, 1].
-
-    Returns:
-        One value per run.
-    """
-    order = np.argsort(grid, axis=1)
-    values = np.take_along_axis(grid, order, axis=1)
-    cumulative = np.cumsum(np.take_along_axis(weights, order, axis=1), axis=1)
-    # A little slack: weights that sum to 1 only up to rounding must still reach q = 0.9 at the right point.
-    first = np.argmax(cumulative >= q * cumulative[:, -1:] - 1e-12, axis=1)
-    return values[np.arange(len(values)), first]
+#: Quantiles averaged for the mean of the mediators' belief.
+MEAN_POINTS = 32
 
 
 def round_values(model: Any) -> dict[tuple[str, str], np.ndarray]:
@@ -68,12 +51,15 @@ def round_values(model: Any) -> dict[tuple[str, str], np.ndarray]:
     talks = model.talks
     values: dict[tuple[str, str], np.ndarray] = {}
     for k, party in enumerate(model.parties):
-        grid, weights = talks.resolve_grid[k], talks.resolve_weights[k]
+        prior, low, high = talks.resolve_prior[k], talks.resolve_low[k], talks.resolve_high[k]
+        # The mean of the restricted prior, from its quantiles at the midpoints of equal slices.
+        mids = (np.arange(MEAN_POINTS) + 0.5) / MEAN_POINTS
         aid = party.actor_id
         values[("drift_belief", aid)] = party.belief
-        values[("resolve_belief_mean", aid)] = np.sum(grid * weights, axis=1)
-        values[("resolve_belief_low", aid)] = belief_quantile(grid, weights, LOW)
-        values[("resolve_belief_high", aid)] = belief_quantile(grid, weights, HIGH)
+        values[("resolve_belief_mean", aid)] = mech.interval_quantile(prior, low[:, None], high[:, None],
+                                                                      mids[None, :]).mean(axis=1)
+        values[("resolve_belief_low", aid)] = mech.interval_quantile(prior, low, high, LOW)
+        values[("resolve_belief_high", aid)] = mech.interval_quantile(prior, low, high, HIGH)
         values[("true_resolve", aid)] = party.resolve
         values[("outside_option", aid)] = party.outside_option
         values[("stock_used", aid)] = party.used_share
