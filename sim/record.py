@@ -23,8 +23,8 @@ COLUMNS: dict[str, str] = {
     "run": "Run index within the experiment (0-based).",
     "seed": "Seed of the run: NegotiationModel(scenario, seed=seed) reproduces the row.",
     "outcome": "deal (the parties agreed), no_deal (horizon reached in talks), collapse (talks broke off) or "
-               "military_end (a side's war effort is exhausted; produced once the aftermath/ripening issues "
-               "add stocks, nothing produces it yet).",
+               "military_end (the war ended without a deal: a party's stock was used up, or the attacker "
+               "took the whole contested area).",
     "deal_round": "Round of the deal (NaN without one).",
     "terms_<issue>": "Agreed term on each issue, 0-1 (NaN without a deal).",
     "territory_effective": "Share of the contested area the attacker controls after the deal.",
@@ -38,7 +38,11 @@ COLUMNS: dict[str, str] = {
     "deal_held": "1 if the deal held to the horizon, 0 if it broke down, NaN without one.",
     "relapse_round": "Round the deal broke down (NaN if it held or there was none).",
     "shocks": "Shocks that fired.",
-    "breakdown_cause": "none (deal), no_zopa, red_line_<party>, ratification, shock_suspension, walkaway or horizon.",
+    "breakdown_cause": "none (deal); when the last round failed, the constraint that binds in the zone of agreement "
+                       "computed from the true types: red_line_<party>, ratification (approval at home, or a vote "
+                       "after signature), outside_option_<party> (it prefers fighting on), no_zopa (no single "
+                       "constraint opens a zone) or horizon (a zone existed, the mediators missed it); or "
+                       "shock_suspension, walkaway; for a military end exhausted_<party> or front_at_limit.",
     "zopa_rounds": "Rounds in which some candidate terms would have been accepted by every party.",
     "suspensions": "Times talks were suspended.",
     "leverage": "Pressure episodes the mediator used.",
