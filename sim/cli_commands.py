@@ -322,7 +322,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
             current = event.round
             print(f"round {event.round}{_date_of(spec, event.round)}:")
         actor = "" if event.actor == "-" else f"{_display_name(spec, event.actor)} "
-        print(f"  {actor}{event.event}: {event.detail}")
+        # Joint mediators are several: "propose", "believe".
+        verb = _PLURAL.get(event.event, event.event) if "+" in event.actor else event.event
+        print(f"  {actor}{verb}: {event.detail}")
     for line in _ending(spec, record):
         print(line)
     return EXIT_OK
@@ -346,6 +348,9 @@ def _date_of(spec: Any, round_: int) -> str:
     if start is None or not isinstance(weeks, int | float):
         return ""
     return f" ({(start + dt.timedelta(weeks=weeks * round_)).isoformat()})"
+
+
+_PLURAL = {"proposes": "propose", "proposes again": "propose again", "believes": "believe"}
 
 
 def _display_name(spec: Any, actor: str) -> str:

@@ -138,15 +138,17 @@ def format_sweep_table(summary: pd.DataFrame, varied: list[str], *, names: dict[
     each key path), each listed first with its full key path, the name of its column in the results table.
     The deal share has its 95% interval; then come the other outcomes' shares and the force's. When the
     table is too wide, the columns are headed ``p1``, ``p2``, ... instead; if it is still too wide, the
-    no-deal and collapse shares go, and then the deal share's interval.
+    no-deal and collapse shares go, then the deal share's interval, then the parameters' third digit
+    (the full values are in the results table).
     """
     names = {p: (names or {}).get(p, p.rsplit(".", 1)[-1]) for p in varied}
     codes = [f"p{i + 1}" for i in range(len(varied))]
     lines: list[str] = []
     heads: list[str] = []
-    for heads, full, interval in (([names[p] for p in varied], True, True), (codes, True, True),
-                                  (codes, False, True), (codes, False, False)):
-        columns = [(h, [_cell(v) for v in summary[p]]) for h, p in zip(heads, varied, strict=True)]
+    for heads, full, interval, digits in (([names[p] for p in varied], True, True, 3), (codes, True, True, 3),
+                                          (codes, False, True, 3), (codes, False, False, 3),
+                                          (codes, False, False, 2)):
+        columns = [(h, [_cell(v, digits) for v in summary[p]]) for h, p in zip(heads, varied, strict=True)]
         columns.append(("runs", [f"{int(n):,}" for n in summary["runs"]]))
         columns += _measure_columns(summary, full=full, interval=interval)
         lines = _table_lines(columns)
@@ -175,9 +177,9 @@ def _pc(x: float) -> str:
     return _pct(x).strip()
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, digits: int = 3) -> str:
     if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.{digits}g}"
     return str(value)
 
 

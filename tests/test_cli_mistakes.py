@@ -20,7 +20,8 @@ TOO_BIG = str(2**63)
 SEED = "(expected a whole number from 0 to 2**63 - 1)"
 COUNT = "(expected a whole number, at least 1)"
 DECLARED = ("actors.russia.red_lines[1].penalty, actors.russia.red_lines[2].penalty, actors.russia.party.resolve, "
-            "actors.russia.party.optimism, actors.united_states.backer.backstop, "
+            "actors.russia.party.optimism, actors.russia.party.endurance_rounds, actors.ukraine.party.resolve, "
+            "actors.ukraine.party.endurance_rounds, actors.united_states.backer.backstop, "
             "actors.benelux_and_others.guarantor.troops, actors.benelux_and_others.guarantor.threshold, "
             "front.drift, durability.deterrence_effect")
 

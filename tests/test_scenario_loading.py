@@ -94,6 +94,7 @@ def test_overlay_delete_replace_append(workdir: Path, baseline: Scenario):
             red_lines: {$append: [{issue: territory, op: "<=", bound: 0.5, hard: false}]}
           russia:
             red_lines: {$delete: true}
+            party: {concession_with_depletion: 0}   # no stated position left to concede
         """)
     s = load_scenario("case.yaml")
     assert "us_walkaway_threat" not in s.spec.shocks
@@ -255,7 +256,7 @@ def test_distributions_are_listed_by_dotted_path(baseline: Scenario):
     assert isinstance(dists["durability.deterrence_effect"], Uniform)
     for path, dist in dists.items():
         assert baseline.value(path) is dist
-    assert "actors.ukraine.party.resolve" not in dists   # a plain number
+    assert "actors.ukraine.party.discount" not in dists   # a plain number
 
 
 def test_evidence_table_rows_have_claims(baseline: Scenario):
