@@ -40,7 +40,7 @@ def _mean(arrays: list[np.ndarray]) -> np.ndarray:
 
 
 #: Step sizes of the mediator's local refinement of its proposal.
-REFINE_STEPS = (0.1, 0.03, 0.01)
+REFINE_STEPS = (0.1, 0.02)
 
 #: Weights over the parties of the contract curve's terms.
 FRONTIER_WEIGHTS = 9
@@ -49,7 +49,7 @@ FRONTIER_WEIGHTS = 9
 FOLLOW = (2.0, 3.0, 5.0, 8.0)
 
 #: Starting points of the mediators' local search (the best candidates of the wide set).
-REFINE_STARTS = 3
+REFINE_STARTS = 2
 
 
 class Talks:
@@ -264,10 +264,9 @@ class Talks:
             scores = local_scores.reshape(runs, k, len(moves))
             pick = np.where(proposer[:, None] < 0, np.argmax(scores, axis=-1), 0)
             chosen = np.take_along_axis(around.reshape(runs, k, len(moves), n), pick[:, :, None, None], axis=2)[:, :, 0]
-            best = self._follow(t, best, chosen, proposer, zopa)
+            best, reached = self._follow(t, best, chosen, proposer, zopa)
             if n_step == 0 and k > 1:
                 # After the first, coarsest step only the best start goes on (the proposing party's own).
-                reached, _ = self.mediator_scores(t, self.assessor.assess(no_fixed, best, self.leverage))
                 lead = np.where(proposer < 0, np.argmax(reached, axis=1), 0)
                 best = best[rows, lead][:, None, :]
         final = self.assessor.assess(no_fixed, best, self.leverage)
@@ -277,10 +276,10 @@ class Talks:
         return final.at(pick), zopa
 
     def _follow(self, t: int, before: np.ndarray, after: np.ndarray, proposer: np.ndarray, zopa: np.ndarray
-                ) -> np.ndarray:
+                ) -> tuple[np.ndarray, np.ndarray]:
         """Go on in the direction of the step just taken, further and further, and keep the best point
         reached: a ridge of the score is followed in a few evaluations instead of many small steps.
-        ``before`` and ``after`` are ``(runs, starts, issues)``."""
+        ``before`` and ``after`` are ``(runs, starts, issues)``; returns the points and their scores."""
         runs, k, n = after.shape
         direction = after - before
         line = np.clip(before[:, :, None, :] + np.asarray(FOLLOW)[None, None, :, None] * direction[:, :, None, :], 0, 1)
@@ -288,8 +287,10 @@ class Talks:
         assessed = self.assessor.assess(np.empty((0, n)), tried.reshape(runs, -1, n), self.leverage)
         zopa |= assessed.zopa()
         scores, _ = self.mediator_scores(t, assessed)
-        pick = np.where(proposer[:, None] < 0, np.argmax(scores.reshape(runs, k, -1), axis=-1), 0)
-        return np.take_along_axis(tried, pick[:, :, None, None], axis=2)[:, :, 0]
+        scores = scores.reshape(runs, k, -1)
+        pick = np.where(proposer[:, None] < 0, np.argmax(scores, axis=-1), 0)
+        return (np.take_along_axis(tried, pick[:, :, None, None], axis=2)[:, :, 0],
+                np.take_along_axis(scores, pick[:, :, None], axis=2)[:, :, 0])
 
     def step(self, t: int, active: np.ndarray) -> np.ndarray:
         """One round of talks in the runs of the mask ``active``; returns the runs that agreed."""
