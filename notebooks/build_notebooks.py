@@ -70,8 +70,8 @@ def setup(tables: bool = True) -> str:
 
 NOT_A_FORECAST = '''
 > **The model compares assumptions; it does not forecast.** Every number in a scenario file is an
-> assumption, many of them given as ranges, and none is estimated from data. When we say "22% of runs
-> end in a ceasefire" we mean: in 22% of the simulated years that follow from *these* assumptions. It
+> assumption, many of them given as ranges, and none is estimated from data. When we say "37% of runs
+> end in a ceasefire" we mean: in 37% of the simulated years that follow from *these* assumptions. It
 > is not the probability that the real talks produce a ceasefire. What the model can do is show how
 > the outcomes move when one assumption changes, and which assumptions matter most.
 '''
@@ -255,8 +255,10 @@ NEGOTIATION: list[Cell] = [
     md('''
     The event log, grouped by round. Actor `-` marks something that happens to everyone (a shock, a
     measure adopted, the ceasefire itself). In the `accepts` and `rejects` lines the *deal value* is
-    what the proposal is worth to that party, the *outside option* what it expects from fighting on,
-    and the *hold-out* the margin it demands on top.
+    what the proposal is worth to that party, *fighting on* what it expects from going on with the war
+    to the end state it projects (given its resolve, which only it knows), and the *hold-out* the
+    margin it demands on top. The `believes` lines say what the mediators expected of each answer and
+    what they now think each party's resolve may be.
     '''),
     code('''
     log = pd.DataFrame([{"round": e.round, "actor": e.actor, "event": e.event, "detail": e.detail} for e in events])
@@ -303,22 +305,24 @@ NEGOTIATION: list[Cell] = [
 
     Look for these patterns in the log (the numbers differ from run to run):
 
-    - **Early rounds: Russia rejects.** Its outside option is high: it expects the front to keep moving
-      its way (its *optimism*), and its resolve makes the cost of fighting weigh less. When the
-      mediator's line adds that no terms clear every party's bar this round, the model has checked
-      every candidate set of terms and found none that both parties would be expected to accept: no
-      amount of skill at the table closes that gap. A deal can still come about by the acceptance draw
-      (next point) when both sides are close to it.
+    - **Early rounds: Russia rejects.** Fighting on is worth a lot to it: it expects the front to keep
+      moving its way (its *optimism*, which the front's real pace corrects only slowly), its resolve
+      makes the cost of fighting weigh less, and its public positions (no Western troops, no binding
+      guarantees) carry an *audience cost*. When the mediator's line adds that no terms clear every
+      party's bar this round, the model has checked the terms and found none that every party, as it
+      really is, would sign: no amount of skill at the table closes that gap.
     - **Ukraine's guarantees-first line.** Ukraine judges a guarantee by the force that would stand
       behind it. A guarantee on paper keeps only 30% of its worth, and the rest depends on the troops
       the coalition would actually send. So terms that keep troops out fail Ukraine's red line on
       guarantees, however strong the guarantee sounds on paper.
-    - **Acceptance is a draw.** A party whose deal value is close to its outside option plus hold-out
-      accepts with a chance near one half (the model's *acceptance noise*), so a deal both sides are
-      nearly indifferent to can take several rounds to be signed, or never be.
-    - **What moves the parties.** Sanctions that pass, a front that stalls, and Russia's beliefs
-      catching up with what it observes all lower its outside option. The mediator also learns from
-      rejections what each side needs.
+    - **An answer follows from the party's type.** A party accepts exactly when the deal is worth at
+      least fighting on plus its hold-out; there is no dice roll. The mediators do not know how resolute
+      each party is, so they propose the terms most likely to be signed as far as they know, and every
+      answer rules out the types that would have answered otherwise.
+    - **What moves the parties: ripening.** The war drains each side's stock of manpower, money and
+      materiel. As Russia's drains, each round hurts more (the *strain*) and the audience cost of its
+      public positions fades, until a consented force and a binding guarantee, which Ukraine insists
+      on, cost Moscow less than fighting on. Sanctions that pass raise Russia's cost of every round.
     - **The EU arena.** Hungary vetoes the package and the loan while its grievance lasts. The
       grievance may end, the loan may pass by a workaround after three blocked rounds, and the
       election in round 7 may bring a government that stops blocking.
