@@ -13,7 +13,6 @@ import numpy as np
 from scipy.special import expit
 
 __all__ = [
-    "acceptance_probability",
     "binding_constraint",
     "cascade",
     "compromise_point",
@@ -108,21 +107,6 @@ def red_line_penalty(terms: np.ndarray, at_least: np.ndarray, at_most: np.ndarra
     penalty = np.sum(np.where(hard_low, 0.0, penalty_low * short) + np.where(hard_high, 0.0, penalty_high * over), axis=-1)
     broken = np.any((hard_low & (short > BREACH)) | (hard_high & (over > BREACH)), axis=-1)
     return penalty, broken
-
-
-def acceptance_probability(margin: np.ndarray, noise: np.ndarray | float) -> np.ndarray:
-    """Chance to accept given the margin of deal value over outside option plus hold-out.
-
-    Logit (quantal response) with scale ``noise``; with noise 0 the rule is deterministic:
-    accept exactly when the margin is not negative.
-    """
-    noise = np.asarray(noise, dtype=float)
-    if np.all(noise > 0):
-        return logistic(margin / noise)
-    if not np.any(noise > 0):
-        return (margin >= 0).astype(float)
-    safe = np.where(noise > 0, noise, 1.0)
-    return np.where(noise > 0, logistic(margin / safe), (margin >= 0).astype(float))
 
 
 def future_cost(cost_per_round: np.ndarray, discount: np.ndarray, rounds: np.ndarray | int,

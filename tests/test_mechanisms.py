@@ -41,14 +41,6 @@ def test_soft_red_line_costs_its_penalty_times_the_violation_and_hard_one_breaks
     assert broken[0]
 
 
-def test_deterministic_acceptance_is_a_step_at_zero_margin():
-    margins = np.array([-0.01, 0.0, 0.01])
-    assert list(mech.acceptance_probability(margins, 0.0)) == [0.0, 1.0, 1.0]
-    soft = mech.acceptance_probability(margins, 0.02)
-    assert 0 < soft[0] < 0.5 < soft[2] < 1
-    assert soft[1] == pytest.approx(0.5)
-
-
 def test_future_cost_sums_discounted_rounds():
     cost = mech.future_cost(np.array(0.01), np.array(0.5), 3, np.array(2.0))
     assert cost == pytest.approx((0.5 + 0.25 + 0.125) * 0.01 / 2.0)
