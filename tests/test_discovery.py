@@ -222,6 +222,43 @@ def test_no_box_when_no_parameter_matters():
         assert discover(frame, DEAL, method=method) == []
 
 
+def tree_table(seed):
+    """Two parameters that matter (one continuous, one on a grid of five levels) and one that does not."""
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([rng.uniform(size=1500), rng.integers(0, 5, size=1500) / 4, rng.uniform(size=1500)])
+    y = ((X[:, 0] < 0.6) & (X[:, 1] > 0.3)) ^ (rng.uniform(size=1500) < 0.15)
+    return X, y
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tree_leaves_are_scikit_learns_partition(seed):
+    from sklearn.tree import DecisionTreeClassifier
+
+    from sim.discovery.methods import _inside, _tree_leaves
+
+    X, y = tree_table(seed)
+    model = DecisionTreeClassifier(criterion="gini", max_depth=3, min_samples_leaf=75, random_state=0).fit(X, y)
+    node = model.apply(X)
+    counts = model.tree_.n_node_samples
+    leaves = _tree_leaves(X, y, depth=3, min_count=75, prune=False)
+    assert len(leaves) == model.get_n_leaves()
+    # Every run falls in exactly one leaf, the one whose bounds contain it, and that is sklearn's leaf.
+    inside = np.array([_inside(X, lo, hi) for lo, hi, _ in leaves])
+    assert (inside.sum(axis=0) == 1).all()
+    for (*_, runs), bounded in zip(leaves, inside, strict=True):
+        assert np.array_equal(runs, bounded)
+        (leaf,) = np.unique(node[runs])
+        assert np.array_equal(runs, node == leaf) and runs.sum() == counts[leaf]
+    # Pruning merges sibling leaves back into their parent: each pruned leaf is a union of sklearn's.
+    pruned = _tree_leaves(X, y, depth=3, min_count=75)
+    assert len(pruned) < len(leaves)
+    assert (np.array([runs for *_, runs in pruned]).sum(axis=0) == 1).all()
+    for lo, hi, runs in pruned:
+        assert np.array_equal(runs, _inside(X, lo, hi))
+        assert runs.sum() == sum(counts[leaf] for leaf in np.unique(node[runs]))
+        assert not (np.isin(node, np.unique(node[runs])) & ~runs).any()
+
+
 def test_wilson_interval_matches_scipy():
     from scipy.stats import binomtest
 

@@ -14,9 +14,9 @@ outcome is much more common than overall. Two methods:
   standard errors of that highest one, so that coverage is not given up for a gain noise could
   explain -- then *paste*: widen a bound again while the density does not fall.
   Further boxes (``max_boxes``) are found the same way among the runs outside the earlier ones.
-- ``tree``: a shallow classification tree (CART with Gini splits, written here in numpy; depth 3;
-  a split whose two leaves are on the same side of the overall rate is pruned): its leaves where
-  the outcome is the majority are the boxes.
+- ``tree``: a shallow classification tree (CART with Gini splits: scikit-learn's
+  ``DecisionTreeClassifier``, as EMA Workbench uses; depth 3; a split whose two leaves are on the same
+  side of the overall rate is pruned): its leaves where the outcome is the majority are the boxes.
 
 Both then drop any restriction whose removal changes the density by less than ``simplify`` (one
 percentage point) or its standard error, and then each restriction that a permutation test does not
@@ -25,8 +25,9 @@ parameters that matter. Each box reports 95% Wilson intervals of its density, ma
 counting design points rather than runs. A table of several scenarios (a compare folder) is refused
 unless ``pool=True``.
 
-The tree stays written here: scikit-learn (whose ``DecisionTreeClassifier`` would serve) is not among
-the project's requirements.
+scikit-learn fits the tree; :mod:`.methods` only reads its leaves' bounds off the fitted ``tree_`` and
+prunes. It is imported when a tree is fitted, not with :mod:`sim`. PRIM stays written here: scikit-learn
+has none, and the choice of box on its trajectory described above is this module's own.
 
 A box's *density* is the outcome's rate among the runs in it, its *mass* the share of all runs it
 holds and its *coverage* the share of all runs with the outcome that fall in it. A bound lies half

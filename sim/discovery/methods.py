@@ -130,53 +130,45 @@ def _simplify(X: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 Leaf = tuple[np.ndarray, np.ndarray, np.ndarray]  # (low, high, runs in the leaf)
 
 
-def _tree_leaves(X: np.ndarray, y: np.ndarray, *, depth: int, min_count: int) -> list[Leaf]:
-    """Leaves of a depth-limited CART tree with Gini splits.
+def _tree_leaves(X: np.ndarray, y: np.ndarray, *, depth: int, min_count: int, prune: bool = True) -> list[Leaf]:
+    """Leaves of a depth-limited CART tree with Gini splits: scikit-learn's ``DecisionTreeClassifier``.
 
-    Two sibling leaves on the same side of the overall rate are merged back (pruned), so that no
+    The fitted ``tree_`` is walked from the root: a leaf's bounds are those of the splits on its path,
+    each half way between the largest value of the runs sent left and the smallest sent right (in
+    float64; scikit-learn finds its splits and stores its thresholds on a float32 copy of ``X``, so its
+    own threshold can sit a rounding error away; this bound puts every run on the side scikit-learn's
+    ``apply`` does). The runs of a leaf are those ``decision_path`` sends through it.
+
+    With ``prune``, two sibling leaves on the same side of the overall rate are merged back, so that no
     split is kept that does not separate runs more likely than average from runs less likely.
     """
-    n, d = X.shape
+    from sklearn.tree import DecisionTreeClassifier  # here: ``import sim`` and loading scenarios stay light
 
+    model = DecisionTreeClassifier(criterion="gini", max_depth=depth, min_samples_leaf=min_count, random_state=0)
+    model.fit(X, y)
+    tree = model.tree_
+    paths = model.decision_path(X).tocsc()  # runs x nodes: which nodes each run passes through
+    n, d = X.shape
     baseline = y.mean()
 
-    def grow(rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: int) -> list[Leaf]:
+    def runs(node: int) -> np.ndarray:
         mask = np.zeros(n, dtype=bool)
-        mask[rows] = True
-        split = None
-        if level < depth and 0 < y[rows].sum() < len(rows) and len(rows) >= 2 * min_count:
-            split = _best_split(X[rows], y[rows], min_count)
-        if split is None:
+        mask[paths.indices[paths.indptr[node]:paths.indptr[node + 1]]] = True
+        return mask
+
+    def walk(node: int, lo: np.ndarray, hi: np.ndarray) -> list[Leaf]:
+        mask = runs(node)
+        left, right = tree.children_left[node], tree.children_right[node]
+        if left == right:  # a leaf (both are -1)
             return [(lo, hi, mask)]
-        j, cut = split
+        j = tree.feature[node]
+        cut = float((X[runs(left), j].max() + X[runs(right), j].min()) / 2)
         left_hi, right_lo = hi.copy(), lo.copy()
         left_hi[j], right_lo[j] = min(hi[j], cut), max(lo[j], cut)
-        left = grow(rows[X[rows, j] < cut], lo, left_hi, level + 1)
-        right = grow(rows[X[rows, j] > cut], right_lo, hi, level + 1)
-        if len(left) == len(right) == 1 and (y[left[0][2]].mean() > baseline) == (y[right[0][2]].mean() > baseline):
+        below, above = walk(left, lo, left_hi), walk(right, right_lo, hi)
+        if (prune and len(below) == len(above) == 1
+                and (y[below[0][2]].mean() > baseline) == (y[above[0][2]].mean() > baseline)):
             return [(lo, hi, mask)]  # prune: the split does not change which side of the baseline the runs are on
-        return left + right
+        return below + above
 
-    return grow(np.arange(n), np.full(d, -np.inf), np.full(d, np.inf), 0)
-
-
-def _best_split(X: np.ndarray, y: np.ndarray, min_count: int) -> tuple[int, float] | None:
-    """The (column, threshold) whose split most lowers the weighted Gini impurity, if any does."""
-    n = len(y)
-    p = y.mean()
-    best, best_impurity = None, 2 * p * (1 - p) - 1e-12
-    sizes = np.arange(1, n)
-    for j in range(X.shape[1]):
-        order = np.argsort(X[:, j], kind="stable")
-        x, hits = X[order, j], np.cumsum(y[order])[:-1]
-        p_left = hits / sizes
-        p_right = (y.sum() - hits) / (n - sizes)
-        impurity = (sizes * 2 * p_left * (1 - p_left) + (n - sizes) * 2 * p_right * (1 - p_right)) / n
-        valid = (x[:-1] < x[1:]) & (sizes >= min_count) & (n - sizes >= min_count)
-        if not valid.any():
-            continue
-        i = np.flatnonzero(valid)[np.argmin(impurity[valid])]
-        if impurity[i] < best_impurity:
-            best, best_impurity = (j, float((x[i] + x[i + 1]) / 2)), impurity[i]
-    return best
-
+    return walk(0, np.full(d, -np.inf), np.full(d, np.inf))
