@@ -153,7 +153,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         table = run_many(scenario, runs=args.runs, seed=args.seed, workers=workers, executor=args.executor,
                          scheduler=args.scheduler, chunk_size=args.chunk_size, progress=progress)
-    print(format_summary(summarize(table)))
+    measures = {mid: m.label for c in scenario.spec.institutions.councils.values() for mid, m in c.measures.items()}
+    print(format_summary(summarize(table), measures=measures))
     if args.out:
         print(f"results: {Path(args.out) / 'runs.parquet'} (manifest.json, scenario.resolved.yaml beside it)")
     return EXIT_OK
@@ -237,7 +238,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     comparison = load_comparison(args.inputs, runs=args.runs, seed=args.seed,
                                  workers=args.workers or _default_workers(), progress=_progress("compare"),
                                  strict=not args.no_strict)
-    print(format_comparison(comparison.summary()))
+    print(format_comparison(comparison.summary(), measures=comparison.measures))
     print()
     print(format_paired(comparison.differences()))
     try:

@@ -52,7 +52,7 @@ METRICS: dict[str, tuple[str, bool]] = {
     "mean_deal_round": ("mean deal round (none = horizon)", False),
 }
 #: Added per council measure M that both scenarios of a difference have.
-MEASURE_METRIC = ("p_measure_{}_passed", "P(measure {} passed)")
+MEASURE_METRIC = ("p_measure_{}_passed", "P({} passed)")
 
 
 def _measures(table: pd.DataFrame) -> list[str]:
@@ -127,13 +127,13 @@ def _difference_row(name: str, baseline: str, metric: str, label: str, share: bo
 
 
 def paired_differences(results: pd.DataFrame, baseline: str = "baseline", *, horizon: int = 26,
-                       by_round: int | None = None) -> pd.DataFrame:
+                       by_round: int | None = None, measures: dict[str, str] | None = None) -> pd.DataFrame:
     """Differences of every other scenario from the baseline, with paired and unpaired 95% intervals.
 
     For each scenario and quantity (:data:`METRICS`: the outcome shares, a deployed force, a deal
     that held, the mean deal round counting runs without one as ``horizon``; the share passed of
     each council measure both scenarios have; optionally the share with a deal by round
-    ``by_round``), the per-run
+    ``by_round``; a measure is named by its label in ``measures``, else its id), the per-run
     values (0/1 indicators for shares) are matched by ``run`` index. The paired interval is
     ``mean(d) ± 1.96·sd(d)/√n`` of the per-run differences ``d``; the unpaired one is
     ``diff ± 1.96·√(var_a/n_a + var_b/n_b)``. When the runs do not pair up (different seeds or runs
@@ -169,7 +169,8 @@ def paired_differences(results: pd.DataFrame, baseline: str = "baseline", *, hor
         values = _per_run(other, horizon, by_round)
         paired, reason = is_paired(base, other)
         both = [mid for mid in _measures(base) if mid in _measures(other)]
-        compared = {**metrics, **{MEASURE_METRIC[0].format(m): (MEASURE_METRIC[1].format(m), True) for m in both}}
+        compared = {**metrics, **{MEASURE_METRIC[0].format(m): (MEASURE_METRIC[1].format((measures or {}).get(m, m)), True)
+                                  for m in both}}
         rows += [_difference_row(name, baseline, metric, label, share, base_values, values, paired, reason)
                  for metric, (label, share) in compared.items()]
     return pd.DataFrame(rows, columns=["scenario", "baseline", "metric", "label", "share", "baseline_value", "value",
@@ -181,11 +182,17 @@ def _guarantors_of(actors: dict[str, Any]) -> list[str]:
     return [key for key, actor in (actors or {}).items() if isinstance(actor, dict) and actor.get("guarantor")]
 
 
-def _words(actors: dict[str, Any], issues: dict[str, Any]) -> dict[str, Any]:
-    """Display names of the actors and the words of the issues (label, low, high, anchors), as plain data."""
+def _words(actors: dict[str, Any], issues: dict[str, Any], institutions: Any = None) -> dict[str, Any]:
+    """Display names of the actors, the words of the issues (label, low, high, anchors) and the labels of
+    the councils' measures, as plain data."""
+    councils = (institutions or {}).get("councils") if isinstance(institutions, dict) else None
+    measures = {mid: str(measure.get("label", mid))
+                for council in (councils or {}).values() if isinstance(council, dict)
+                for mid, measure in (council.get("measures") or {}).items() if isinstance(measure, dict)}
     return {"names": {key: str(actor.get("name", key)) for key, actor in actors.items() if isinstance(actor, dict)},
             "issues": {key: {k: issue[k] for k in ("label", "low", "high", "anchors") if k in issue}
-                       for key, issue in issues.items() if isinstance(issue, dict)}}
+                       for key, issue in issues.items() if isinstance(issue, dict)},
+            "measures": measures}
 
 
 def scenario_info(scenario: Any) -> dict[str, Any]:
@@ -193,7 +200,7 @@ def scenario_info(scenario: Any) -> dict[str, Any]:
     data = scenario.data
     return {"horizon": int(scenario.spec.horizon.rounds),
             "guarantors": [key for key, actor in scenario.spec.actors.items() if actor.guarantor is not None],
-            **_words(dict(data.get("actors") or {}), dict(data.get("issues") or {}))}
+            **_words(dict(data.get("actors") or {}), dict(data.get("issues") or {}), data.get("institutions"))}
 
 
 def folder_info(folder: str | Path) -> dict[str, Any]:
@@ -204,17 +211,18 @@ def folder_info(folder: str | Path) -> dict[str, Any]:
     manifest = read_manifest(folder)
     if manifest.get("kind") == "compare":
         return {"horizon": manifest.get("horizon"), "guarantors": manifest.get("guarantors") or [],
-                "names": manifest.get("names") or {}, "issues": manifest.get("issues") or {}}
+                "names": manifest.get("names") or {}, "issues": manifest.get("issues") or {},
+                "measures": manifest.get("measures") or {}}
     try:
         data = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8")) or {}
     except (OSError, ValueError, yaml.YAMLError):
         data = None
     if not isinstance(data, dict):
-        return {"horizon": None, "guarantors": [], "names": {}, "issues": {}}
+        return {"horizon": None, "guarantors": [], "names": {}, "issues": {}, "measures": {}}
     rounds = (data.get("horizon") or {}).get("rounds")
     return {"horizon": int(rounds) if isinstance(rounds, int | float) else None,
             "guarantors": _guarantors_of(data.get("actors") or {}),
-            **_words(data.get("actors") or {}, data.get("issues") or {})}
+            **_words(data.get("actors") or {}, data.get("issues") or {}, data.get("institutions"))}
 
 
 @dataclass
@@ -230,6 +238,8 @@ class Comparison:
     """Display names of the actors of every scenario compared."""
     issues: dict[str, Any] = field(default_factory=dict)
     """The words of the issues (label, low, high, anchors), the first scenario's for an issue they share."""
+    measures: dict[str, str] = field(default_factory=dict)
+    """Labels of the councils' measures of every scenario compared (measure id -> label)."""
 
     @property
     def names(self) -> list[str]:
@@ -242,7 +252,7 @@ class Comparison:
 
     def differences(self) -> pd.DataFrame:
         """:func:`paired_differences` against the first scenario."""
-        return paired_differences(self.table, self.names[0], horizon=self.horizon or 26)
+        return paired_differences(self.table, self.names[0], horizon=self.horizon or 26, measures=self.measures)
 
 
 def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, workers: int = 1,
@@ -276,9 +286,11 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
     guarantors: list[str] = []
     actor_names: dict[str, str] = {}
     issues: dict[str, Any] = {}
+    measures: dict[str, str] = {}
 
     def gather(info: dict[str, Any]) -> None:
         guarantors.extend(info["guarantors"])
+        measures.update({k: v for k, v in info.get("measures", {}).items() if k not in measures})
         actor_names.update({k: v for k, v in info["names"].items() if k not in actor_names})
         issues.update({k: v for k, v in info["issues"].items() if k not in issues})
 
@@ -304,4 +316,4 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
     table = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
     return Comparison(table=table, inputs=[str(i) for i in inputs], seed=seed if loaded else None,
                       horizon=max(horizons) if horizons else None, guarantors=list(dict.fromkeys(guarantors)),
-                      actor_names=actor_names, issues=issues)
+                      actor_names=actor_names, issues=issues, measures=measures)

@@ -64,6 +64,7 @@ def _write_comparison(comparison: Comparison, folder: Path) -> list[Path]:
         "scenarios": comparison.names, "inputs": comparison.inputs, "seed": comparison.seed,
         "runs_per_scenario": {str(k): int(v) for k, v in sizes.items()}, "horizon": comparison.horizon,
         "guarantors": comparison.guarantors, "names": comparison.actor_names, "issues": comparison.issues,
+        "measures": comparison.measures,
         "baseline": comparison.names[0],
         "paired": bool(diffs["paired"].all()) if len(diffs) else None,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from .summary import shown_outcomes, summary_measures
+from .summary import measure_name, shown_outcomes, summary_measures
 
 __all__ = ["format_comparison", "format_paired"]
 
@@ -44,8 +44,9 @@ def _interval_text(share: bool) -> Callable[[float, float], str]:
     return text
 
 
-def format_comparison(summary: pd.DataFrame) -> str:
-    """Plain-text table of :func:`sim.summary.summarize` output: one column per scenario."""
+def format_comparison(summary: pd.DataFrame, measures: dict[str, str] | None = None) -> str:
+    """Plain-text table of :func:`sim.summary.summarize` output: one column per scenario (``measures``
+    labels the councils' measures by id)."""
     names = [str(n) for n in summary["scenario"]]
     width = max(24, *(len(n) + 2 for n in names))
 
@@ -63,7 +64,7 @@ def format_comparison(summary: pd.DataFrame) -> str:
         ("deal held (given one)", lambda r: _pct(r["p_held_given_deal"])),
     ]
     for mid in summary_measures(summary):  # "-" for a scenario without the measure
-        lines_spec += [(f"measure {mid}", lambda r: ""),
+        lines_spec += [(measure_name(mid, measures), lambda r: ""),
                        ("  passed by the horizon", lambda r, m=mid: _absent(r, m) or _pct(r[f"p_measure_{m}_passed"])),
                        ("  median round (if passed)", lambda r, m=mid: _absent(r, m)
                         or _number(r[f"median_measure_{m}_round"], ".1f"))]

@@ -11,7 +11,8 @@ from numpy.typing import ArrayLike
 
 from .record import measure_ids
 
-__all__ = ["OUTCOME_ORDER", "format_summary", "format_sweep_table", "shown_outcomes", "summarize", "summary_measures", "wilson_interval"]
+__all__ = ["OUTCOME_ORDER", "format_summary", "format_sweep_table", "measure_name", "shown_outcomes", "summarize",
+           "summary_measures", "wilson_interval"]
 
 #: The final outcome codes (:data:`sim.model.OUTCOMES` without ``talking``), in the order they are shown.
 OUTCOME_ORDER = ("deal", "no_deal", "collapse", "military_end")
@@ -87,8 +88,9 @@ def _pct(x: float) -> str:
     return "  n/a" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{100 * x:5.1f}%"
 
 
-def format_summary(summary: pd.DataFrame, *, by: str | list[str] = "scenario") -> str:
-    """Plain-text table of a summary, for the terminal."""
+def format_summary(summary: pd.DataFrame, *, by: str | list[str] = "scenario",
+                   measures: dict[str, str] | None = None) -> str:
+    """Plain-text table of a summary, for the terminal; ``measures`` labels the councils' measures by id."""
     keys = [k for k in ([by] if isinstance(by, str) else by) if k in summary]
     lines = []
     for _, r in summary.iterrows():
@@ -108,7 +110,7 @@ def format_summary(summary: pd.DataFrame, *, by: str | list[str] = "scenario") -
         for mid in summary_measures(summary):
             if np.isnan(r[f"p_measure_{mid}_passed"]):
                 continue
-            lines.append(f"  measure {mid}")
+            lines.append(f"  {measure_name(mid, measures)}")
             lines.append(f"  {'  passed by the horizon':<28}{_pct(r[f'p_measure_{mid}_passed'])}")
             lines.append(f"  {'  median round (if passed)':<28}{_round(r[f'median_measure_{mid}_round'])}")
     return "\n".join(lines)
@@ -118,6 +120,12 @@ def shown_outcomes(summary: pd.DataFrame) -> list[str]:
     """The outcomes a summary's tables and figures show: every code of :data:`OUTCOME_ORDER`, except
     ``military_end`` (which nothing produces yet) unless some run of the summary ends in it."""
     return [o for o in OUTCOME_ORDER if o != "military_end" or (summary[f"p_{o}"] > 0).any()]
+
+
+def measure_name(mid: str, labels: dict[str, str] | None) -> str:
+    """How a measure is named in a table: its label and id (``20th sanctions package (sanctions_package_20)``)."""
+    label = (labels or {}).get(mid)
+    return f"{label} ({mid})" if label and label != mid else f"measure {mid}"
 
 
 def summary_measures(summary: pd.DataFrame) -> list[str]:
