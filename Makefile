@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 # make lock LOCKFLAGS=--upgrade moves every pin to the newest release; without it, pins are kept.
 LOCKFLAGS ?=
 
-.PHONY: run test lint lock bench clean
+.PHONY: run test lint lock notebooks bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
 	$(BIN)/uv pip compile --quiet $(LOCKFLAGS) pyproject.toml --extra test --python-version 3.11 -o requirements/test.txt
 	$(BIN)/uv pip compile --quiet $(LOCKFLAGS) pyproject.toml --python-version 3.11 -c requirements/test.txt -o requirements/run.txt
+
+# Each notebooks/0N-*.ipynb is paired with the .py beside it (jupytext, percent format): edit the .py, then
+# run this to rewrite the .ipynb (jupytext syncs from whichever of the two is newer, keeping cell ids).
+notebooks: $(VENV)/.installed-test
+	$(BIN)/jupytext --sync notebooks/0*.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py

@@ -1,4 +1,7 @@
-"""The teaching notebooks: stored clean and up to date, and each runs top to bottom in a real Jupyter kernel.
+"""The teaching notebooks: stored clean, in sync with their scripts, and each runs top to bottom in a real kernel.
+
+Each notebook is a jupytext pair: ``notebooks/<name>.py`` (percent format, the source a reviewer reads)
+and ``notebooks/<name>.ipynb`` (what Jupyter opens), kept equal by ``make notebooks``.
 
 The notebooks are executed with nbclient in the ``python3`` kernel, which jupyter_client starts with
 this interpreter (the venv's), in ``notebooks/`` as the working directory and with ``SIM_NB_RUNS``
@@ -7,7 +10,6 @@ set small, so that the whole file takes well under a minute. Any error in any ce
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import time
@@ -19,6 +21,7 @@ nbformat = pytest.importorskip("nbformat", reason="needs the test extras: pip in
 nbclient = pytest.importorskip("nbclient", reason="needs the test extras: pip install -e '.[test]'")
 pytest.importorskip("ipykernel", reason="needs the test extras: pip install -e '.[test]'")
 pytest.importorskip("ipywidgets", reason="needs the test extras: pip install -e '.[test]'")
+jupytext = pytest.importorskip("jupytext", reason="needs the test extras: pip install -e '.[test]'")
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -28,6 +31,8 @@ EXPECTED = {"01-the-negotiation.ipynb", "02-comparing-assumptions.ipynb", "03-wr
 TEST_RUNS = "100"  # SIM_NB_RUNS for the tests (the notebooks default to 1,000)
 CELL_TIMEOUT = 300  # seconds per cell: generous, for a busy machine
 KERNEL = "python3"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+PAIRING = "ipynb,py:percent"  # jupytext's formats: each notebooks/<name>.ipynb with notebooks/<name>.py
 
 
 def execute(nb: nbformat.NotebookNode, **env: str) -> float:
@@ -45,6 +50,8 @@ def images(cell: nbformat.NotebookNode) -> int:
 
 def test_the_three_notebooks_are_there_one_with_controls():
     assert {p.name for p in NOTEBOOKS} >= EXPECTED
+    scripts = {p.with_suffix(".ipynb").name for p in NOTEBOOK_DIR.glob("*.py")}
+    assert scripts == {p.name for p in NOTEBOOKS}, "every notebook needs its paired .py and every .py its .ipynb"
     tagged = [cell for path in NOTEBOOKS for cell in nbformat.read(path, as_version=4).cells
               if "widgets" in cell.metadata.get("tags", [])]
     assert tagged and all("ipywidgets" in cell.source for cell in tagged)
@@ -61,12 +68,22 @@ def test_stored_without_outputs(path: Path):
     assert "widgets" not in nb.metadata, f"{path.name} stores widget state"
 
 
-def test_stored_notebooks_match_their_generator():
-    spec = importlib.util.spec_from_file_location("build_notebooks", NOTEBOOK_DIR / "build_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert set(module.NOTEBOOKS) == EXPECTED
-    assert module.stale(NOTEBOOK_DIR) == [], "notebooks differ from notebooks/build_notebooks.py: run it to rebuild them"
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_notebook_is_in_sync_with_its_script(path: Path):
+    # notebooks/<name>.py (jupytext's percent format) is the source; the .ipynb beside it must hold the
+    # same cells: edit the .py, then `make notebooks` (jupytext --sync) rewrites the .ipynb.
+    script = path.with_suffix(".py")
+    assert script.is_file(), f"{path.name} has no paired script {script.name}"
+    stored, source = jupytext.read(path), jupytext.read(script)
+    for nb, name in ((stored, path.name), (source, script.name)):
+        assert nb.metadata.get("jupytext", {}).get("formats") == PAIRING, f"{name} is not paired as {PAIRING}"
+    assert stored.metadata["kernelspec"] == source.metadata["kernelspec"] == KERNELSPEC
+
+    def cells(nb):
+        return [(cell.cell_type, cell.source, cell.metadata.get("tags", [])) for cell in nb.cells]
+
+    assert cells(stored) == cells(source), \
+        f"{path.name} differs from {script.name}: run `make notebooks` (jupytext --sync notebooks/0*.py)"
 
 
 def test_the_kernel_is_this_python():
