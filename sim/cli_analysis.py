@@ -79,6 +79,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         evaluate_outcome,
         input_columns,
         outcome_label,
+        pooled_leftovers,
         short_names,
     )
     from .results import MANIFEST, RUNS, read_results
@@ -93,7 +94,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
         boxes = discover(runs, args.outcome, params=args.params, method=args.method, alpha=args.alpha,
                          min_mass=args.min_mass, threshold=args.threshold, depth=args.depth, max_boxes=args.boxes,
                          pool=args.pool)
-        columns = input_columns(runs, args.params)
+        columns = input_columns(runs, args.params, pool=args.pool)
+        left_out = pooled_leftovers(runs, args.params) if args.pool else []
         rate = float(evaluate_outcome(runs, args.outcome).mean())
     except DiscoveryError as exc:
         return fail(str(exc))
@@ -102,6 +104,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
     print(f"{method} over {len(columns)} parameters and {len(runs):,} runs of {folder}: "
           f"{label} in {100 * rate:.0f}% of all runs; (a-b%) are 95% Wilson intervals "
           f"counting design points{' (runs, as one parameter alone varies)' if len(columns) == 1 else ''}")
+    if left_out:
+        print(f"left out {len(left_out)} parameter(s) not drawn in every pooled scenario: {', '.join(left_out)}")
     resolved = folder / "scenario.resolved.yaml"
     scenario_data = None
     if resolved.is_file():

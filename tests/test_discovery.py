@@ -18,6 +18,7 @@ from sim.discovery import (
     discover,
     evaluate_outcome,
     input_columns,
+    pooled_leftovers,
     short_names,
 )
 from sim.discovery.stats import wilson
@@ -298,6 +299,18 @@ def test_scenarios_are_not_pooled_unless_asked():
         discover(frame, DEAL)
     assert set(discover(frame, DEAL, pool=True)[0].restrictions) == {"p.x0"}
     assert discover(one.assign(scenario="baseline"), DEAL)  # one scenario: nothing pooled
+
+
+def test_pooled_scenarios_are_discovered_over_the_parameters_they_all_draw():
+    one, two = synthetic(seed=0), synthetic(seed=1)
+    two = two.assign(**{"p.only_in_baseline": np.nan})
+    one = one.assign(**{"p.only_in_baseline": np.random.default_rng(3).uniform(size=len(one))})
+    frame = pd.concat([one.assign(scenario="baseline"), two.assign(scenario="river")], ignore_index=True)
+    assert pooled_leftovers(frame) == ["p.only_in_baseline"]
+    assert "p.only_in_baseline" not in input_columns(frame, pool=True)
+    assert set(discover(frame, DEAL, pool=True)[0].restrictions) == {"p.x0"}
+    with pytest.raises(DiscoveryError, match="not drawn in every pooled scenario"):
+        discover(frame, DEAL, params=["p.x0", "p.only_in_baseline"], pool=True)
 
 
 def test_cli_discover_refuses_a_compare_folder_unless_pooled(workdir):

@@ -39,7 +39,7 @@ The code is split into :mod:`.search` (inputs, :func:`discover`, :class:`Box`), 
 
 from __future__ import annotations
 
-from .search import Box, DiscoveryError, discover, evaluate_outcome, input_columns
+from .search import Box, DiscoveryError, discover, evaluate_outcome, input_columns, pooled_leftovers
 from .words import describe_box, describe_tests, short_name, short_names
 
 # Importable from here as before the split, though not in ``__all__`` (the ``as`` marks a re-export).
@@ -47,4 +47,4 @@ from .words import describe_restriction as describe_restriction
 from .words import outcome_label as outcome_label
 
 __all__ = ["Box", "DiscoveryError", "describe_box", "describe_tests", "discover", "evaluate_outcome", "input_columns",
-           "short_name", "short_names"]
+           "pooled_leftovers", "short_name", "short_names"]

@@ -105,8 +105,11 @@ def evaluate_outcome(runs: pd.DataFrame, outcome: str) -> np.ndarray:
                          f"(it gives {value.dtype} values; compare it, e.g. 'deal_round < 5')")
 
 
-def input_columns(runs: pd.DataFrame, params: Sequence[str] | None = None) -> list[str]:
+def input_columns(runs: pd.DataFrame, params: Sequence[str] | None = None, *, pool: bool = False) -> list[str]:
     """The parameter columns to discover over: ``params``, or every varying dotted (key path) column.
+
+    Pooled scenarios (``pool``) need not draw the same parameters: without ``params``, only the columns
+    with a value in every run are used (:func:`pooled_leftovers` names the others).
 
     Raises:
         DiscoveryError: a named column is missing or not numeric, or there is no parameter column.
@@ -122,11 +125,21 @@ def input_columns(runs: pd.DataFrame, params: Sequence[str] | None = None) -> li
             raise DiscoveryError(f"column {bad[0]!r} is not numeric; discovery needs number columns")
         return list(params)
     columns = [c for c in runs.columns if "." in str(c) and _numeric(runs[c]) and runs[c].nunique() > 1]
+    if pool:
+        columns = [c for c in columns if runs[c].notna().all()]
     if not columns:
         raise DiscoveryError("the runs have no varying parameter columns (dotted key paths such as "
                              "actors.<id>.party.resolve): discover over a sweep or sensitivity result, or a "
                              "scenario with distributions, or name columns with --params")
     return columns
+
+
+def pooled_leftovers(runs: pd.DataFrame, params: Sequence[str] | None = None) -> list[str]:
+    """The varying parameter columns a pooled discovery leaves out: drawn in some of the scenarios only."""
+    if params:
+        return []
+    return [c for c in runs.columns if "." in str(c) and _numeric(runs[c]) and runs[c].nunique() > 1
+            and runs[c].isna().any()]
 
 
 def _numeric(column: pd.Series) -> bool:
@@ -173,10 +186,11 @@ def discover(runs: pd.DataFrame, outcome: str, *, params: Sequence[str] | None =
         raise DiscoveryError(f"level {level} must be between 0 and 1 and shuffles {shuffles} at least 1")
     _check_pooling(runs, pool)
     y = evaluate_outcome(runs, outcome)
-    columns = input_columns(runs, params)
+    columns = input_columns(runs, params, pool=pool)
     X = runs[columns].to_numpy(dtype=float)
     if np.isnan(X).any():
-        raise DiscoveryError(f"column {columns[int(np.isnan(X).any(axis=0).argmax())]!r} has missing values")
+        why = " (it is not drawn in every pooled scenario)" if pool else ""
+        raise DiscoveryError(f"column {columns[int(np.isnan(X).any(axis=0).argmax())]!r} has missing values{why}")
     n, positives = len(y), int(y.sum())
     if positives == 0 or positives == n:
         which = "none" if positives == 0 else "all"
