@@ -284,15 +284,13 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
     parts: dict[int, pd.DataFrame] = {}
     horizons: list[int] = []
     guarantors: list[str] = []
-    actor_names: dict[str, str] = {}
-    issues: dict[str, Any] = {}
-    measures: dict[str, str] = {}
+    # The first scenario's words win for an actor, issue or measure several scenarios share.
+    words: dict[str, dict[str, Any]] = {"names": {}, "issues": {}, "measures": {}}
 
     def gather(info: dict[str, Any]) -> None:
         guarantors.extend(info["guarantors"])
-        measures.update({k: v for k, v in info.get("measures", {}).items() if k not in measures})
-        actor_names.update({k: v for k, v in info["names"].items() if k not in actor_names})
-        issues.update({k: v for k, v in info["issues"].items() if k not in issues})
+        for kind, known in words.items():
+            known.update({k: v for k, v in info.get(kind, {}).items() if k not in known})
 
     for k, folder in folders:
         parts[k] = read_results(folder)
@@ -316,4 +314,4 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
     table = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
     return Comparison(table=table, inputs=[str(i) for i in inputs], seed=seed if loaded else None,
                       horizon=max(horizons) if horizons else None, guarantors=list(dict.fromkeys(guarantors)),
-                      actor_names=actor_names, issues=issues, measures=measures)
+                      actor_names=words["names"], issues=words["issues"], measures=words["measures"])
