@@ -109,7 +109,6 @@ class Talks:
         spread = halton(FRONTIER_WEIGHTS, len(parties)) + 1e-3
         self.frontier_weights = np.concatenate([np.eye(len(parties)), spread / spread.sum(axis=1, keepdims=True)])
         self.ideals = [*parties, *mediators]
-        """Every party and mediator: their ideal terms are candidates."""
         self.n_perturb = int(talks.spec.perturbations)
         self.recognition = np.stack([talks.recognition[p.actor_id] if p.actor_id in talks.recognition
                                      else np.zeros(runs) for p in parties if p.at_table], axis=-1)
