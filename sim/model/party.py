@@ -85,12 +85,11 @@ class Party(Actor, Preferences):
                          for body, _ in self.bodies}
 
     def _init_stock(self, q: Any, runs: int) -> None:
-        """Its stock (manpower, money, materiel) in rounds of fighting at the starting rate, and what it drives."""
+        """Its stock (manpower, money, materiel) in rounds of fighting, and what it drives."""
         self.endurance = q.endurance_rounds if q.endurance_rounds is not None else np.full(runs, np.inf)
         self.strain = q.strain
         self.concession = q.concession_with_depletion
         self.used = np.zeros(runs)
-        self.base_cost = self.war_cost.copy()
 
     def set_red_line(self, runs: np.ndarray, issue: int, op: str, bound: np.ndarray | float, hard: bool | None,
                      penalty: np.ndarray | float | None, *, moves: str = "either") -> None:
@@ -192,8 +191,7 @@ class Party(Actor, Preferences):
         and funding reach the stock only through the strain they add to each round's pain)."""
         funding = self.effort.funding if self.effort is not None else 1.0
         multiplier = self.cost_factor * (1 + self.sanctions_cost * sanctions) * (1 + self.funding_cost * (1 - funding))
-        self.base_cost = self.war_cost * multiplier
-        self.cost_now = self.base_cost * (1 + self.strain * self.used_share)
+        self.cost_now = self.war_cost * multiplier * (1 + self.strain * self.used_share)
 
     @property
     def used_share(self) -> np.ndarray:
