@@ -38,7 +38,6 @@
 # %%
 # %matplotlib inline
 import os
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -49,13 +48,8 @@ import sim
 RUNS = int(os.environ.get("SIM_NB_RUNS", 1000))  # runs per scenario (the tests set SIM_NB_RUNS=100)
 SEED = 1  # master seed: the same seed gives the same runs, in every scenario
 
-# The project folder: the first folder at or above this notebook's that holds scenarios/baseline.yaml.
-ROOT = Path.cwd().resolve()
-while not (ROOT / "scenarios" / "baseline.yaml").is_file() and ROOT.parent != ROOT:
-    ROOT = ROOT.parent
-if not (ROOT / "scenarios" / "baseline.yaml").is_file():
-    ROOT = Path(sim.__file__).resolve().parent.parent  # an editable install: the checkout sim/ lives in
-SCENARIOS = ROOT / "scenarios"
+# The project's scenarios: the first scenarios/ at or above this notebook's folder (else the checkout's).
+SCENARIOS = sim.scenarios_folder()
 print(f"ceasefire-sim {sim.__version__}: scenarios in {SCENARIOS}, {RUNS:,} runs per scenario, seed {SEED}")
 
 # %%

@@ -3,12 +3,12 @@
 from typing import Any
 
 from .errors import Problem, ScenarioError
-from .scenario import Scenario, load_scenario, scenario_from_yaml
+from .scenario import Scenario, load_scenario, scenario_from_yaml, scenarios_folder
 
 __version__ = "0.1.0"
 
 __all__ = ["Problem", "Scenario", "ScenarioError", "__version__", "load_scenario", "run_design", "run_many",
-           "run_once", "run_trajectory", "scenario_from_yaml"]
+           "run_once", "run_trajectory", "scenario_from_yaml", "scenarios_folder"]
 
 _RUNNERS = ("run_design", "run_many", "run_once")
 

@@ -415,3 +415,14 @@ def test_the_full_schema_accepts_every_full_scenario_file():
         errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message[:120]}"
                   for e in validator.iter_errors(_as_editor_reads(path))]
         assert not errors, f"{path.name}: {errors}"
+
+
+def test_the_scenarios_folder_is_the_nearest_one_with_a_baseline(tmp_path: Path):
+    from sim import scenarios_folder
+
+    (tmp_path / "course" / "scenarios").mkdir(parents=True)
+    (tmp_path / "course" / "scenarios" / "baseline.yaml").write_text("name: baseline\n")
+    (tmp_path / "course" / "week1").mkdir()
+    assert scenarios_folder(tmp_path / "course" / "week1") == (tmp_path / "course" / "scenarios").resolve()
+    # Nowhere near one: the scenarios of the checkout this package is installed from.
+    assert (scenarios_folder(tmp_path) / "baseline.yaml").is_file()

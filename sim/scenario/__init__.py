@@ -12,7 +12,7 @@ The work is split by job: :mod:`.overlays` (``extends`` and its directives), :mo
 
 from __future__ import annotations
 
-from .facts import PROJECT_SEEDS, load_facts
+from .facts import PROJECT_SEEDS, load_facts, scenarios_folder
 from .frozen import Scenario
 from .loading import load_scenario, scenario_from_yaml
 
@@ -24,4 +24,4 @@ from .overlays import deep_merge as deep_merge
 from .paths import parse_path as parse_path
 from .paths import set_path as set_path
 
-__all__ = ["PROJECT_SEEDS", "Scenario", "load_facts", "load_scenario", "scenario_from_yaml"]
+__all__ = ["PROJECT_SEEDS", "Scenario", "load_facts", "load_scenario", "scenario_from_yaml", "scenarios_folder"]

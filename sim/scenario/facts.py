@@ -17,6 +17,17 @@ from .paths import _short
 PROJECT_SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 
 
+def scenarios_folder(start: Path | None = None) -> Path:
+    """The scenarios folder a notebook or script works with: the first ``scenarios/`` holding a
+    ``baseline.yaml`` at or above ``start`` (default: the working folder), else the one of the checkout
+    this package is installed from (an editable install)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in [here, *here.parents]:
+        if (folder / "scenarios" / "baseline.yaml").is_file():
+            return folder / "scenarios"
+    return PROJECT_SEEDS.parent / "scenarios"
+
+
 @cache
 def load_facts(folder: Path) -> dict[str, dict[str, Any]]:
     """Every fact in the YAML files of a facts folder, by id.
