@@ -300,7 +300,9 @@ def type_cutoff(fight_utility: np.ndarray, fight_costs: np.ndarray, threshold: n
     """
     gap = fight_utility[:, None] - threshold
     costs = np.broadcast_to(fight_costs[:, None], gap.shape)
-    cutoff = np.where(costs > 0, costs / np.where(gap > 0, gap, 1.0), 0.0)
+    # A gap of next to nothing gives a cutoff beyond any float: inf, which is the right answer.
+    with np.errstate(over="ignore"):
+        cutoff = np.where(costs > 0, costs / np.where(gap > 0, gap, 1.0), 0.0)
     return np.where(gap <= 0, np.inf, cutoff)
 
 
