@@ -373,6 +373,12 @@ def _ending(spec: Any, record: dict) -> list[str]:
         lines.append(f"{force}: {record['force_troops']:,.0f} deployed ({who})" if record["force_troops"] > 0
                      else f"{force}: none deployed")
         held = record["deal_held"]
-        lines.append(f"the {deal} held to the horizon" if held == 1 else
+        lines.append(f"the {deal} held through its aftermath window" if held == 1 else
                      f"the {deal} broke down in round {record['relapse_round']:.0f}")
+        if held == 0:
+            second = record["second_deal_round"]
+            lines.append(f"a second {deal} came in round {second:.0f}" if second == second else
+                         f"no second {deal} came")
+    final = record["final_state"]
+    lines.append(f"at the end of the run: {'military end' if final == 'military_end' else final}")
     return lines

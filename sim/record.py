@@ -22,10 +22,12 @@ COLUMNS: dict[str, str] = {
     "scenario": "Scenario name.",
     "run": "Run index within the experiment (0-based).",
     "seed": "Seed of the run: NegotiationModel(scenario, seed=seed) reproduces the row.",
-    "outcome": "deal (the parties agreed), no_deal (horizon reached in talks), collapse (talks broke off) or "
+    "outcome": "Outcome of the first talks: deal (the parties agreed), no_deal (horizon reached in talks), collapse (talks broke off) or "
                "military_end (the war ended without a deal: a party's stock was used up, or the attacker "
                "took the whole contested area).",
-    "deal_round": "Round of the deal (NaN without one).",
+    "deal_round": "Round of the (first) deal (NaN without one).",
+    "talks_end_round": "Round the first talks ended: the deal's, the collapse's or the military end's round, or the "
+                       "horizon for no deal (time to a deal is censored here).",
     "terms_<issue>": "Agreed term on each issue, 0-1 (NaN without a deal).",
     "territory_effective": "Share of the contested area the attacker controls after the deal.",
     "withdrawal": "Share of the contested area the defender gives up at the table.",
@@ -35,8 +37,15 @@ COLUMNS: dict[str, str] = {
     "force_deployed": "Whether a force deployed after the deal.",
     "force_troops": "Troops deployed.",
     "force_contributors": "Guarantors that deployed, joined with '+'.",
-    "deal_held": "1 if the deal held to the horizon, 0 if it broke down, NaN without one.",
-    "relapse_round": "Round the deal broke down (NaN if it held or there was none).",
+    "deal_held": "1 if the first deal held through its aftermath window, 0 if it broke down, NaN without one.",
+    "relapse_round": "Round the first deal broke down (NaN if it held or there was none).",
+    "deal_duration_rounds": "Rounds the first deal stood: to its breakdown, or the window's length if it held "
+                            "(censored there); NaN without a deal.",
+    "window_rounds": "Rounds of the aftermath window after a deal (durability.window_years in rounds).",
+    "relapses": "Times a deal broke down in its window (each restarts the war and the talks).",
+    "second_deal_round": "Round of a deal reached after the first broke down (NaN without one).",
+    "final_state": "How the run stands at its end: peace (a deal stands), war (no deal stands: none was reached, "
+                   "or the last broke down) or military_end.",
     "shocks": "Shocks that fired.",
     "breakdown_cause": "none (deal); when the last round failed, the constraint that binds in the zone of agreement "
                        "computed from the true types: red_line_<party>, ratification (approval at home, or a vote "
@@ -85,10 +94,10 @@ def records_frame(scenario: str, runs: Sequence[int], seeds: Sequence[int],
     """Build the tidy table (one row per run) from the model's record columns."""
     frame = pd.DataFrame({"scenario": scenario, "run": np.asarray(runs, dtype=np.int64),
                           "seed": np.asarray(seeds, dtype=np.int64), **columns})
-    for col in ("outcome", "force_contributors", "breakdown_cause"):
+    for col in ("outcome", "force_contributors", "breakdown_cause", "final_state"):
         frame[col] = frame[col].astype(str)
     frame["force_deployed"] = frame["force_deployed"].astype(bool)
-    for col in ("shocks", "zopa_rounds", "suspensions"):
+    for col in ("shocks", "zopa_rounds", "suspensions", "relapses"):
         frame[col] = frame[col].astype(np.int64)
     for col in institution_columns(frame):
         kind = next(t for pattern, t in DERIVED.items() if fnmatch.fnmatchcase(col, pattern))

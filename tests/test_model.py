@@ -231,7 +231,7 @@ def test_every_arena_is_a_component_of_the_model_with_a_step(baseline):
     for council in model.councils.values():
         assert type(council).__module__ == "sim.model.council" and callable(council.step)
     assert callable(model.coalition.outlook) and callable(model.coalition.deploy)
-    assert callable(model.durability.endure)
+    assert callable(model.durability.step) and callable(model.durability.begin)
 
 
 def test_finished_models_are_not_kept_alive(baseline):

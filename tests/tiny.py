@@ -10,7 +10,8 @@ from sim.scenario import deep_merge
 
 
 def tiny_data(**overlay: Any) -> dict[str, Any]:
-    """Two parties and a mediator bargaining over one issue, deterministic acceptance."""
+    """Two parties and a mediator bargaining over one issue, deterministic acceptance; no aftermath
+    window (a run ends at the horizon) unless the overlay gives one."""
     data: dict[str, Any] = {
         "name": "tiny",
         "horizon": {"rounds": 6},
@@ -21,6 +22,7 @@ def tiny_data(**overlay: Any) -> dict[str, Any]:
             "m": {"name": "M", "roles": ["mediator"], "position": {"split": 0.5}, "salience": {"split": 1.0}},
         },
         "institutions": {"talks": {"mediators": ["m"], "parties": ["a", "b"]}},
+        "durability": {"window_years": 0},
     }
     return deep_merge(data, copy.deepcopy(overlay))
 

@@ -157,11 +157,15 @@ class Coalition:
         pledged, force, beyond = pledged[:, 0], force[:, 0], beyond[:, 0]
         return Deployment(consent, mandates, pledged, force, beyond, self._deterrent(pledged, troops, force))
 
-    def settle(self, agreed: np.ndarray, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Deploy for the runs agreed this round and record it; returns the deterrent and whether troops
-        stand beyond consent (0/1), per run, for the relapse hazard."""
+    def settle(self, agreed: np.ndarray, terms: np.ndarray, record: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Deploy for the runs agreed this round and record it in the runs of ``record`` (default: all
+        agreed; the record is of the first deal); returns the deterrent and whether troops stand beyond
+        consent (0/1), per run, for the relapse hazard."""
         runs = self.runs
         guarantees = terms[:, self.guarantees_issue] if self.guarantees_issue is not None else np.zeros(runs)
+        told = agreed
+        agreed = agreed if record is None else agreed & record
         if not self.active:
             self.guarantees_effective[agreed] = guarantees[agreed]
             self.deterrence_effective[agreed] = 0.0
@@ -175,7 +179,7 @@ class Coalition:
         for i in np.flatnonzero(agreed):
             self.contributors[i] = "+".join(names[deployment.pledged[i]])
         if self.sink.enabled:
-            tell_pledges(self.sink, self, deployment, agreed)
+            tell_pledges(self.sink, self, deployment, told)
         self.guarantees_effective[agreed] = self.effective_guarantees(guarantees, deterrent)[agreed]
         self.deterrence_effective[agreed] = deterrent[agreed]
         return deterrent, (beyond > 0).astype(float)

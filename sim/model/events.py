@@ -16,7 +16,7 @@ __all__ = ["COLLAPSE", "DEAL", "MILITARY_END", "NO_DEAL", "OUTCOMES", "TALKING",
 #: Outcome codes, the same for every scenario (a scenario's own words for them are display labels):
 #: ``talking`` (internal: the talks go on), ``deal`` (the parties agreed), ``collapse`` (the talks broke
 #: off), ``no_deal`` (the horizon was reached in talks) and ``military_end`` (a side's war effort is
-#: exhausted; produced once the aftermath/ripening issues add stocks, nothing produces it yet).
+#: exhausted, or the attacker holds the whole contested area).
 OUTCOMES = ("talking", "deal", "collapse", "no_deal", "military_end")
 TALKING, DEAL, COLLAPSE, NO_DEAL, MILITARY_END = range(5)
 
@@ -74,6 +74,20 @@ class RunState:
         self.cause = np.full(runs, "none", dtype=object)
         # Why the last round of talks failed: the cause recorded if the horizon ends the talks.
         self.last_failure = np.full(runs, "horizon", dtype=object)
+        # The first talks' outcome stays the run's outcome when a deal later breaks down.
+        self.first_status = np.full(runs, TALKING, dtype=np.int8)
+        self.first_cause = np.full(runs, "none", dtype=object)
+        self.talks_end_round = np.full(runs, np.nan)
+        """Round the first talks ended: the deal, collapse or military end's round; the horizon for no deal."""
+
+    def note_first_end(self, t: int) -> None:
+        """Keep the outcome, cause and round of the first talks in the runs where they ended by now
+        (``t`` is the round a deal, collapse or military end came in, or the horizon)."""
+        ended = (self.first_status == TALKING) & (self.status != TALKING)
+        if ended.any():
+            self.first_status[ended] = self.status[ended]
+            self.first_cause[ended] = self.cause[ended]
+            self.talks_end_round[ended] = np.where(self.status[ended] == NO_DEAL, t + 1, t)
 
     def talking(self) -> np.ndarray:
         """Runs whose talks go on."""

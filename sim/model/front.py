@@ -101,6 +101,8 @@ class Front:
         a0 = sum(e.base for e in self.attackers)
         d0 = sum(e.base for e in self.defenders)
         self.baseline_share = a0 ** k / (a0 ** k + d0 ** k)
+        self.relapse_speed = np.ones(runs)
+        """The attacker's speed after a breakdown, for the ground given up at the table (Powell 2006)."""
         self.pace = np.ones(runs)
         """What the balance of strength and the fortifications make of a unit of drift this round (the
         parties project the war at this pace)."""
@@ -124,7 +126,7 @@ class Front:
         attacker = self.side_strength(self.attackers, felt)
         defender = self.side_strength(self.defenders, felt)
         expected = mech.front_advance(p.drift, attacker, defender, p.decisiveness, self.baseline_share, self.taken,
-                                      p.fortified_at, p.fortification)
+                                      p.fortified_at, p.fortification) * self.relapse_speed
         advance = expected + p.noise * self.draws["noise"][:, t]
         before = self.taken
         self.taken = np.where(fighting, np.clip(self.taken + advance, 0, 1), self.taken)
@@ -162,6 +164,16 @@ class Front:
             party.drift_grid = grid
             party.drift_weights = weights / weights.sum(axis=1, keepdims=True)
             party.belief = np.sum(party.drift_weights * grid, axis=1)
+
+    def restart(self, runs: np.ndarray, line: np.ndarray, withdrawal: np.ndarray) -> None:
+        """The deal broke down in the runs of the mask: the war resumes from the deal's line, the
+        attacker faster for the ground the defender gave up (``front.relapse_advance`` per unit)."""
+        if self.p is None:
+            return
+        back = runs & ~np.isnan(line)
+        self.taken = np.where(back, line, self.taken)
+        faster = 1 + self.p.relapse_advance * np.nan_to_num(withdrawal)
+        self.relapse_speed = np.where(back, faster, self.relapse_speed)
 
     def jump(self, runs: np.ndarray, jump: np.ndarray) -> None:
         """A shock moves the front at once by ``jump`` (share of the contested area) in the runs of the mask."""

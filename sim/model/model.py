@@ -9,8 +9,11 @@ gives the same record alone (``seed=``) or in a batch (``seeds=``). One round (`
 3. the councils (:mod:`sim.model.council`) and influencers' aid
 4-7. the talks: outside options, a proposal, guarantee credibility, acceptance and ratification
    (:mod:`sim.model.talks`, with the coalition's outlook handed in)
-8. ending; after a ceasefire, the cascade (:mod:`sim.model.coalition`) and durability
-   (:mod:`sim.model.durability`).
+8. ending; after a deal, the cascade (:mod:`sim.model.coalition`) and the aftermath window
+   (:mod:`sim.model.durability`): a deal that breaks down in it restarts the war and the talks.
+
+A run lasts the talks' horizon; a deal adds its aftermath window (``durability.window_years``), and
+the war and talks after a breakdown may go on to the horizon plus the window.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from .durability import Durability
 from .economy import Economy
 from .events import DEAL, MILITARY_END, NO_DEAL, TALKING, Event, EventSink, RunState
 from .front import Front, WarEffort
-from .params import build_params
+from .params import build_params, window_rounds
 from .party import Party
 from .records import record_columns
 from .shocks import Shocks, ShockTargets
@@ -76,6 +79,11 @@ class NegotiationModel(mesa.Model):
         p = self.params.tree
         self.horizon = np.round(p.horizon.rounds).astype(int)
         self.round_weeks = p.horizon.round_weeks
+        self.window = window_rounds(p.durability.window_years, self.round_weeks)
+        """Rounds of each run's aftermath window after a deal."""
+        self.until = self.horizon.copy()
+        """Round at which each run's talks and war stop: the horizon, or after a breakdown the horizon
+        plus the aftermath window (the run's end)."""
         self.sink = EventSink(self.runs == 1 if log_events is None else log_events)
         self.sink.words = {"deal": scenario.spec.labels.deal, "force": scenario.spec.labels.force}
         self.state = RunState(self.runs, self.sink)
@@ -127,7 +135,7 @@ class NegotiationModel(mesa.Model):
                          for cid, c in spec.institutions.councils.items()}
         self.coalition = Coalition(p.institutions.coalition, self.guarantors, self.backer, self.issues, streams,
                                    sink)
-        self.durability = Durability(p.durability, self.horizon, self.round_weeks, streams, sink)
+        self.durability = Durability(p.durability, self.window, self.round_weeks, streams, sink)
         c = self.coalition
         views = Views(front=self.front, relapse_advance=p.front.relapse_advance if spec.front else None,
                       outlook=c.outlook, effective_guarantees=c.effective_guarantees,
@@ -138,7 +146,8 @@ class NegotiationModel(mesa.Model):
         targets = ShockTargets(talks=self.talks, front=self.front, changes=changes,
                                parties=self.party_by_id, mediators={m.actor_id: m for m in self.mediators},
                                backer=self.backer, guarantors=self.guarantors,
-                               council_members=list(self.members.values()), issues=self.issues)
+                               council_members=list(self.members.values()), issues=self.issues,
+                               durability=self.durability)
         self.shocks = Shocks(p.shocks, targets, self.state, streams, sink)
 
     # ------------------------------------------------------------------------------ one round
@@ -151,9 +160,12 @@ class NegotiationModel(mesa.Model):
             return
         self.sink.round = t
         state = self.state
-        in_time = t < self.horizon
-        self.shocks.expire(t, in_time)
-        self.shocks.step(t, state.talking() & in_time)
+        in_time = t < self.until
+        aftermath = self.durability.in_window(t, state.status == DEAL)
+        self.shocks.expire(t, in_time | aftermath)
+        self.shocks.step(t, state.talking() & in_time, aftermath)
+        self._aftermath(t, aftermath)
+        in_time = t < self.until  # a breakdown this round restarts the war and the talks at once
         # The war goes on without a deal, also after the talks collapse, but not once it has ended.
         fighting = (state.status != DEAL) & (state.status != MILITARY_END) & in_time
         self.front.step(t, fighting, self.economy.felt)
@@ -171,13 +183,29 @@ class NegotiationModel(mesa.Model):
             self._after_ceasefire(t, agreed)
         self.round += 1
         self.sink.round = self.round
-        ended = state.talking() & (self.round >= self.horizon)
+        ended = state.talking() & (self.round >= self.until)
         if ended.any():
             state.status[ended] = NO_DEAL
             state.cause[ended] = state.last_failure[ended]
             self.sink.log(ended, "-", "deadlock", "the horizon is reached without a deal")
-        if self.round >= self.max_rounds:
+        state.note_first_end(t)
+        # A batch is done once no run has rounds left before its horizon (or its end after a breakdown)
+        # nor a deal in its window: a run's record must not depend on the batch it is in.
+        going = (self.round < self.until) | self.durability.in_window(self.round, state.status == DEAL)
+        if self.round >= self.max_rounds or not going.any():
             self._finish()
+
+    def _aftermath(self, t: int, window: np.ndarray) -> None:
+        """A round of the deals standing in their window: a breakdown restarts the war (from the deal's
+        line) and the talks, which may then go on to the horizon plus the window."""
+        broken = self.durability.step(t, self.state.status == DEAL, self.shocks.violated & window)
+        self.shocks.violated[:] = False
+        if not broken.any():
+            return
+        talks = self.talks
+        self.front.restart(broken, talks.standing_territory, talks.standing_withdrawal)
+        talks.reopen(broken)
+        self.until = np.where(broken, self.horizon + self.window, self.until)
 
     def _exhaustion(self, fighting: np.ndarray) -> None:
         """A round of fighting drains the parties' stocks; a side whose stock is used up can fight no more.
@@ -200,13 +228,16 @@ class NegotiationModel(mesa.Model):
                            "the attacker holds the whole contested area: the war ends without a deal")
 
     def _after_ceasefire(self, t: int, agreed: np.ndarray) -> None:
-        """The pledge cascade for the agreed terms, the deployment, and the relapse to the horizon."""
-        deterrent, unconsented = self.coalition.settle(agreed, self.talks.terms)
+        """The pledge cascade for the agreed terms, the deployment, and the deal's aftermath window (the
+        record keeps the first deal's deployment; a second deal deploys again for its own hazard)."""
+        terms = self.talks.standing_terms
+        first = agreed & np.isnan(self.talks.second_round)
+        deterrent, unconsented = self.coalition.settle(agreed, terms, record=first)
         c = self.coalition
-        guarantees = self.talks.terms[:, c.guarantees_issue] if c.guarantees_issue is not None else np.zeros(self.runs)
-        hazard = self.durability.hazard(guarantees, deterrent, np.nan_to_num(self.talks.withdrawal), unconsented,
-                                        self.talks.leverage)
-        self.durability.endure(t, agreed, hazard)
+        guarantees = terms[:, c.guarantees_issue] if c.guarantees_issue is not None else np.zeros(self.runs)
+        hazard = self.durability.hazard(guarantees, deterrent, np.nan_to_num(self.talks.standing_withdrawal),
+                                        unconsented, self.talks.leverage)
+        self.durability.begin(t, agreed, hazard)
 
     def _finish(self) -> None:
         self.running = False

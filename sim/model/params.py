@@ -25,7 +25,7 @@ from ..errors import PathPart, format_path
 from ..scenario import Scenario
 from ..streams import draw_once
 
-__all__ = ["ParamNode", "RunParams", "build_params"]
+__all__ = ["ParamNode", "RunParams", "build_params", "window_rounds"]
 
 _DISTRIBUTIONS = (Uniform, Normal, Triangular, Choice)
 
@@ -58,11 +58,15 @@ class RunParams:
         for values in self.drawn.values():
             values.setflags(write=False)
         self.tree: Any = self._convert(scenario.spec, ())
-        horizon = distributions.get("horizon.rounds")
-        # The longest horizon the scenario allows, not the longest in this batch: every run's draws
+        horizon, weeks = distributions.get("horizon.rounds"), distributions.get("horizon.round_weeks")
+        # The longest run the scenario allows (its longest horizon, then the longest aftermath window:
+        # the window's years in the shortest rounds), not the longest in this batch: every run's draws
         # must have the same shapes whatever batch it is in.
-        self.max_rounds = (int(draw(horizon, np.array([1.0 - 1e-12]))[0]) if horizon is not None
-                           else int(scenario.spec.horizon.rounds))
+        self.max_talks_rounds = (int(draw(horizon, np.array([1.0 - 1e-12]))[0]) if horizon is not None
+                                 else int(scenario.spec.horizon.rounds))
+        shortest = (float(draw(weeks, np.array([1e-12]))[0]) if weeks is not None
+                    else float(scenario.spec.horizon.round_weeks))
+        self.max_rounds = self.max_talks_rounds + int(window_rounds(scenario.spec.durability.window_years, shortest))
 
     def _number(self, value: Any, path: tuple[PathPart, ...]) -> np.ndarray:
         key = format_path(path)
@@ -92,6 +96,11 @@ class RunParams:
         if isinstance(value, _DISTRIBUTIONS) or (isinstance(value, int | float) and not isinstance(value, bool)):
             return self._number(value, path)
         return self._convert(value, path)
+
+
+def window_rounds(years: float, round_weeks: Any) -> Any:
+    """Rounds of an aftermath window of ``years`` at ``round_weeks`` weeks a round (a started round counts)."""
+    return np.ceil(np.asarray(years) * 52.0 / np.asarray(round_weeks) - 1e-9).astype(int)
 
 
 def build_params(scenario: Scenario, seeds: Sequence[int]) -> RunParams:

@@ -7,7 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from .events import OUTCOMES
+from .events import DEAL, MILITARY_END, OUTCOMES
+
+#: How a run stands at its end: a deal standing, the war going on (or stopped at the horizon), or a
+#: military end.
+FINAL_STATES = ("war", "peace", "military_end")
+
+
+def final_state(status: np.ndarray) -> np.ndarray:
+    """Index into :data:`FINAL_STATES` of each run's status at its end."""
+    return np.where(status == DEAL, 1, np.where(status == MILITARY_END, 2, 0))
 
 __all__ = ["institution_columns", "ratification_columns", "record_columns"]
 
@@ -16,8 +25,9 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
     """One column per field of the run record, one entry per run, for a finished model."""
     talks, coalition = model.talks, model.coalition
     cols: dict[str, np.ndarray] = {
-        "outcome": np.array(OUTCOMES, dtype=object)[model.state.status],
+        "outcome": np.array(OUTCOMES, dtype=object)[model.state.first_status],
         "deal_round": talks.ceasefire_round,
+        "talks_end_round": model.state.talks_end_round,
     }
     for d, issue in enumerate(model.issues):
         cols[f"terms_{issue}"] = talks.terms[:, d]
@@ -32,8 +42,13 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
         "force_contributors": coalition.contributors,
         "deal_held": model.durability.held,
         "relapse_round": model.durability.relapse_round,
+        "deal_duration_rounds": model.durability.duration,
+        "window_rounds": model.window.astype(float),
+        "relapses": model.durability.relapses,
+        "second_deal_round": talks.second_round,
+        "final_state": np.array(FINAL_STATES, dtype=object)[final_state(model.state.status)],
         "shocks": model.shocks.fired.sum(axis=1),
-        "breakdown_cause": model.state.cause,
+        "breakdown_cause": model.state.first_cause,
         "zopa_rounds": talks.zopa_rounds,
         "suspensions": talks.suspensions,
         "leverage": talks.leverage,

@@ -43,6 +43,8 @@ class ShockTargets:
     guarantors: list[Any]
     council_members: list[Any]
     issues: list[str]
+    durability: Any
+    """The aftermath: a shock there may raise the standing deal's hazard for a while."""
 
 
 class Held:
@@ -51,6 +53,7 @@ class Held:
     def __init__(self, runs: int, effects: Any):
         self.changes = Applied(runs, effects)
         self.backstop = np.zeros(runs)
+        self.relapse_factor = np.ones(runs)
         self.positions = [np.zeros(runs) for _ in effects.positions]
         self.red_lines: list[tuple[np.ndarray, ...] | None] = [None for _ in effects.red_lines]
 
@@ -88,10 +91,20 @@ class Shocks:
         self.held = {sid: Held(runs, params[sid].effects) for sid in self.ids if params[sid].spec.lasts_rounds is not None}
         self.draws = {sid: {purpose: streams.uniform(f"shock:{sid}:{purpose}")
                             for purpose in ("fire", "suspend", "length", "front")} for sid in self.ids}
+        for sid in self.ids:
+            if params[sid].spec.effects.breaks_deal:
+                self.draws[sid]["break"] = streams.uniform(f"shock:{sid}:break")
+        self.violated = np.zeros(runs, bool)
+        """Runs where a shock of this round breaks the standing deal (the aftermath reads and clears it)."""
 
-    def step(self, t: int, live: np.ndarray) -> None:
-        """Fire each shock whose conditions hold and whose draw comes up, and apply its effects."""
+    def step(self, t: int, live: np.ndarray, aftermath: np.ndarray | None = None) -> None:
+        """Fire each shock whose conditions hold and whose draw comes up, and apply its effects.
+
+        ``live`` are the runs whose talks go on, ``aftermath`` those where a deal stands in its window;
+        a shock fires in one or both, as its ``during`` says.
+        """
         talks = self.targets.talks
+        after = np.zeros_like(live) if aftermath is None else aftermath
         for k, sid in enumerate(self.ids):
             shock = self.p[sid]
             spec = shock.spec
@@ -99,7 +112,8 @@ class Shocks:
             if spec.at_round is not None:
                 fires |= np.round(shock.at_round) == t
             # A shock earlier in this round may have ended the talks of some runs.
-            fires &= live & self.state.talking() & (talks.failed_rounds >= shock.after_failed_rounds)
+            in_talks = live & self.state.talking() & (talks.failed_rounds >= shock.after_failed_rounds)
+            fires &= {"talks": in_talks, "aftermath": after, "both": in_talks | after}[spec.during]
             if spec.when_rejected_by:
                 fires &= talks.rejected_by[:, self.targets.parties[spec.when_rejected_by].index]
             if spec.once:
@@ -145,6 +159,12 @@ class Shocks:
             to.talks.add_leverage(m, eff.leverage)
         if spec.walkaway:
             self.state.end(m & self.state.talking(), COLLAPSE, "walkaway", f"the mediator walks away ({sid})")
+        if spec.relapse_hazard != 1.0 and to.durability is not None:
+            to.durability.raise_hazard(m, eff.relapse_hazard)
+            if held is not None:
+                held.relapse_factor = np.where(m, eff.relapse_hazard, held.relapse_factor)
+        if spec.breaks_deal:
+            self.violated |= m & (d["break"][:, t] < eff.breaks_deal)
 
     def _move_actors(self, eff: Any, m: np.ndarray, held: Held | None) -> None:
         to = self.targets
@@ -185,6 +205,8 @@ class Shocks:
         to.changes.undo(ends, eff, held.changes)
         if spec.backstop and to.backer is not None:
             to.backer.change_backstop(ends, -held.backstop)
+        if spec.relapse_hazard != 1.0 and to.durability is not None:
+            to.durability.raise_hazard(ends, 1.0 / held.relapse_factor)
         if spec.consent_thresholds:
             for g in to.guarantors:
                 g.hesitate(ends, -eff.consent_thresholds)

@@ -25,7 +25,7 @@ import numpy as np
 from .. import mechanisms as mech
 from ..streams import RunStreams
 from .assessment import Assessment, Assessor, Views, halton
-from .events import COLLAPSE, DEAL, EventSink, RunState
+from .events import COLLAPSE, DEAL, TALKING, EventSink, RunState
 from .proposals import contract_curve, quantile_grid, search_moves
 from .ratification import Ratification
 from .story import format_terms, tell_beliefs, tell_round
@@ -115,16 +115,24 @@ class Talks:
         self.acceptance_floor = talks.proposal_acceptance_floor
         self.status_quo = np.stack([params.issues[i].status_quo for i in issues], axis=-1)
         self.assessor = Assessor(parties, mediators, views, keep_views=sink.enabled)
-        # The deal, once there is one.
-        self.ceasefire_round = np.full(runs, np.nan)
-        self.terms = np.full((runs, n_issues), np.nan)
-        self.territory_effective = np.full(runs, np.nan)
-        self.withdrawal = np.full(runs, np.nan)
+        self._no_deal_yet(runs, n_issues)
         self.draws = {"proposer": streams.uniform("talks:proposer")}
         self.ratification = Ratification(parties, runs, streams, state, sink)
         self.streams = streams
         for issue in issues if self.n_perturb else ():
             streams.declare(f"talks:perturb:{issue}", "normal", self.n_perturb)
+
+    def _no_deal_yet(self, runs: int, n_issues: int) -> None:
+        # The first deal, once there is one (the record's), and the deal standing now (the first, or one
+        # agreed after a breakdown), with the round of a second.
+        self.ceasefire_round = np.full(runs, np.nan)
+        self.terms = np.full((runs, n_issues), np.nan)
+        self.territory_effective = np.full(runs, np.nan)
+        self.withdrawal = np.full(runs, np.nan)
+        self.standing_terms = np.full((runs, n_issues), np.nan)
+        self.standing_territory = np.full(runs, np.nan)
+        self.standing_withdrawal = np.full(runs, np.nan)
+        self.second_round = np.full(runs, np.nan)
 
     # Changes from other arenas ------------------------------------------------------------
 
@@ -135,6 +143,18 @@ class Talks:
         self.sink.log(hit, "-", "talks suspended", lambda i: f"for {length[i]} round(s) after {cause}")
         broke = hit & (self.suspensions >= self.max_suspensions) & self.state.talking()
         self.state.end(broke, COLLAPSE, "shock_suspension", "talks collapse after repeated suspensions")
+
+    def reopen(self, runs: np.ndarray) -> None:
+        """The deal broke down in the runs of the mask: the talks resume at once, with a fresh budget
+        of suspensions and failed rounds; the mediators keep what they learned of the parties' types
+        (their types have not changed) and the pressure already used (it weighs on a second deal too)."""
+        self.state.status[runs] = TALKING
+        self.state.cause[runs] = "none"
+        self.state.last_failure[runs] = "horizon"
+        self.suspensions = np.where(runs, 0, self.suspensions)
+        self.failed_rounds = np.where(runs, 0, self.failed_rounds)
+        self.rejected_by[runs] = False
+        self.standing_terms[runs] = np.nan
 
     def add_leverage(self, runs: np.ndarray, episodes: np.ndarray) -> None:
         """The mediator uses pressure (it weighs on the deal's durability)."""
@@ -356,9 +376,16 @@ class Talks:
         proposal = final.candidates
         self.state.status[agreed] = DEAL
         self.state.cause[agreed] = "none"
-        self.ceasefire_round[agreed] = t
-        self.terms[agreed] = proposal[agreed]
+        self.standing_terms[agreed] = proposal[agreed]
         if final.territory is not None:
-            self.territory_effective[agreed] = final.territory[agreed]
-            self.withdrawal[agreed] = final.withdrawal[agreed]
+            self.standing_territory[agreed] = final.territory[agreed]
+            self.standing_withdrawal[agreed] = final.withdrawal[agreed]
+        # The record keeps the first deal; a deal after a breakdown is a second one.
+        first = agreed & np.isnan(self.ceasefire_round)
+        self.second_round[agreed & ~first & np.isnan(self.second_round)] = t
+        self.ceasefire_round[first] = t
+        self.terms[first] = proposal[first]
+        if final.territory is not None:
+            self.territory_effective[first] = final.territory[first]
+            self.withdrawal[first] = final.withdrawal[first]
         self.sink.log(agreed, "-", self.sink.words["deal"], lambda i: f"agreed on {format_terms(self.issues, proposal[i])}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +11,7 @@ from ..distributions import Distribution
 from ..errors import PathPart, Problem
 from ..schema import ScenarioSpec
 
-__all__ = ["Refs", "change_problems", "front_actors", "has_changes", "longest_horizon", "mean", "problem", "unread"]
+__all__ = ["Refs", "change_problems", "front_actors", "has_changes", "longest_horizon", "max_window_rounds", "mean", "problem", "unread"]
 
 
 def mean(value: Any) -> float:
@@ -22,6 +23,13 @@ def longest_horizon(spec: ScenarioSpec) -> float:
     """The most rounds a run of the scenario can last (the top of a drawn horizon)."""
     horizon = spec.horizon.rounds
     return horizon.bounds[1] if isinstance(horizon, Distribution) else float(horizon)
+
+
+def max_window_rounds(spec: ScenarioSpec) -> int:
+    """The most rounds a deal's aftermath window can last (its years in the shortest rounds)."""
+    weeks = spec.horizon.round_weeks
+    shortest = (weeks.bounds[0] if hasattr(weeks, "bounds") else weeks.mean) if isinstance(weeks, Distribution) else float(weeks)
+    return math.ceil(spec.durability.window_years * 52.0 / shortest - 1e-9)
 
 
 def front_actors(spec: ScenarioSpec) -> set[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..distributions import Distribution
 from ..errors import PathPart, Problem
-from .refs import Refs, change_problems, longest_horizon, mean, problem, unread
+from .refs import Refs, change_problems, longest_horizon, max_window_rounds, mean, problem, unread
 from .rule_checks import red_line_move_problems
 
 __all__ = ["world_problems"]
@@ -100,6 +100,34 @@ def _shock_problems(refs: Refs) -> Iterator[Problem]:
             yield problem((*epath, "suspend_talks", "rounds"), f"min {lo} is above max {hi}",
                           "[min, max] rounds with min <= max")
         yield from _shock_timing(refs, sid, shock)
+        yield from _aftermath_problems(refs, sid, shock)
+
+
+def _aftermath_problems(refs: Refs, sid: str, shock: Any) -> Iterator[Problem]:
+    """Effects and conditions of the talks do nothing to a shock that fires only after a deal, and the
+    aftermath's effects nothing to one that fires only in the talks."""
+    spath: tuple[PathPart, ...] = ("shocks", sid)
+    eff = shock.effects
+    if shock.during == "aftermath":
+        talk_only = {"suspend_talks": eff.suspend_talks is not None, "walkaway": eff.walkaway,
+                     "when_rejected_by": shock.when_rejected_by is not None,
+                     "after_failed_rounds": isinstance(shock.after_failed_rounds, Distribution)
+                     or shock.after_failed_rounds > 0}
+        for key, given in talk_only.items():
+            if given:
+                where = (*spath, key) if key in ("when_rejected_by", "after_failed_rounds") else (*spath, "effects", key)
+                yield unread(where, "acts on the talks, but the shock fires only in the aftermath of a deal",
+                             "during: talks or both, or no such setting")
+        if refs.spec.durability.window_years == 0:
+            yield unread((*spath, "during"), "durability.window_years is 0: no deal has an aftermath",
+                         "a window_years above 0, or during: talks")
+    elif shock.during == "talks":
+        after_only = {"breaks_deal": isinstance(eff.breaks_deal, Distribution) or eff.breaks_deal > 0,
+                      "relapse_hazard": isinstance(eff.relapse_hazard, Distribution) or eff.relapse_hazard != 1}
+        for key, given in after_only.items():
+            if given:
+                yield unread((*spath, "effects", key), "acts on a standing deal, but the shock fires only in the talks",
+                             "during: aftermath or both")
 
 
 def _shock_timing(refs: Refs, sid: str, shock: Any) -> Iterator[Problem]:
@@ -108,6 +136,8 @@ def _shock_timing(refs: Refs, sid: str, shock: Any) -> Iterator[Problem]:
     longest = longest_horizon(refs.spec)
     if shock.at_round is None and mean(shock.probability) == 0 and not isinstance(shock.probability, Distribution):
         yield unread(spath, "never fires: probability 0 and no at_round", "a probability > 0 or an at_round")
+    if shock.during != "talks":
+        longest += max_window_rounds(refs.spec)
     if shock.at_round is not None and not isinstance(shock.at_round, Distribution) and shock.at_round >= longest:
         yield unread((*spath, "at_round"), f"round {shock.at_round:g} is beyond the horizon ({longest:g} rounds)",
                       f"a round below {longest:g}")

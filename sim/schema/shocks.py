@@ -55,6 +55,10 @@ class Effects(ChangeEffects):
     grievance_ends: tuple[str, ...] = Field((), description="Council members whose grievance is settled.")
     leverage: Num(0, 10, integer=True) = Field(0, description="Pressure episodes added (weigh on durability).")
     walkaway: bool = Field(False, description="The mediators walk away: talks collapse.")
+    breaks_deal: Unit = Field(0.0, description="Chance the standing deal breaks down at once (a violation): the war and "
+                                               "the talks resume. Only for a shock that fires in the aftermath.")
+    relapse_hazard: Num(0, 100) = Field(1.0, description="Factor on the standing deal's relapse hazard (1: none; for "
+                                                         "lasts_rounds, then back). Only for a shock that fires in the aftermath.")
 
 
 class ShockSpec(Strict):
@@ -66,6 +70,8 @@ class ShockSpec(Strict):
     after_failed_rounds: Num(0, 1000, integer=True) = Field(0, description="Only after this many rounds without a deal.")
     when_rejected_by: str | None = Field(None, description="Only if this party rejected the last proposal.")
     once: bool = Field(False, description="Fires at most once per run.")
+    during: Literal["talks", "aftermath", "both"] = Field(
+        "talks", description="When it may fire: while the talks go on; while a deal stands in its aftermath window; or both.")
     lasts_rounds: Num(1, 1000, integer=True) | None = Field(
         None, description="Its effects end after this many rounds (a temporary shock; it cannot fire again meanwhile). "
                           "A front jump, a suspension, leverage and a walkaway are not undone.")

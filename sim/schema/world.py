@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..params import Num
+from ..params import Fixed, Num
 from .base import ActorId, Evidence, Strict, Unit, label_field
 
 __all__ = ["DurabilitySpec", "FrontSpec", "HorizonSpec", "IssueSpec", "LabelsSpec", "SanctionsSpec"]
@@ -87,12 +87,15 @@ class DurabilitySpec(Strict):
     unconsented_effect: Num(0, 10) = Field(1.0, description="Hazard rises by this share when a force deploys beyond consent.")
     leverage_effect: Num(0, 10) = Field(0.1, description="Hazard rises by this share per pressure episode used to get the deal.")
     judged_over_years: Num(0.1, 50) = Field(3.0, description="Years over which a guarantee-judging party weighs the relapse risk.")
+    window_years: Fixed(0, 50) = Field(
+        3.0, description="The aftermath window after a deal, in years: the deal holds if it does not break down within "
+                         "it; a breakdown in it restarts the war and the talks (to the window's end after the horizon).")
     evidence: tuple[str, ...] = Evidence
 
 
 class HorizonSpec(Strict):
     """Time: rounds of talks, their length and the date of round 0."""
 
-    rounds: Num(1, 1000, integer=True) = Field(26, description="Rounds simulated (talks and, after a deal, its durability).")
+    rounds: Num(1, 1000, integer=True) = Field(26, description="Rounds of talks (a deal's aftermath window follows: durability.window_years).")
     round_weeks: Num(0.1, 52) = Field(2.0, description="Weeks per round.")
     start: dt.date | None = Field(None, description="Calendar date of round 0.", json_schema_extra={"label": True})
