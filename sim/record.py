@@ -26,6 +26,9 @@ COLUMNS: dict[str, str] = {
                "military_end (the war ended without a deal: a party's stock was used up, or the attacker "
                "took the whole contested area).",
     "deal_round": "Round of the (first) deal (NaN without one).",
+    "deal_kind": "settlement (every issue agreed) or armistice (a ceasefire on the armistice's issues, the others "
+                 "left open: institutions.talks.armistice); empty without a deal.",
+    "settlement_round": "Round the issues an armistice left open were settled (NaN if never, or no armistice).",
     "talks_end_round": "Round the first talks ended: the deal's, the collapse's or the military end's round, or the "
                        "horizon for no deal (time to a deal is censored here).",
     "terms_<issue>": "Agreed term on each issue, 0-1 (NaN without a deal).",
@@ -94,7 +97,7 @@ def records_frame(scenario: str, runs: Sequence[int], seeds: Sequence[int],
     """Build the tidy table (one row per run) from the model's record columns."""
     frame = pd.DataFrame({"scenario": scenario, "run": np.asarray(runs, dtype=np.int64),
                           "seed": np.asarray(seeds, dtype=np.int64), **columns})
-    for col in ("outcome", "force_contributors", "breakdown_cause", "final_state"):
+    for col in ("outcome", "force_contributors", "breakdown_cause", "final_state", "deal_kind"):
         frame[col] = frame[col].astype(str)
     frame["force_deployed"] = frame["force_deployed"].astype(bool)
     for col in ("shocks", "zopa_rounds", "suspensions", "relapses"):

@@ -73,6 +73,8 @@ class Assessment:
     kept only when the story is."""
     mediator_utility: np.ndarray
     """Each mediator's own utility, (mediators, runs, candidates)."""
+    armistice: np.ndarray
+    """The candidate is an armistice (it leaves issues open), (runs, candidates)."""
 
     # Per-party arrays put parties first: with only two or three parties, a last axis that short
     # would make every operation crawl.
@@ -130,6 +132,10 @@ class Assessor:
         self.mediators = mediators
         self.views = views
         self.keep_views = keep_views
+        self.open_issues = np.zeros(0, bool)
+        """Issues an armistice leaves open (set by the talks when the scenario has an armistice)."""
+        self.armistice_hazard = np.ones(0)
+        """Relapse hazard of an armistice against a settlement of the same terms, per run."""
 
     def _on_the_ground(self, candidates: np.ndarray, runs: int) -> tuple[dict[int, np.ndarray], np.ndarray]:
         """What the terms mean on the ground: the front issue is evaluated as effective control."""
@@ -151,16 +157,24 @@ class Assessor:
         front_after = np.minimum(1.0, replaced[f] + front.projection[:, None] * speed)
         return party.issue_utility(f, front_after) - party.issue_utility(f, party.no_deal_terms[:, f, None])
 
-    def assess(self, fixed: np.ndarray, dynamic: np.ndarray, leverage: np.ndarray) -> Assessment:
+    def assess(self, fixed: np.ndarray, dynamic: np.ndarray, leverage: np.ndarray,
+               armistice: np.ndarray | None = None) -> Assessment:
         """How every party would answer each candidate, per run.
 
         Candidates are ``fixed`` (the same in every run; its utilities are cached) followed by
-        ``dynamic`` (this round's, per run).
+        ``dynamic`` (this round's, per run). ``armistice`` marks dynamic candidates that are
+        armistices, ``(runs, dynamic)``: their open issues hold the no-deal terms, and no party's red
+        line on an open issue counts (nothing is conceded on it); their relapse hazard is scaled by
+        :attr:`armistice_hazard`.
         """
         v = self.views
         runs = dynamic.shape[0]
         dep, gi = v.deployment_issue, v.guarantees_issue
         candidates = np.concatenate([np.broadcast_to(fixed, (runs, *fixed.shape)), dynamic], axis=1)
+        is_armistice = np.zeros(candidates.shape[:2], bool)
+        if armistice is not None:
+            is_armistice[:, len(fixed):] = armistice
+        left_open = (is_armistice[..., None] & self.open_issues[None, None, :]) if is_armistice.any() else None
         replaced, withdrawal = self._on_the_ground(candidates, runs)
         outlook = v.outlook(dynamic[..., dep], fixed[:, dep]) if dep is not None else None
         # A guarantee is only as good as the force behind it: parties that judge guarantees see the
@@ -172,6 +186,8 @@ class Assessor:
             judged[gi] = v.effective_guarantees(candidates[..., gi], outlook.deterrent)
             hazard = v.hazard(candidates[..., gi], outlook.deterrent, withdrawal,
                               (outlook.beyond_consent > 0).astype(float), leverage)
+            if left_open is not None:
+                hazard = np.where(is_armistice, hazard * self.armistice_hazard[:, None], hazard)
             relapse_risk = v.judged_risk(hazard)
         columns: dict[str, list[np.ndarray]] = {k: [] for k in ("value", "relapse", "hard", "approval", "home",
                                                                 "breach", "penalty", "seen")}
@@ -180,7 +196,7 @@ class Assessor:
                               if party.judges_guarantees and v.front.issue is not None else None)
             seen = judged if party.judges_guarantees else replaced
             utility = party.candidate_utility(fixed, dynamic, seen)
-            penalty, breach = party.red_lines(candidates, seen)
+            penalty, breach = party.red_lines(candidates, seen, left_open)
             hard = breach > mech.BREACH
             columns["penalty"].append(penalty)
             if self.keep_views:
@@ -202,10 +218,11 @@ class Assessor:
             columns["approval"].append(chance)
             columns["home"].append(home)
             columns["breach"].append(breach)
-        return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic)
+        return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic, is_armistice)
 
     def _assemble(self, candidates: np.ndarray, replaced: dict[int, np.ndarray], withdrawal: np.ndarray,
-                  columns: dict[str, list[np.ndarray]], fixed: np.ndarray, dynamic: np.ndarray) -> Assessment:
+                  columns: dict[str, list[np.ndarray]], fixed: np.ndarray, dynamic: np.ndarray,
+                  is_armistice: np.ndarray) -> Assessment:
         f = self.views.front.issue
         fixed_value = np.stack(columns["value"])
         keep = 1.0 - np.stack(columns["relapse"])
@@ -225,4 +242,5 @@ class Assessor:
                           penalty=np.stack(columns["penalty"]),
                           seen=np.stack(columns["seen"]) if columns["seen"] else np.empty((0,)),
                           mediator_utility=np.stack([m.candidate_utility(fixed, dynamic, replaced)
-                                                     for m in self.mediators]))
+                                                     for m in self.mediators]),
+                          armistice=is_armistice)

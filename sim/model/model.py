@@ -181,6 +181,11 @@ class NegotiationModel(mesa.Model):
         agreed = self.talks.step(t, talking & ~suspended)
         if agreed.any():
             self._after_ceasefire(t, agreed)
+        settling = self._settling(t) & ~agreed
+        if settling.any():
+            settled = self.talks.settle(t, settling)
+            if settled.any():
+                self._after_ceasefire(t, settled, settlement=True)
         self.round += 1
         self.sink.round = self.round
         ended = state.talking() & (self.round >= self.until)
@@ -191,7 +196,8 @@ class NegotiationModel(mesa.Model):
         state.note_first_end(t)
         # A batch is done once no run has rounds left before its horizon (or its end after a breakdown)
         # nor a deal in its window: a run's record must not depend on the batch it is in.
-        going = (self.round < self.until) | self.durability.in_window(self.round, state.status == DEAL)
+        going = ((self.round < self.until) | self.durability.in_window(self.round, state.status == DEAL)
+                 | self._settling(self.round))
         if self.round >= self.max_rounds or not going.any():
             self._finish()
 
@@ -227,17 +233,27 @@ class NegotiationModel(mesa.Model):
             self.state.end(taken, MILITARY_END, "front_at_limit",
                            "the attacker holds the whole contested area: the war ends without a deal")
 
-    def _after_ceasefire(self, t: int, agreed: np.ndarray) -> None:
+    def _settling(self, t: int) -> np.ndarray:
+        """Runs where an armistice stands and settlement talks go on (to the horizon plus the window)."""
+        return self.talks.under_armistice & (self.state.status == DEAL) & (t < self.horizon + self.window)
+
+    def _after_ceasefire(self, t: int, agreed: np.ndarray, settlement: bool = False) -> None:
         """The pledge cascade for the agreed terms, the deployment, and the deal's aftermath window (the
-        record keeps the first deal's deployment; a second deal deploys again for its own hazard)."""
+        record keeps the first deal's deployment; a second deal deploys again for its own hazard). A
+        settlement under an armistice deploys for its terms and sets the hazard from then on; the
+        window stays the armistice's."""
         terms = self.talks.standing_terms
-        first = agreed & np.isnan(self.talks.second_round)
+        first = agreed & np.isnan(self.talks.second_round) & (not settlement)
         deterrent, unconsented = self.coalition.settle(agreed, terms, record=first)
         c = self.coalition
         guarantees = terms[:, c.guarantees_issue] if c.guarantees_issue is not None else np.zeros(self.runs)
         hazard = self.durability.hazard(guarantees, deterrent, np.nan_to_num(self.talks.standing_withdrawal),
                                         unconsented, self.talks.leverage)
-        self.durability.begin(t, agreed, hazard)
+        if settlement:
+            self.durability.hazard_now = np.where(agreed, hazard, self.durability.hazard_now)
+            return
+        armistice = agreed & self.talks.under_armistice
+        self.durability.begin(t, agreed, np.where(armistice, hazard * self.talks.assessor.armistice_hazard, hazard))
 
     def _finish(self) -> None:
         self.running = False

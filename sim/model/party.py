@@ -134,14 +134,16 @@ class Party(Actor, Preferences):
         for side, saved in zip(self._line_arrays(op), state, strict=True):
             side[runs, issue] = saved[runs]
 
-    def red_lines(self, terms: np.ndarray, seen: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def red_lines(self, terms: np.ndarray, seen: dict[int, np.ndarray] | None = None,
+                  left_open: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Soft-line penalty and hard-line breach (how far the terms cross its hard lines, summed; a
         line is broken beyond :data:`sim.mechanisms.BREACH`) for terms ``(runs, candidates, issues)``.
 
         ``seen`` replaces some issues' terms by what the party sees (effective control, effective
         guarantees), as in :meth:`candidate_utility`. Only the sides of issues that carry a line are
         evaluated, one line at a time: lines are few, candidates many (the arithmetic of
-        :func:`sim.mechanisms.red_line_penalty`).
+        :func:`sim.mechanisms.red_line_penalty`). ``left_open`` (the shape of ``terms``) marks terms an
+        armistice leaves open: nothing is conceded there, so no line on them counts.
         """
         seen = seen or {}
         penalty = np.zeros(terms.shape[:-1])
@@ -151,6 +153,8 @@ class Party(Actor, Preferences):
             for d in np.flatnonzero(np.isfinite(bounds).any(axis=0)):
                 values = seen[d] if d in seen else terms[..., d]
                 violation = mech.red_line_violation(values, bounds[:, d, None], at_least=lower)
+                if left_open is not None:
+                    violation = np.where(left_open[..., d], 0.0, violation)
                 soft = np.where(hard[:, d], 0.0, weight[:, d])
                 if soft.any():
                     penalty += (soft * self.audience)[:, None] * violation

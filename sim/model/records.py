@@ -27,6 +27,8 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
     cols: dict[str, np.ndarray] = {
         "outcome": np.array(OUTCOMES, dtype=object)[model.state.first_status],
         "deal_round": talks.ceasefire_round,
+        "deal_kind": talks.deal_kind,
+        "settlement_round": talks.settlement_round,
         "talks_end_round": model.state.talks_end_round,
     }
     for d, issue in enumerate(model.issues):

@@ -170,6 +170,15 @@ def _talks_problems(refs: Refs) -> Iterator[Problem]:
                           "party ids: " + ", ".join(talks.parties))
     if sum(mean(v) for v in talks.recognition.values()) > 1 + 1e-9:
         yield problem((*tpath, "recognition"), "recognition chances sum to more than 1", "a total of at most 1")
+    if talks.armistice is not None:
+        apath = (*tpath, "armistice", "issues")
+        for i, issue in enumerate(talks.armistice.issues):
+            yield from refs.issue(issue, (*apath, i))
+        if len(set(talks.armistice.issues)) != len(talks.armistice.issues):
+            yield problem(apath, "an issue is listed twice", "each issue once")
+        elif set(refs.issues) <= set(talks.armistice.issues):
+            yield problem(apath, "an armistice that settles every issue leaves nothing open: it is a settlement",
+                          "some issues, not all: " + ", ".join(refs.issues))
 
 
 def _council_problems(refs: Refs) -> Iterator[Problem]:

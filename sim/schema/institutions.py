@@ -12,9 +12,20 @@ from .base import Evidence, Strict, Unit, label_field
 from .effects import ChangeEffects
 
 __all__ = [
-    "CoalitionSpec", "CouncilSpec", "ForceType", "InstitutionsSpec", "MeasureSpec", "QuotaSpec", "TalksSpec",
+    "ArmisticeSpec", "CoalitionSpec", "CouncilSpec", "ForceType", "InstitutionsSpec", "MeasureSpec", "QuotaSpec", "TalksSpec",
     "WorkaroundSpec",
 ]
+
+
+class ArmisticeSpec(Strict):
+    """An armistice first: the talks may stop the war on some issues only (a line, monitors), the others
+    left open, unconceded, and negotiated later while the armistice stands."""
+
+    issues: tuple[str, ...] = Field(min_length=1, description="Issue ids an armistice settles; every other issue stays "
+                                                            "at its no-deal term, and no party's red line on it counts.")
+    hazard_factor: Num(0, 10) = Field(
+        1.0, description="Relapse hazard of an armistice against a settlement of the same terms (1: the same).")
+    evidence: tuple[str, ...] = Evidence
 
 
 class TalksSpec(Strict):
@@ -38,6 +49,9 @@ class TalksSpec(Strict):
     belief_grid: Num(2, 1024, integer=True) = Field(
         24, description="Points of the grids on which beliefs are held (the mediators' about each party's resolve, "
                         "each party's about the front's drift): a numerical setting, not an assumption.")
+    armistice: ArmisticeSpec | None = Field(
+        None, description="An armistice-first structure (a ceasefire on some issues now, a settlement later); "
+                          "default: only full settlements.")
     evidence: tuple[str, ...] = Evidence
 
 
