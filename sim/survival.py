@@ -24,20 +24,24 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
-__all__ = ["FORCE_GROUPS", "SURVIVAL_COLUMNS", "TIME_TO_DEAL_COLUMNS", "HazardRatio", "KaplanMeier", "TimeToDeal", "deal_runs",
-           "deal_survival", "force_group", "groups_of", "guarantee_strength", "hazard_ratio", "kaplan_meier",
-           "time_to_deal"]
+__all__ = ["FORCE_GROUPS", "SURVIVAL_COLUMNS", "TIME_TO_DEAL_COLUMNS", "Z95", "HazardRatio", "KaplanMeier",
+           "TimeToDeal", "deal_runs", "deal_survival", "force_group", "groups_of", "guarantee_strength",
+           "hazard_ratio", "kaplan_meier", "time_to_deal"]
 
 #: Columns deal survival needs (tables written before the aftermath window lack the duration).
 SURVIVAL_COLUMNS = ("deal_held", "deal_duration_rounds")
 #: Columns the censored time to deal needs.
 TIME_TO_DEAL_COLUMNS = ("deal_round", "talks_end_round")
+
+#: The normal quantile of a two-sided 95% interval (1.959964; scipy's bands use the exact value too).
+Z95 = NormalDist().inv_cdf(0.975)
 
 #: Group labels of :func:`force_group`, in the order they are compared (the first is the baseline).
 FORCE_GROUPS = ("no force", "force, consented", "force beyond consent")
@@ -271,7 +275,7 @@ def hazard_ratio(results: pd.DataFrame, group_a_mask: ArrayLike, group_b_mask: A
 
     Each group's rate is its relapses per round at risk (events / the sum of ``deal_duration_rounds``),
     the maximum-likelihood rate of a constant hazard with censoring at the window's end. The ratio's 95%
-    interval is taken on the log scale: ``log(ratio) ± 1.96·sqrt(1/e_a + 1/e_b)``.
+    interval is taken on the log scale: ``log(ratio) ± 1.96·sqrt(1/e_a + 1/e_b)`` (:data:`Z95`).
 
     This assumes a constant hazard within each group, which is how the model draws relapse (a constant
     yearly hazard per deal, turned into a per-round chance); a group mixing deals of very different
@@ -302,5 +306,5 @@ def hazard_ratio(results: pd.DataFrame, group_a_mask: ArrayLike, group_b_mask: A
     ratio = (e_a / x_a) / (e_b / x_b)
     if e_a == 0:
         return HazardRatio(0.0, math.nan, math.nan, e_a, e_b, x_a, x_b)
-    half = 1.96 * math.sqrt(1 / e_a + 1 / e_b)
+    half = Z95 * math.sqrt(1 / e_a + 1 / e_b)
     return HazardRatio(ratio, ratio * math.exp(-half), ratio * math.exp(half), e_a, e_b, x_a, x_b)
