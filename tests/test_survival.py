@@ -11,10 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
 from sim import load_scenario
 from sim.experiment import run_many
-from sim.plots import deal_survival_figure, save_all, time_to_deal_km
+from sim.plots import PALETTE, deal_survival_figure, save_all, time_to_deal_km
 from sim.survival import (
     FORCE_GROUPS,
     Z95,
@@ -215,6 +216,15 @@ def test_deal_survival_figure_draws_one_step_line_and_band_per_group_in_years():
     assert max(line.get_xdata().max() for line in ax.lines) == pytest.approx(WINDOW * 2 / 52)
     assert ax.get_xlabel() == "years since the deal"
     assert deal_survival_figure(table).get_xlabel() == "rounds since the deal"
+
+
+def test_a_scenario_without_deals_keeps_the_colours_of_the_others():
+    table = two_scenarios()
+    none = table[table["scenario"] == "a"].assign(scenario="none", deal_round=np.nan, deal_held=np.nan,
+                                                  deal_duration_rounds=np.nan, outcome="no_deal")
+    ax = deal_survival_figure(pd.concat([none, table], ignore_index=True))
+    assert [line.get_label().split(":")[0] for line in ax.lines] == ["a", "b"]
+    assert [to_hex(line.get_color()) for line in ax.lines] == [to_hex(c) for c in PALETTE[1:3]]
 
 
 def test_time_to_deal_km_plots_the_cumulative_deal_probability_with_log_rank_p_in_the_legend():

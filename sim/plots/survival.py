@@ -92,14 +92,16 @@ def deal_survival_figure(results: pd.DataFrame, *, by: str | pd.Series | None = 
         ax: Axes to draw on; a new figure if omitted.
 
     Returns:
-        The Axes: one line and one band per group, each line labelled ``name: n=…, relapses=…``.
+        The Axes: one line and one band per group with a deal, each line labelled
+        ``name: n=…, relapses=…``, in the colour the group has in every figure.
 
     Raises:
         ValueError: The table lacks the columns (a table written before the aftermath window).
     """
     _require(results, SURVIVAL_COLUMNS, "deal survival")
     curves = deal_survival(results, by=by)
-    colors = scenario_colors(curves)
+    # Coloured by the whole table's groups, so that a scenario keeps its colour when one before it has no deal.
+    colors = scenario_colors(name for name, _ in groups_of(results, by))
     if ax is None:
         ax = _new_axes((8, 4.2))
     scale, xlabel = _clock(round_weeks, "since the deal")
