@@ -278,8 +278,9 @@ def hazard_ratio(results: pd.DataFrame, group_a_mask: ArrayLike, group_b_mask: A
     interval is taken on the log scale: ``log(ratio) ± 1.96·sqrt(1/e_a + 1/e_b)`` (:data:`Z95`).
 
     This assumes a constant hazard within each group, which is how the model draws relapse (a constant
-    yearly hazard per deal, turned into a per-round chance); a group mixing deals of very different
-    hazards breaks that assumption (its rate is then an exposure-weighted average). With per-round chances
+    yearly hazard per deal, turned into a per-round chance). A group mixing deals of very different
+    hazards strains that assumption (its rate is then an exposure-weighted average), as do aftermath
+    shocks that raise a deal's hazard or break it outright part-way through its window. With per-round chances
     ``p = 1 − exp(−h·Δ)`` the ratio estimates ``p_a / p_b``, which is ``h_a / h_b`` to within the size of p.
     The ratio does not depend on the length of a round.
 
