@@ -11,6 +11,7 @@ import pandas as pd
 from ..record import terms_columns
 from .forces import deployment, who_pledges
 from .outcomes import outcome_shares, time_to_deal
+from .survival import deal_survival_figure, has_deal_survival, has_time_to_deal, time_to_deal_km
 from .sweeps import is_grid, sweep_panels, sweep_response
 from .terms import agreed_terms
 
@@ -30,7 +31,8 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
 def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequence[str] | None = None,
              horizon: int | None = None, guarantors: Sequence[str] | None = None,
              names: Mapping[str, str] | None = None, issues: Mapping[str, Any] | None = None,
-             by: str = "scenario", sweep_names: dict[str, str] | None = None) -> list[Path]:
+             by: str = "scenario", sweep_names: dict[str, str] | None = None,
+             round_weeks: float | None = None) -> list[Path]:
     """Write every figure that applies to a results table, as PNG and SVG, into ``folder``.
 
     Uses the non-interactive Agg backend, and closes every figure it makes.
@@ -50,6 +52,9 @@ def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequenc
         issues: The scenario's issues (id -> label, low, high, anchors), for the agreed terms' axes.
         by: Column naming the groups compared.
         sweep_names: Short names of the varied parameters for axis labels (default: last part of each path).
+        round_weeks: Weeks per round, for the survival figures' x axis in years (default: in rounds);
+            give it only when every group shares it. The survival figures need columns older result
+            folders lack, and are left out without them (:func:`_save_survival`).
 
     Returns:
         The files written.
@@ -81,6 +86,32 @@ def save_all(results: pd.DataFrame, folder: str | Path, *, sweep_params: Sequenc
     if terms_columns(results):
         keep("agreed_terms", agreed_terms(results, by=by, issues=issues)[0].figure)
     keep("who_pledges", who_pledges(results, by=by, guarantors=guarantors, names=names).figure)
+    written.extend(_save_survival(results, folder, by=by, round_weeks=round_weeks))
+    return written
+
+
+def _save_survival(results: pd.DataFrame, folder: Path, *, by: str, round_weeks: float | None) -> list[Path]:
+    """The survival figures that the table's columns allow, each closed once written.
+
+    ``deal_survival`` (Kaplan–Meier of the first deal over its aftermath window) when some run has a
+    deal and the table has ``deal_duration_rounds``; ``time_to_deal_censored`` (time to the first deal,
+    runs without one censored where their talks ended) when it has ``talks_end_round``. Tables written
+    before the aftermath window lack both columns and get neither figure.
+    """
+    import matplotlib.pyplot as plt
+
+    figures = {}
+    if has_deal_survival(results):
+        figures["deal_survival"] = lambda: deal_survival_figure(results, by=by, round_weeks=round_weeks).figure
+    if has_time_to_deal(results):
+        figures["time_to_deal_censored"] = lambda: time_to_deal_km(results, by=by, round_weeks=round_weeks).figure
+    written: list[Path] = []
+    for stem, draw in figures.items():
+        fig = draw()
+        try:
+            written.extend(_save(fig, folder, stem))
+        finally:
+            plt.close(fig)
     return written
 
 
