@@ -271,7 +271,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     try:
         written = save_all(table, out, sweep_params=varied, horizon=info["horizon"],
                            guarantors=info["guarantors"] or None, sweep_names=_short_names(folder, varied),
-                           names=info["names"], issues=info["issues"])
+                           names=info["names"], issues=info["issues"], round_weeks=info.get("round_weeks"))
     except OSError as exc:
         from .result_files import environment_failure
 

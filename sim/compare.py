@@ -198,7 +198,9 @@ def _words(actors: dict[str, Any], issues: dict[str, Any], institutions: Any = N
 def scenario_info(scenario: Any) -> dict[str, Any]:
     """Horizon (rounds), guarantor ids, actors' display names and issues' words of a scenario."""
     data = scenario.data
+    weeks = scenario.spec.horizon.round_weeks
     return {"horizon": int(scenario.spec.horizon.rounds),
+            "round_weeks": float(weeks) if isinstance(weeks, int | float) else None,
             "guarantors": [key for key, actor in scenario.spec.actors.items() if actor.guarantor is not None],
             **_words(dict(data.get("actors") or {}), dict(data.get("issues") or {}), data.get("institutions"))}
 
@@ -210,7 +212,8 @@ def folder_info(folder: str | Path) -> dict[str, Any]:
     folder = Path(folder)
     manifest = read_manifest(folder)
     if manifest.get("kind") == "compare":
-        return {"horizon": manifest.get("horizon"), "guarantors": manifest.get("guarantors") or [],
+        return {"horizon": manifest.get("horizon"), "round_weeks": manifest.get("round_weeks"),
+                "guarantors": manifest.get("guarantors") or [],
                 "names": manifest.get("names") or {}, "issues": manifest.get("issues") or {},
                 "measures": manifest.get("measures") or {}}
     try:
@@ -218,9 +221,11 @@ def folder_info(folder: str | Path) -> dict[str, Any]:
     except (OSError, ValueError, yaml.YAMLError):
         data = None
     if not isinstance(data, dict):
-        return {"horizon": None, "guarantors": [], "names": {}, "issues": {}, "measures": {}}
+        return {"horizon": None, "round_weeks": None, "guarantors": [], "names": {}, "issues": {}, "measures": {}}
     rounds = (data.get("horizon") or {}).get("rounds")
+    weeks = (data.get("horizon") or {}).get("round_weeks", 2.0)
     return {"horizon": int(rounds) if isinstance(rounds, int | float) else None,
+            "round_weeks": float(weeks) if isinstance(weeks, int | float) else None,
             "guarantors": _guarantors_of(data.get("actors") or {}),
             **_words(data.get("actors") or {}, data.get("issues") or {}, data.get("institutions"))}
 
@@ -233,6 +238,8 @@ class Comparison:
     inputs: list[str]
     seed: int | None
     horizon: int | None = None
+    round_weeks: float | None = None
+    """Weeks per round when every scenario compared has the same (figures of durations are then in years)."""
     guarantors: list[str] = field(default_factory=list)
     actor_names: dict[str, str] = field(default_factory=dict)
     """Display names of the actors of every scenario compared."""
@@ -283,6 +290,7 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
             raise ExperimentError(f"{item}: no such scenario file or result folder")
     parts: dict[int, pd.DataFrame] = {}
     horizons: list[int] = []
+    weeks: list[float | None] = []
     guarantors: list[str] = []
     # The first scenario's words win for an actor, issue or measure several scenarios share.
     words: dict[str, dict[str, Any]] = {"names": {}, "issues": {}, "measures": {}}
@@ -297,6 +305,7 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
         info = folder_info(folder)
         if info["horizon"]:
             horizons.append(int(info["horizon"]))
+        weeks.append(info.get("round_weeks"))
         gather(info)
     if loaded:
         table = run_design([Point(s) for _, s in loaded], runs=runs, seed=seed, executor=Executor(workers=workers),
@@ -306,6 +315,7 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
             parts[k] = table[table["scenario"] == scenario.name].reset_index(drop=True)
             info = scenario_info(scenario)
             horizons.append(info["horizon"])
+            weeks.append(info["round_weeks"])
             gather(info)
     names = [str(n) for k in sorted(parts) for n in pd.unique(parts[k]["scenario"])]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -313,5 +323,7 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
         raise ExperimentError(f"two inputs are both named {', '.join(dupes)}: give each scenario its own name")
     table = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
     return Comparison(table=table, inputs=[str(i) for i in inputs], seed=seed if loaded else None,
-                      horizon=max(horizons) if horizons else None, guarantors=list(dict.fromkeys(guarantors)),
+                      horizon=max(horizons) if horizons else None,
+                      round_weeks=weeks[0] if weeks and len(set(weeks)) == 1 else None,
+                      guarantors=list(dict.fromkeys(guarantors)),
                       actor_names=words["names"], issues=words["issues"], measures=words["measures"])

@@ -57,12 +57,14 @@ def _write_comparison(comparison: Comparison, folder: Path) -> list[Path]:
         comparison.summary().to_csv(folder / "comparison.csv", index=False)
         diffs.to_csv(folder / "paired_differences.csv", index=False)
         written += save_all(table, folder, horizon=comparison.horizon, guarantors=comparison.guarantors or None,
-                            names=comparison.actor_names, issues=comparison.issues)
+                            names=comparison.actor_names, issues=comparison.issues,
+                            round_weeks=comparison.round_weeks)
     sizes = table.groupby("scenario", sort=False).size()
     manifest = {
         "package": "ceasefire-sim", "version": __version__, "kind": "compare", "status": "complete",
         "scenarios": comparison.names, "inputs": comparison.inputs, "seed": comparison.seed,
         "runs_per_scenario": {str(k): int(v) for k, v in sizes.items()}, "horizon": comparison.horizon,
+        "round_weeks": comparison.round_weeks,
         "guarantors": comparison.guarantors, "names": comparison.actor_names, "issues": comparison.issues,
         "measures": comparison.measures,
         "baseline": comparison.names[0],
