@@ -252,7 +252,8 @@ def test_given_axes_are_drawn_on_and_returned(table):
 def test_save_all_writes_every_figure_as_png_and_svg(table, sweep, tmp_path):
     written = save_all(table, tmp_path / "figs", horizon=26)
     stems = {p.stem for p in written}
-    assert stems == {"outcome_shares", "time_to_deal", "deployment", "agreed_terms", "who_pledges"}
+    assert stems == {"outcome_shares", "time_to_deal", "deployment", "agreed_terms", "who_pledges", "deal_survival",
+                     "time_to_deal_censored"}
     assert {p.suffix for p in written} == {".png", ".svg"}
     for path in written:
         assert path.exists() and path.stat().st_size > 5000, path
