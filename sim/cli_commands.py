@@ -379,6 +379,6 @@ def _ending(spec: Any, record: dict) -> list[str]:
             second = record["second_deal_round"]
             lines.append(f"a second {deal} came in round {second:.0f}" if second == second else
                          f"no second {deal} came")
-    final = record["final_state"]
-    lines.append(f"at the end of the run: {'military end' if final == 'military_end' else final}")
+        final = record["final_state"]
+        lines.append(f"at the end of the run: {'a military end' if final == 'military_end' else final}")
     return lines

@@ -296,34 +296,28 @@ def load_comparison(inputs: Sequence[str | Path], *, runs: int, seed: int = 0, w
     words: dict[str, dict[str, Any]] = {"names": {}, "issues": {}, "measures": {}}
 
     def gather(info: dict[str, Any]) -> None:
+        if info["horizon"]:
+            horizons.append(int(info["horizon"]))
+        weeks.append(info.get("round_weeks"))
         guarantors.extend(info["guarantors"])
         for kind, known in words.items():
             known.update({k: v for k, v in info.get(kind, {}).items() if k not in known})
 
     for k, folder in folders:
         parts[k] = read_results(folder)
-        info = folder_info(folder)
-        if info["horizon"]:
-            horizons.append(int(info["horizon"]))
-        weeks.append(info.get("round_weeks"))
-        gather(info)
+        gather(folder_info(folder))
     if loaded:
         table = run_design([Point(s) for _, s in loaded], runs=runs, seed=seed, executor=Executor(workers=workers),
                            progress=progress)
         assert table is not None
         for k, scenario in loaded:
             parts[k] = table[table["scenario"] == scenario.name].reset_index(drop=True)
-            info = scenario_info(scenario)
-            horizons.append(info["horizon"])
-            weeks.append(info["round_weeks"])
-            gather(info)
+            gather(scenario_info(scenario))
     names = [str(n) for k in sorted(parts) for n in pd.unique(parts[k]["scenario"])]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ExperimentError(f"two inputs are both named {', '.join(dupes)}: give each scenario its own name")
     table = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
     return Comparison(table=table, inputs=[str(i) for i in inputs], seed=seed if loaded else None,
-                      horizon=max(horizons) if horizons else None,
-                      round_weeks=weeks[0] if weeks and len(set(weeks)) == 1 else None,
-                      guarantors=list(dict.fromkeys(guarantors)),
-                      actor_names=words["names"], issues=words["issues"], measures=words["measures"])
+                      horizon=max(horizons) if horizons else None, guarantors=list(dict.fromkeys(guarantors)),
+                      round_weeks=weeks[0] if weeks and len(set(weeks)) == 1 else None, actor_names=words["names"], issues=words["issues"], measures=words["measures"])

@@ -44,6 +44,8 @@ COLUMNS: dict[str, str] = {
     "relapse_round": "Round the first deal broke down (NaN if it held or there was none).",
     "deal_duration_rounds": "Rounds the first deal stood: to its breakdown, or the window's length if it held "
                             "(censored there); NaN without a deal.",
+    "relapse_hazard": "Yearly relapse hazard of the first deal, as its terms, force and the pressure used set it "
+                      "(shocks of the aftermath may raise it for a while); NaN without a deal.",
     "window_rounds": "Rounds of the aftermath window after a deal (durability.window_years in rounds).",
     "relapses": "Times a deal broke down in its window (each restarts the war and the talks).",
     "second_deal_round": "Round of a deal reached after the first broke down (NaN without one).",

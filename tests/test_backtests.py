@@ -97,5 +97,5 @@ def test_the_command_line_story_is_dated_named_in_the_scenarios_words_and_stops_
         "explain", "backtests/korea-1951.yaml", "--seed", "1", "--run", str(r)).stdout)
     text = run_sim("explain", "backtests/korea-1951.yaml", "--seed", "1", "--run", str(deal)).stdout
     assert "outcome: armistice (deal; cause: none)" in text
-    assert "neutral supervisory commission: " in text and ("held to the horizon" in text or "broke down" in text)
+    assert "neutral supervisory commission: " in text and ("held through its aftermath window" in text or "broke down" in text)
     assert " a observers" not in text and "True" not in text

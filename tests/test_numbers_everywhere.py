@@ -80,7 +80,7 @@ FIELDS = list(numeric_fields(ScenarioSpec, [], ()))
 # added values fall back to the line of the section they are added to).
 FILLERS = {
     "actors": {"hungary": {"member": {"weights": {"population": 0.02}}}},
-    "institutions": {"talks": {"recognition": {"ukraine": 0.1}}, "councils": {
+    "institutions": {"talks": {"recognition": {"ukraine": 0.1}, "armistice": {"issues": ["territory"]}}, "councils": {
         "eu_council": {"measures": {
             "filler": {"effects": {"aid": [{"actor": "ukraine", "by": 0.05}],
                                    "war_cost": [{"actor": "russia", "factor": 1.2}],

@@ -157,6 +157,14 @@ class Assessor:
         front_after = np.minimum(1.0, replaced[f] + front.projection[:, None] * speed)
         return party.issue_utility(f, front_after) - party.issue_utility(f, party.no_deal_terms[:, f, None])
 
+    def _kinds(self, candidates: np.ndarray, n_fixed: int, armistice: np.ndarray | None
+               ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Which candidates are armistices, and the terms they leave open (None if none is)."""
+        is_armistice = np.zeros(candidates.shape[:2], bool)
+        if armistice is not None:
+            is_armistice[:, n_fixed:] = armistice
+        return is_armistice, (is_armistice[..., None] & self.open_issues) if is_armistice.any() else None
+
     def assess(self, fixed: np.ndarray, dynamic: np.ndarray, leverage: np.ndarray,
                armistice: np.ndarray | None = None) -> Assessment:
         """How every party would answer each candidate, per run.
@@ -171,10 +179,7 @@ class Assessor:
         runs = dynamic.shape[0]
         dep, gi = v.deployment_issue, v.guarantees_issue
         candidates = np.concatenate([np.broadcast_to(fixed, (runs, *fixed.shape)), dynamic], axis=1)
-        is_armistice = np.zeros(candidates.shape[:2], bool)
-        if armistice is not None:
-            is_armistice[:, len(fixed):] = armistice
-        left_open = (is_armistice[..., None] & self.open_issues[None, None, :]) if is_armistice.any() else None
+        is_armistice, left_open = self._kinds(candidates, len(fixed), armistice)
         replaced, withdrawal = self._on_the_ground(candidates, runs)
         outlook = v.outlook(dynamic[..., dep], fixed[:, dep]) if dep is not None else None
         # A guarantee is only as good as the force behind it: parties that judge guarantees see the

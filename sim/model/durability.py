@@ -46,6 +46,8 @@ class Durability:
         self.duration = np.full(runs, np.nan)
         """Rounds the first deal stood: to its breakdown, or its window's length if it held."""
         self.relapses = np.zeros(runs, dtype=np.int64)
+        self.first_hazard = np.full(runs, np.nan)
+        """Yearly relapse hazard of the first deal as set at the deal (before any shock of the aftermath)."""
         self.hazard_now = np.zeros(runs)
         """Yearly hazard of the deal standing in each run, as set at the deal."""
         self.crisis = np.ones(runs)
@@ -79,6 +81,7 @@ class Durability:
         self.hazard_now = np.where(agreed, hazard, self.hazard_now)
         first = agreed & (self.first < 0)
         self.first = np.where(first, t, self.first)
+        self.first_hazard[first] = hazard[first]
         # A window of no rounds: nothing can break the deal (durability is not simulated).
         none = first & (self.window <= 0)
         self.held[none], self.duration[none] = 1.0, 0.0

@@ -183,7 +183,7 @@ class NegotiationModel(mesa.Model):
             self._after_ceasefire(t, agreed)
         settling = self._settling(t) & ~agreed
         if settling.any():
-            settled = self.talks.settle(t, settling)
+            settled = self.talks.armistice.settle(self.talks, t, settling)
             if settled.any():
                 self._after_ceasefire(t, settled, settlement=True)
         self.round += 1
@@ -235,7 +235,7 @@ class NegotiationModel(mesa.Model):
 
     def _settling(self, t: int) -> np.ndarray:
         """Runs where an armistice stands and settlement talks go on (to the horizon plus the window)."""
-        return self.talks.under_armistice & (self.state.status == DEAL) & (t < self.horizon + self.window)
+        return self.talks.armistice.standing & (self.state.status == DEAL) & (t < self.horizon + self.window)
 
     def _after_ceasefire(self, t: int, agreed: np.ndarray, settlement: bool = False) -> None:
         """The pledge cascade for the agreed terms, the deployment, and the deal's aftermath window (the
@@ -252,8 +252,8 @@ class NegotiationModel(mesa.Model):
         if settlement:
             self.durability.hazard_now = np.where(agreed, hazard, self.durability.hazard_now)
             return
-        armistice = agreed & self.talks.under_armistice
-        self.durability.begin(t, agreed, np.where(armistice, hazard * self.talks.assessor.armistice_hazard, hazard))
+        armistice = agreed & self.talks.armistice.standing
+        self.durability.begin(t, agreed, np.where(armistice, hazard * self.talks.armistice.hazard_factor, hazard))
 
     def _finish(self) -> None:
         self.running = False

@@ -27,8 +27,8 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
     cols: dict[str, np.ndarray] = {
         "outcome": np.array(OUTCOMES, dtype=object)[model.state.first_status],
         "deal_round": talks.ceasefire_round,
-        "deal_kind": talks.deal_kind,
-        "settlement_round": talks.settlement_round,
+        "deal_kind": talks.armistice.kind,
+        "settlement_round": talks.armistice.settlement_round,
         "talks_end_round": model.state.talks_end_round,
     }
     for d, issue in enumerate(model.issues):
@@ -45,6 +45,7 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
         "deal_held": model.durability.held,
         "relapse_round": model.durability.relapse_round,
         "deal_duration_rounds": model.durability.duration,
+        "relapse_hazard": model.durability.first_hazard,
         "window_rounds": model.window.astype(float),
         "relapses": model.durability.relapses,
         "second_deal_round": talks.second_round,

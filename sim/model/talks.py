@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import mechanisms as mech
 from ..streams import RunStreams
+from .armistice import Armistice
 from .assessment import Assessment, Assessor, Views, halton
 from .events import COLLAPSE, DEAL, TALKING, EventSink, RunState
 from .proposals import contract_curve, quantile_grid, search_moves
@@ -51,8 +52,6 @@ FOLLOW = (2.0, 3.0, 5.0, 8.0)
 #: Starting points of the mediators' local search (the best candidates of the wide set).
 REFINE_STARTS = 2
 
-#: Armistice candidates of the wide set besides the armistice versions of the others (a Halton set).
-ARMISTICE_CANDIDATES = 32
 
 
 class Talks:
@@ -118,7 +117,7 @@ class Talks:
         self.acceptance_floor = talks.proposal_acceptance_floor
         self.status_quo = np.stack([params.issues[i].status_quo for i in issues], axis=-1)
         self.assessor = Assessor(parties, mediators, views, keep_views=sink.enabled)
-        self._armistice(talks, n_issues)
+        self.armistice = Armistice(talks.armistice, issues, self.status_quo, self.assessor)
         self._no_deal_yet(runs, n_issues)
         self.draws = {"proposer": streams.uniform("talks:proposer")}
         self.ratification = Ratification(parties, runs, streams, state, sink)
@@ -126,38 +125,12 @@ class Talks:
         for issue in issues if self.n_perturb else ():
             streams.declare(f"talks:perturb:{issue}", "normal", self.n_perturb)
 
-    def _armistice(self, talks: Any, n_issues: int) -> None:
-        # An armistice-first structure: candidates that settle only the armistice's issues (the rest at
-        # their no-deal terms, unconceded), and settlement talks while an armistice stands.
-        spec = talks.spec.armistice
-        self.open_issues = np.array([spec is not None and i not in spec.issues for i in self.issues])
-        self.has_armistice = spec is not None
-        self.assessor.open_issues = self.open_issues
-        self.assessor.armistice_hazard = talks.armistice.hazard_factor if spec is not None else np.ones(self.runs)
-        self.armistice_candidates = halton(ARMISTICE_CANDIDATES, n_issues) if spec is not None else None
-        self.under_armistice = np.zeros(self.runs, bool)
-        self.deal_kind = np.full(self.runs, "", dtype=object)
-        self.settlement_round = np.full(self.runs, np.nan)
-
-    def _keep_open(self, terms: np.ndarray, armistice: np.ndarray) -> np.ndarray:
-        """Terms ``(runs, ..., issues)`` with the issues an armistice leaves open at their no-deal terms
-        where ``armistice`` ``(runs, ...)`` is set."""
-        if not self.has_armistice:
-            return terms
-        status_quo = self.status_quo.reshape(self.runs, *([1] * (terms.ndim - 2)), -1)
-        return np.where(armistice[..., None] & self.open_issues, status_quo, terms)
-
     def _no_deal_yet(self, runs: int, n_issues: int) -> None:
-        # The first deal, once there is one (the record's), and the deal standing now (the first, or one
-        # agreed after a breakdown), with the round of a second.
-        self.ceasefire_round = np.full(runs, np.nan)
-        self.terms = np.full((runs, n_issues), np.nan)
-        self.territory_effective = np.full(runs, np.nan)
-        self.withdrawal = np.full(runs, np.nan)
-        self.standing_terms = np.full((runs, n_issues), np.nan)
-        self.standing_territory = np.full(runs, np.nan)
-        self.standing_withdrawal = np.full(runs, np.nan)
-        self.second_round = np.full(runs, np.nan)
+        # The first deal (the record's), the deal standing now (the first, or one after a breakdown).
+        self.ceasefire_round, self.second_round = np.full(runs, np.nan), np.full(runs, np.nan)
+        self.terms, self.standing_terms = np.full((runs, n_issues), np.nan), np.full((runs, n_issues), np.nan)
+        self.territory_effective, self.withdrawal = np.full(runs, np.nan), np.full(runs, np.nan)
+        self.standing_territory, self.standing_withdrawal = np.full(runs, np.nan), np.full(runs, np.nan)
 
     # Changes from other arenas ------------------------------------------------------------
 
@@ -173,14 +146,11 @@ class Talks:
         """The deal broke down in the runs of the mask: the talks resume at once, with a fresh budget
         of suspensions and failed rounds; the mediators keep what they learned of the parties' types
         (their types have not changed) and the pressure already used (it weighs on a second deal too)."""
-        self.state.status[runs] = TALKING
-        self.state.cause[runs] = "none"
-        self.state.last_failure[runs] = "horizon"
-        self.suspensions = np.where(runs, 0, self.suspensions)
-        self.failed_rounds = np.where(runs, 0, self.failed_rounds)
+        self.state.status[runs], self.state.cause[runs], self.state.last_failure[runs] = TALKING, "none", "horizon"
+        self.suspensions, self.failed_rounds = np.where(runs, 0, self.suspensions), np.where(runs, 0, self.failed_rounds)
         self.rejected_by[runs] = False
         self.standing_terms[runs] = np.nan
-        self.under_armistice[runs] = False
+        self.armistice.standing[runs] = False
 
     def add_leverage(self, runs: np.ndarray, episodes: np.ndarray) -> None:
         """The mediator uses pressure (it weighs on the deal's durability)."""
@@ -261,16 +231,8 @@ class Talks:
             perturb = np.stack([self.streams.normal_in_round(f"talks:perturb:{issue}", t, self.n_perturb)
                                 for issue in self.issues], axis=-1)
             parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * perturb, 0, 1))
-        dynamic = np.concatenate(parts, axis=1)
-        if not self.has_armistice:
-            return self.assessor.assess(self.fixed_candidates, dynamic, self.leverage)
-        # Each candidate also as an armistice, and a spread of armistices of their own.
-        spread = np.broadcast_to(self.armistice_candidates, (self.runs, *self.armistice_candidates.shape))
-        armistices = np.concatenate([dynamic, spread], axis=1)
-        armistices = self._keep_open(armistices, np.ones(armistices.shape[:2], bool))
-        mask = np.concatenate([np.zeros(dynamic.shape[:2], bool), np.ones(armistices.shape[:2], bool)], axis=1)
-        return self.assessor.assess(self.fixed_candidates, np.concatenate([dynamic, armistices], axis=1),
-                                    self.leverage, mask)
+        dynamic, armistice = self.armistice.with_armistices(np.concatenate(parts, axis=1))
+        return self.assessor.assess(self.fixed_candidates, dynamic, self.leverage, armistice)
 
     def frontier(self) -> np.ndarray:
         """Terms on the parties' contract curve, one per weight over the parties (see :func:`contract_curve`)."""
@@ -315,8 +277,8 @@ class Talks:
             k = best.shape[1]
             flags = np.repeat(armistice, len(moves), axis=1)
             around = np.clip(best[:, :, None, :] + step * moves[None, None], 0, 1).reshape(runs, -1, n)
-            around = self._keep_open(around, flags)
-            local = self.assessor.assess(no_fixed, around, self.leverage, flags if self.has_armistice else None)
+            around = self.armistice.keep_open(around, flags)
+            local = self.assessor.assess(no_fixed, around, self.leverage, self.armistice.flags(flags))
             zopa |= local.zopa()
             local_scores, _ = self.mediator_scores(t, local)
             scores = local_scores.reshape(runs, k, len(moves))
@@ -328,7 +290,7 @@ class Talks:
                 lead = np.where(proposer < 0, np.argmax(reached, axis=1), 0)
                 best = best[rows, lead][:, None, :]
                 armistice = armistice[rows, lead][:, None]
-        final = self.assessor.assess(no_fixed, best, self.leverage, armistice if self.has_armistice else None)
+        final = self.assessor.assess(no_fixed, best, self.leverage, self.armistice.flags(armistice))
         scores, estimated = self.mediator_scores(t, final)
         pick = np.where(proposer < 0, np.argmax(scores, axis=1), 0)
         self.chances = estimated[:, rows, pick].T
@@ -342,9 +304,9 @@ class Talks:
         runs, k, n = after.shape
         direction = after - before
         line = np.clip(before[:, :, None, :] + np.asarray(FOLLOW)[None, None, :, None] * direction[:, :, None, :], 0, 1)
-        tried = self._keep_open(np.concatenate([after[:, :, None, :], line], axis=2),
-                                np.repeat(armistice[:, :, None], 1 + len(FOLLOW), axis=2))
-        flags = np.repeat(armistice, 1 + len(FOLLOW), axis=1) if self.has_armistice else None
+        tried = self.armistice.keep_open(np.concatenate([after[:, :, None, :], line], axis=2),
+                                         np.repeat(armistice[:, :, None], 1 + len(FOLLOW), axis=2))
+        flags = self.armistice.flags(np.repeat(armistice, 1 + len(FOLLOW), axis=1))
         assessed = self.assessor.assess(np.empty((0, n)), tried.reshape(runs, -1, n), self.leverage, flags)
         zopa |= assessed.zopa()
         scores, _ = self.mediator_scores(t, assessed)
@@ -423,56 +385,14 @@ class Talks:
             self.standing_territory[agreed] = final.territory[agreed]
             self.standing_withdrawal[agreed] = final.withdrawal[agreed]
         armistice = agreed & final.armistice
-        self.under_armistice = np.where(agreed, armistice, self.under_armistice)
         # The record keeps the first deal; a deal after a breakdown is a second one.
         first = agreed & np.isnan(self.ceasefire_round)
-        self.deal_kind[first] = np.where(armistice, "armistice", "settlement")[first]
+        self.armistice.agreed(agreed, first, armistice)
         self.second_round[agreed & ~first & np.isnan(self.second_round)] = t
         self.ceasefire_round[first] = t
         self.terms[first] = proposal[first]
         if final.territory is not None:
             self.territory_effective[first] = final.territory[first]
             self.withdrawal[first] = final.withdrawal[first]
-        left_open = ", ".join(i for i, o in zip(self.issues, self.open_issues, strict=True) if o)
         self.sink.log(agreed, "-", self.sink.words["deal"], lambda i: (
-            f"agreed on {format_terms(self.issues, proposal[i])}"
-            + (f" (an armistice: {left_open} left open)" if armistice[i] else "")))
-
-    def settle(self, t: int, active: np.ndarray) -> np.ndarray:
-        """Settlement talks under an armistice, in the runs of the mask: returns the runs that settle.
-
-        The armistice's terms stay; the mediators propose terms on the open issues, and each party
-        accepts if the settlement is worth at least the armistice standing plus its hold-out. Both are
-        peaceful states, so the answer does not turn on how resolute a party is; the mediators are
-        taken to see these values (a simplification), and pick the terms every party accepts with the
-        largest capability-weighted Nash product of the gains over the armistice. Ratification applies.
-        """
-        if not active.any():
-            return np.zeros(self.runs, bool)
-        self.outside_options()
-        standing = self.standing_terms
-        fill = np.where(self.open_issues, np.nan, np.nan_to_num(standing))
-        pool = [np.broadcast_to(self.fixed_candidates, (self.runs, *self.fixed_candidates.shape)),
-                self.compromise()[:, None, :], *(h.position[:, None, :] for h in self.ideals)]
-        candidates = np.concatenate(pool, axis=1)
-        candidates = np.where(self.open_issues, candidates, fill[:, None, :])
-        both = np.concatenate([np.nan_to_num(standing)[:, None, :], candidates], axis=1)
-        flags = np.zeros(both.shape[:2], bool)
-        flags[:, 0] = True
-        a = self.assessor.assess(np.empty((0, len(self.issues))), both, self.leverage, flags)
-        hold_out = np.stack([p.hold_out for p in self.parties])[:, :, None]
-        gain = a.deal_values[:, :, 1:] - a.deal_values[:, :, :1] - hold_out
-        accepts = (gain >= -1e-12) & ~a.hard[:, :, 1:] & ~a.blocked_at_home[:, :, 1:]
-        every = accepts.all(axis=0)
-        score = np.sum(self.power[:, :, None] * np.log(np.maximum(gain, 0.0) + 1e-6), axis=0)
-        pick = np.argmax(np.where(every, score, -np.inf), axis=1)
-        offered = active & every.any(axis=1)
-        final = a.at(pick + 1)
-        settled, _ = self.ratification.vote(t, offered, final.candidates, final.withdrawal)
-        if settled.any():
-            self.standing_terms[settled] = final.candidates[settled]
-            self.under_armistice[settled] = False
-            self.settlement_round[settled & np.isnan(self.settlement_round)] = t
-            self.sink.log(settled, "-", "settlement", lambda i: f"the open issues are settled: "
-                          f"{format_terms(self.issues, final.candidates[i])}")
-        return settled
+            f"agreed on {format_terms(self.issues, proposal[i])}" + self.armistice.words(bool(armistice[i]))))
