@@ -130,6 +130,15 @@ def test_an_armistice_stops_the_war_where_no_settlement_can_and_leaves_the_claim
     assert np.isnan(r["settlement_round"]).all()  # no settlement beats the armistice for both
 
 
+def test_a_line_that_is_a_condition_of_any_ceasefire_holds_for_an_armistice_too():
+    """a's claim line made a condition of any ceasefire: the open claim's no-deal term (0.5) breaks it, so
+    no armistice is signed either, and the line is named."""
+    armistice = copy.deepcopy(deep_merge(CLAIMS, {"institutions": {"talks": {"armistice": {"issues": ["split"]}}}}))
+    armistice["actors"]["a"]["red_lines"][0]["before_ceasefire"] = True
+    r = records(armistice)
+    assert (r["outcome"] == "no_deal").all() and (r["breakdown_cause"] == "red_line_a").all()
+
+
 def test_a_settlement_follows_an_armistice_once_one_beats_it_for_every_party():
     """A third issue both want (aid, 0 without a deal) is left open too; once b's line on the claim
     loosens (in the aftermath, round 2), terms on the open issues that give a its claim and both the aid
@@ -187,3 +196,9 @@ def test_a_talks_shock_that_breaks_a_deal_is_an_error_at_its_key():
 def test_an_armistice_of_every_issue_is_an_error():
     message = scenario_error({"institutions": {"talks": {"armistice": {"issues": ["split"]}}}})
     assert "institutions.talks.armistice.issues" in message and "settlement" in message
+
+
+def test_a_condition_of_any_ceasefire_without_an_armistice_is_an_error_at_its_key():
+    message = scenario_error({"actors": {"a": {"red_lines": [
+        {"issue": "split", "op": ">=", "bound": 0.1, "before_ceasefire": True}]}}})
+    assert "actors.a.red_lines[0].before_ceasefire" in message and "armistice" in message

@@ -55,6 +55,9 @@ class Party(Actor, Preferences):
         self.hard_low = np.zeros((runs, n_issues), bool)
         self.hard_high = np.zeros((runs, n_issues), bool)
         everyone = np.ones(runs, bool)
+        self.before_ceasefire = np.array([any(line.before_ceasefire and line.issue == i for line in spec.red_lines)
+                                          for i in issues])
+        """Issues on which it has a line that holds for an armistice too (a condition of any ceasefire)."""
         for k, line in enumerate(spec.red_lines):
             lines = params.red_lines[k]
             self.set_red_line(everyone, issues.index(line.issue), line.op, lines.bound, line.hard, lines.penalty)
@@ -143,7 +146,8 @@ class Party(Actor, Preferences):
         guarantees), as in :meth:`candidate_utility`. Only the sides of issues that carry a line are
         evaluated, one line at a time: lines are few, candidates many (the arithmetic of
         :func:`sim.mechanisms.red_line_penalty`). ``left_open`` (the shape of ``terms``) marks terms an
-        armistice leaves open: nothing is conceded there, so no line on them counts.
+        armistice leaves open: nothing is conceded there, so no line on them counts, but for a line that is a
+        condition of any ceasefire (``before_ceasefire``).
         """
         seen = seen or {}
         penalty = np.zeros(terms.shape[:-1])
@@ -153,7 +157,7 @@ class Party(Actor, Preferences):
             for d in np.flatnonzero(np.isfinite(bounds).any(axis=0)):
                 values = seen[d] if d in seen else terms[..., d]
                 violation = mech.red_line_violation(values, bounds[:, d, None], at_least=lower)
-                if left_open is not None:
+                if left_open is not None and not self.before_ceasefire[d]:
                     violation = np.where(left_open[..., d], 0.0, violation)
                 soft = np.where(hard[:, d], 0.0, weight[:, d])
                 if soft.any():

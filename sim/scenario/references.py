@@ -62,6 +62,9 @@ def _actor_preferences(refs: Refs, aid: str, actor: ActorSpec) -> Iterator[Probl
             yield problem((*base, "salience"), f"saliences sum to {total:.3g}", "weights that sum to 1")
     for i, line in enumerate(actor.red_lines):
         yield from refs.issue(line.issue, (*base, "red_lines", i, "issue"))
+        if line.before_ceasefire and refs.spec.institutions.talks.armistice is None:
+            yield unread((*base, "red_lines", i, "before_ceasefire"), "the talks have no armistice for it to hold in",
+                         "institutions.talks.armistice, or no before_ceasefire")
 
 
 #: Role blocks, and the roles that use each (``party`` serves parties and veto players alike).

@@ -27,6 +27,9 @@ class RedLine(Strict):
     bound: Unit = Field(description="Bound on the term, 0-1.")
     hard: bool = Field(True, description="Hard lines reject; soft lines subtract penalty x violation from utility.")
     penalty: Num(0, 10) = Field(1.0, description="Utility lost per unit of violation of a soft line; 0-10.")
+    before_ceasefire: bool = Field(
+        False, description="A condition of any ceasefire: it counts for an armistice too, even one that leaves its "
+                           "issue open (the term is then the issue's no-deal term).")
     evidence: tuple[str, ...] = Evidence
 
 
