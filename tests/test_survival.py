@@ -2,6 +2,7 @@
 hazard ratio recovers known rates, and the survival figures draw one curve and band per group."""
 
 import math
+from pathlib import Path
 
 import matplotlib
 
@@ -275,3 +276,14 @@ def test_save_all_leaves_deal_survival_out_when_no_run_has_a_deal(real_table, tm
     none = real_table.assign(deal_round=np.nan, deal_held=np.nan, deal_duration_rounds=np.nan, outcome="no_deal")
     stems = {p.stem for p in save_all(none, tmp_path, horizon=26)}
     assert "deal_survival" not in stems and "time_to_deal_censored" in stems
+
+
+def test_a_single_scenarios_figures_include_its_deals_by_guarantees_and_by_force(tmp_path):
+    from sim import load_scenario
+    from sim.experiment import run_many
+    from sim.plots import save_all
+
+    table = run_many(load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"),
+                     runs=60, seed=7, workers=1)
+    stems = {p.stem for p in save_all(table, tmp_path, horizon=26, round_weeks=2)}
+    assert {"deal_survival", "deal_survival_by_guarantees", "deal_survival_by_force"} <= stems

@@ -95,8 +95,10 @@ def _save_survival(results: pd.DataFrame, folder: Path, *, by: str, round_weeks:
 
     ``deal_survival`` (Kaplan–Meier of the first deal over its aftermath window) when some run has a
     deal and the table has ``deal_duration_rounds``; ``time_to_deal_censored`` (time to the first deal,
-    runs without one censored where their talks ended) when it has ``talks_end_round``. Tables written
-    before the aftermath window lack both columns and get neither figure.
+    runs without one censored where their talks ended) when it has ``talks_end_round``; for a single
+    scenario also ``deal_survival_by_guarantees`` (strong against weak, cut at the deals' median
+    guarantees_effective) and ``deal_survival_by_force``. Tables written before the aftermath window
+    lack the columns and get none of them.
     """
     import matplotlib.pyplot as plt
 
@@ -105,6 +107,16 @@ def _save_survival(results: pd.DataFrame, folder: Path, *, by: str, round_weeks:
         figures["deal_survival"] = lambda: deal_survival_figure(results, by=by, round_weeks=round_weeks).figure
     if has_time_to_deal(results):
         figures["time_to_deal_censored"] = lambda: time_to_deal_km(results, by=by, round_weeks=round_weeks).figure
+    one_group = by not in results or results[by].nunique() == 1
+    if has_deal_survival(results) and one_group:
+        # One scenario: its deals by guarantee strength and by force (across scenarios the groups would mix).
+        from ..survival import force_group, guarantee_strength
+        strength = guarantee_strength(results)
+        if strength.nunique() > 1:  # deals whose guarantees all tie at the median have no weak group
+            figures["deal_survival_by_guarantees"] = lambda: deal_survival_figure(
+                results, by=strength, round_weeks=round_weeks).figure
+        figures["deal_survival_by_force"] = lambda: deal_survival_figure(
+            results, by=force_group(results), round_weeks=round_weeks).figure
     written: list[Path] = []
     for stem, draw in figures.items():
         fig = draw()
