@@ -234,8 +234,9 @@ def test_time_to_deal_km_plots_the_cumulative_deal_probability_with_log_rank_p_i
     ax = time_to_deal_km(table)
     assert len(ax.lines) == 2 and len(ax.collections) == 2
     first, second = (line.get_label() for line in ax.lines)
-    assert first == "a: n=5, deals=4; baseline"
-    assert second.startswith("b: n=5, deals=1; log-rank p=") and second.endswith("vs a")
+    assert first == "a: n=5, deals=4; reference"
+    assert second.startswith("b: n=5, deals=1; log-rank p=")
+    assert any(t.get_text() == "log-rank p: against a" for t in ax.texts)
     # 1 − S: 0 before the first deal, 4/5 after the fourth deal of group a.
     y = ax.lines[0].get_ydata()
     assert y[0] == 0 and y[-1] == pytest.approx(4 / 5)

@@ -9,7 +9,7 @@ window lack the columns these need; the figures then raise a ValueError naming t
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -122,8 +122,13 @@ def deal_survival_figure(results: pd.DataFrame, *, by: str | pd.Series | None = 
     ax.set_title(f"Survival of the first deal over its aftermath window ({len(deals):,} deals of "
                  f"{len(results):,} runs)", fontsize=10)
     ax.grid(alpha=0.3)
-    _legend_outside(ax)
+    _legend_outside(ax, **_legend_size(len(curves)))
     return ax
+
+
+def _legend_size(groups: int) -> dict[str, Any]:
+    """A smaller legend font for many groups, so that the legend stays within the figure's height."""
+    return {"fontsize": "x-small"} if groups > 5 else {}
 
 
 def time_to_deal_km(results: pd.DataFrame, *, by: str | pd.Series | None = "scenario",
@@ -157,7 +162,7 @@ def time_to_deal_km(results: pd.DataFrame, *, by: str | pd.Series | None = "scen
     p_values = dict(zip(fit.tests["group"], fit.tests["p_value"], strict=True))
     names = list(fit.curves)
     for i, (name, km) in enumerate(fit.curves.items()):
-        test = "baseline" if i == 0 else f"{_p_text(p_values[name])} vs {names[0]}"
+        test = "reference" if i == 0 else _p_text(p_values[name])
         _draw(ax, km, end=end, scale=scale, color=colors[name], linewidth=_linewidth(i, len(names)),
               label=f"{name}: n={km.n:,}, deals={km.events:,}; {test}", cumulative=True)
     ax.set_xlim(left=0)
@@ -167,8 +172,11 @@ def time_to_deal_km(results: pd.DataFrame, *, by: str | pd.Series | None = "scen
     _percent_axis(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("cumulative probability of a deal,\nno-deal runs censored (95% band)")
+    if len(names) > 1:
+        ax.text(1.01, -0.12, f"log-rank p: against {names[0]}", transform=ax.transAxes, fontsize=8, color="#555555",
+                va="top")
     ax.set_title(f"Time to the first deal, Kaplan–Meier ({len(results):,} runs; collapse, military end and "
                  "the horizon censored)", fontsize=10)
     ax.grid(alpha=0.3)
-    _legend_outside(ax)
+    _legend_outside(ax, **_legend_size(len(names)))
     return ax
