@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 # make lock LOCKFLAGS=--upgrade moves every pin to the newest release; without it, pins are kept.
 LOCKFLAGS ?=
 
-.PHONY: run test lint lock notebooks bench clean
+.PHONY: run test lint lock notebooks bench backtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ notebooks: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+# The scorecard of the closed negotiations in backtests/ (1,000 runs a case; BACKTESTFLAGS=--quick for 100).
+BACKTESTFLAGS ?=
+backtest: $(VENV)/.installed
+	$(BIN)/sim backtest $(BACKTESTFLAGS) --out results/backtest
 
 clean:
 	rm -rf $(VENV) $(RUN_OUT) .pytest_cache .ruff_cache

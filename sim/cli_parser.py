@@ -226,9 +226,21 @@ def _add_discover(sub, commands) -> None:
     p.set_defaults(func=commands.cmd_discover)
 
 
+def _add_backtest(sub, commands) -> None:
+    p = sub.add_parser("backtest", help="run the closed negotiations of backtests/ and score them against what happened")
+    p.add_argument("cases", nargs="*", metavar="CASE", help="case names (file stems, e.g. korea-1951) or scenario files "
+                   "of backtests/ (default: every case)")
+    p.add_argument("--runs", type=count, default=1000, help="runs per case (default 1000)")
+    p.add_argument("--quick", action="store_true", help="100 runs per case (a check that the scorecard runs, for CI)")
+    p.add_argument("--seed", type=seed, default=0, help="master seed shared by every case (default 0)")
+    p.add_argument("--workers", type=count, help="processes (default: all cores)")
+    p.add_argument("--out", help="folder for scorecard.csv, scores.csv, calibration.png and timing.png")
+    p.set_defaults(func=commands.cmd_backtest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``sim``."""
-    from . import cli_analysis, cli_commands, cli_trajectory
+    from . import cli_analysis, cli_backtest, cli_commands, cli_trajectory
 
     parser = Parser(prog="sim", description="Simulate ceasefire negotiations from scenario files.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -237,4 +249,5 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_add_sensitivity, _add_discover):
         add(sub, cli_analysis)
     _add_trajectory(sub, cli_trajectory)
+    _add_backtest(sub, cli_backtest)
     return parser

@@ -40,6 +40,7 @@ COLUMNS: dict[str, str] = {
     "force_deployed": "Whether a force deployed after the deal.",
     "force_troops": "Troops deployed.",
     "force_contributors": "Guarantors that deployed, joined with '+'.",
+    "force_type": "The force type most of the deployed troops belong to (empty without a deployment).",
     "deal_held": "1 if the first deal held through its aftermath window, 0 if it broke down, NaN without one.",
     "relapse_round": "Round the first deal broke down (NaN if it held or there was none).",
     "deal_duration_rounds": "Rounds the first deal stood: to its breakdown, or the window's length if it held "
@@ -99,7 +100,7 @@ def records_frame(scenario: str, runs: Sequence[int], seeds: Sequence[int],
     """Build the tidy table (one row per run) from the model's record columns."""
     frame = pd.DataFrame({"scenario": scenario, "run": np.asarray(runs, dtype=np.int64),
                           "seed": np.asarray(seeds, dtype=np.int64), **columns})
-    for col in ("outcome", "force_contributors", "breakdown_cause", "final_state", "deal_kind"):
+    for col in ("outcome", "force_contributors", "force_type", "breakdown_cause", "final_state", "deal_kind"):
         frame[col] = frame[col].astype(str)
     frame["force_deployed"] = frame["force_deployed"].astype(bool)
     for col in ("shocks", "zopa_rounds", "suspensions", "relapses"):

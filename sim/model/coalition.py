@@ -62,6 +62,8 @@ class Coalition:
         self.deployed = np.zeros(runs, bool)
         self.deployment_troops = np.zeros(runs)
         self.contributors = np.full(runs, "", dtype=object)
+        self.force_type = np.full(runs, "", dtype=object)
+        """The force type most of the deployed troops belong to (empty without a deployment)."""
         self.deployment_consented = np.full(runs, np.nan)
         self.deterrence_effective = np.full(runs, np.nan)
         self.guarantees_effective = np.full(runs, np.nan)
@@ -176,8 +178,11 @@ class Coalition:
         self.deployment_troops[agreed] = force[agreed]
         self.deployment_consented[agreed] = np.where(force > 0, beyond == 0, np.nan)[agreed]
         names = np.array([g.actor_id for g in self.guarantors])
+        types = [g.force_type for g in self.guarantors]
+        troops = np.stack([g.troops for g in self.guarantors], axis=-1)
         for i in np.flatnonzero(agreed):
             self.contributors[i] = "+".join(names[deployment.pledged[i]])
+            self.force_type[i] = _main_type(types, troops[i] * deployment.pledged[i])
         if self.sink.enabled:
             tell_pledges(self.sink, self, deployment, told)
         self.guarantees_effective[agreed] = self.effective_guarantees(guarantees, deterrent)[agreed]
@@ -203,3 +208,12 @@ class Coalition:
             return "leads withdraw", {}
         share = deployment.force[run] / self.p.F_needed[run]
         return "below threshold", {"share": share, "threshold": g.threshold[run]}
+
+
+def _main_type(types: list[str], troops: np.ndarray) -> str:
+    """The force type with the most troops deployed (ties: the first guarantor's), or empty with none."""
+    totals: dict[str, float] = {}
+    for kind, n in zip(types, troops, strict=True):
+        totals[kind] = totals.get(kind, 0.0) + float(n)
+    best = max(totals, key=lambda k: totals[k], default="")
+    return best if totals.get(best, 0.0) > 0 else ""

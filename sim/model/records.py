@@ -42,6 +42,7 @@ def record_columns(model: Any) -> dict[str, np.ndarray]:
         "force_deployed": coalition.deployed,
         "force_troops": coalition.deployment_troops,
         "force_contributors": coalition.contributors,
+        "force_type": coalition.force_type,
         "deal_held": model.durability.held,
         "relapse_round": model.durability.relapse_round,
         "deal_duration_rounds": model.durability.duration,

@@ -22,8 +22,9 @@ from .references import _cross_problems
 
 
 def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap,
-                       silenced: Iterable[tuple[PathPart, ...]] = ()) -> list[Problem]:
-    """Pydantic's errors as problems; errors at or below a ``silenced`` path (told otherwise) are left out."""
+                       silenced: Iterable[tuple[PathPart, ...]] = (), root: Any = None) -> list[Problem]:
+    """Pydantic's errors as problems; errors at or below a ``silenced`` path (told otherwise) are left out.
+    ``root`` is the model validated (default: the scenario's), for the keys and descriptions expected."""
     problems = []
     seen = set()
     silenced = list(silenced)
@@ -43,10 +44,10 @@ def _pydantic_problems(exc: ValidationError, source: str, lines: LineMap,
         if kind == "missing":
             path, key = loc[:-1], loc[-1]
             message = f"missing required key {key!r}"
-            expected = _field_description(loc) or "this key"
+            expected = _field_description(loc, root) or "this key"
         elif kind == "extra_forbidden":
             path, key = loc[:-1], loc[-1]
-            allowed = _allowed_keys(path)
+            allowed = _allowed_keys(path, root)
             message = f"unknown key {key!r}"
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
             if close:
@@ -128,8 +129,8 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _model_at(loc: tuple[PathPart, ...]) -> Any:
-    cur: Any = ScenarioSpec
+def _model_at(loc: tuple[PathPart, ...], root: Any = None) -> Any:
+    cur: Any = root or ScenarioSpec
     for part in loc:
         cur = _unwrap(cur)
         if isinstance(cur, type) and issubclass(cur, BaseModel):
@@ -145,15 +146,15 @@ def _model_at(loc: tuple[PathPart, ...]) -> Any:
     return _unwrap(cur)
 
 
-def _allowed_keys(path: tuple[PathPart, ...]) -> list[str]:
-    model = _model_at(path)
+def _allowed_keys(path: tuple[PathPart, ...], root: Any = None) -> list[str]:
+    model = _model_at(path, root)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return list(model.model_fields)
     return []
 
 
-def _field_description(loc: tuple[PathPart, ...]) -> str:
-    model = _model_at(loc[:-1])
+def _field_description(loc: tuple[PathPart, ...], root: Any = None) -> str:
+    model = _model_at(loc[:-1], root)
     if isinstance(model, type) and issubclass(model, BaseModel):
         info = model.model_fields.get(str(loc[-1]))
         if info is not None and info.description:

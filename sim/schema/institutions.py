@@ -39,16 +39,16 @@ class TalksSpec(Strict):
     recognition: dict[Id("party"), Unit] = Field(
         default_factory=dict,
         description="Chance per round that a party proposes instead of the mediators (party id -> chance).")
-    proposal_acceptance_floor: Unit = Field(0.3, description="A proposing party offers only terms it expects the others to accept with at least this joint chance.")
+    proposal_acceptance_floor: Unit = Field(0.3, description="A proposing party offers only terms it expects the others to accept with at least this joint chance.", json_schema_extra={"behavioural": True})
     candidates: Num(8, 4096, integer=True) = Field(
-        128, description="Size of the space-filling candidate set (the mediators then refine their pick locally).")
-    perturbations: Num(0, 512, integer=True) = Field(8, description="Random variations of the last proposal tried each round.")
+        128, description="Size of the space-filling candidate set (the mediators then refine their pick locally).", json_schema_extra={"behavioural": True})
+    perturbations: Num(0, 512, integer=True) = Field(8, description="Random variations of the last proposal tried each round.", json_schema_extra={"behavioural": True})
     mediators_know_resolve: bool = Field(
         False, description="Counterfactual: the mediators know every party's true resolve, so no answer is needed "
-                           "to learn it (shows how much delay screening makes).")
+                           "to learn it (shows how much delay screening makes).", json_schema_extra={"behavioural": True})
     belief_grid: Num(2, 1024, integer=True) = Field(
         24, description="Points of the grids on which beliefs are held (the mediators' about each party's resolve, "
-                        "each party's about the front's drift): a numerical setting, not an assumption.")
+                        "each party's about the front's drift): a numerical setting, not an assumption.", json_schema_extra={"behavioural": True})
     armistice: ArmisticeSpec | None = Field(
         None, description="An armistice-first structure (a ceasefire on some issues now, a settlement later); "
                           "default: only full settlements.")

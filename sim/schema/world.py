@@ -53,18 +53,18 @@ class FrontSpec(Strict):
         0.025, description="Share of the contested area taken per round at baseline strengths: the true capability, "
                            "drawn per run from a distribution given here, which no party knows.")
     noise: Num(0, 1) = Field(0.01, description="Sd of the per-round change.")
-    decisiveness: Num(0.1, 10) = Field(1.0, description="Exponent of the contest success function.")
+    decisiveness: Num(0.1, 10) = Field(1.0, description="Exponent of the contest success function.", json_schema_extra={"behavioural": True})
     fortified_at: Unit = Field(0.4, description="Share taken beyond which fortifications slow the advance.")
     fortification: Unit = Field(0.4, description="Share by which fortifications slow the advance.")
     sanctions_erosion: Unit = Field(
         0.3, description="Share of a contributor's strength lost at sanctions index 1 (the index felt on that actor).")
     capability_uncertainty: Num(0, 3) = Field(
         0.3, description="Sd of the log of the drift in every party's prior (how unsure all are of how the war goes); "
-                         "each party's prior is centred on the drift's expected value times 1 + its optimism.")
+                         "each party's prior is centred on the drift's expected value times 1 + its optimism.", json_schema_extra={"behavioural": True})
     projection_rounds: Num(1, 1000, integer=True) = Field(
         26, description="The longest a party looks ahead when valuing fighting on: it projects to the first end "
-                        "state (a party's stock used up, the front at its limit) or this many rounds.")
-    relapse_advance: Num(0, 10) = Field(0.5, description="Extra attacker speed after a relapse per unit of territory withdrawn.")
+                        "state (a party's stock used up, the front at its limit) or this many rounds.", json_schema_extra={"behavioural": True})
+    relapse_advance: Num(0, 10) = Field(0.5, description="Extra attacker speed after a relapse per unit of territory withdrawn.", json_schema_extra={"behavioural": True})
     evidence: tuple[str, ...] = Evidence
 
 
@@ -80,16 +80,16 @@ class SanctionsSpec(Strict):
 class DurabilitySpec(Strict):
     """The hazard that a deal breaks, and how guarantees and forces lower it."""
 
-    base_hazard_per_year: Num(0, 5) = Field(0.2, description="Yearly relapse hazard of a bare deal.")
-    guarantees_effect: Unit = Field(0.4, description="Share of the hazard removed by guarantees at 1.")
-    deterrence_effect: Unit = Field(0.6, description="Share of the hazard removed by a full deterrent force.")
-    withdrawal_effect: Num(0, 10) = Field(0.3, description="Hazard rises by this share per unit of territory withdrawn.")
-    unconsented_effect: Num(0, 10) = Field(1.0, description="Hazard rises by this share when a force deploys beyond consent.")
-    leverage_effect: Num(0, 10) = Field(0.1, description="Hazard rises by this share per pressure episode used to get the deal.")
-    judged_over_years: Num(0.1, 50) = Field(3.0, description="Years over which a guarantee-judging party weighs the relapse risk.")
+    base_hazard_per_year: Num(0, 5) = Field(0.2, description="Yearly relapse hazard of a bare deal.", json_schema_extra={"behavioural": True})
+    guarantees_effect: Unit = Field(0.4, description="Share of the hazard removed by guarantees at 1.", json_schema_extra={"behavioural": True})
+    deterrence_effect: Unit = Field(0.6, description="Share of the hazard removed by a full deterrent force.", json_schema_extra={"behavioural": True})
+    withdrawal_effect: Num(0, 10) = Field(0.3, description="Hazard rises by this share per unit of territory withdrawn.", json_schema_extra={"behavioural": True})
+    unconsented_effect: Num(0, 10) = Field(1.0, description="Hazard rises by this share when a force deploys beyond consent.", json_schema_extra={"behavioural": True})
+    leverage_effect: Num(0, 10) = Field(0.1, description="Hazard rises by this share per pressure episode used to get the deal.", json_schema_extra={"behavioural": True})
+    judged_over_years: Num(0.1, 50) = Field(3.0, description="Years over which a guarantee-judging party weighs the relapse risk.", json_schema_extra={"behavioural": True})
     window_years: Fixed(0, 50) = Field(
         3.0, description="The aftermath window after a deal, in years: the deal holds if it does not break down within "
-                         "it; a breakdown in it restarts the war and the talks (to the window's end after the horizon).")
+                         "it; a breakdown in it restarts the war and the talks (to the window's end after the horizon).", json_schema_extra={"behavioural": True})
     evidence: tuple[str, ...] = Evidence
 
 
