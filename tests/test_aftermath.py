@@ -202,3 +202,9 @@ def test_a_condition_of_any_ceasefire_without_an_armistice_is_an_error_at_its_ke
     message = scenario_error({"actors": {"a": {"red_lines": [
         {"issue": "split", "op": ">=", "bound": 0.1, "before_ceasefire": True}]}}})
     assert "actors.a.red_lines[0].before_ceasefire" in message and "armistice" in message
+
+
+def test_a_second_red_line_on_the_same_issue_and_side_is_an_error_not_a_silent_replacement():
+    message = scenario_error({"actors": {"a": {"red_lines": [
+        {"issue": "split", "op": ">=", "bound": 0.1}, {"issue": "split", "op": ">=", "bound": 0.3, "hard": False}]}}})
+    assert "actors.a.red_lines[1]: a second red line split >= (red_lines[0] is one already)" in message

@@ -82,7 +82,7 @@ def score_case(case: str, runs: pd.DataFrame, observed: Observed, *, horizon: in
     kind = _mode(deals["deal_kind"]) if "deal_kind" in deals else ""
     force = _mode(deals["force_type"].where(deals["force_deployed"], "")) if len(deals) else ""
     deployed = deals[deals["force_deployed"]]
-    consent = _mode(deployed["force_consented"].map({1.0: "yes", 0.0: "no"})) if len(deployed) else ""
+    consent = _mode(deployed["force_consented"].map({1.0: "yes", 0.0: "no"})) if len(deployed) and force else ""
     o_force = observed.force.type or "" if observed.force and observed.force.deployed else ""
     o_consent = ("yes" if observed.force.consent else "no") if observed.force and observed.force.deployed \
         and observed.force.consent is not None else ""

@@ -60,8 +60,15 @@ def _actor_preferences(refs: Refs, aid: str, actor: ActorSpec) -> Iterator[Probl
         total = sum(mean(v) for v in actor.salience.values())
         if not math.isclose(total, 1.0, abs_tol=0.01):
             yield problem((*base, "salience"), f"saliences sum to {total:.3g}", "weights that sum to 1")
+    sides: dict[tuple[str, str], int] = {}
     for i, line in enumerate(actor.red_lines):
         yield from refs.issue(line.issue, (*base, "red_lines", i, "issue"))
+        # The model holds one line per issue and side: a second one would replace the first unseen.
+        first = sides.setdefault((line.issue, line.op), i)
+        if first != i:
+            yield problem((*base, "red_lines", i), f"a second red line {line.issue} {line.op} (red_lines[{first}] is "
+                          "one already): only one line per issue and side is kept",
+                          "one line per issue and side: keep the one that binds (a hard line, or the soft line with its penalty)")
         if line.before_ceasefire and refs.spec.institutions.talks.armistice is None:
             yield unread((*base, "red_lines", i, "before_ceasefire"), "the talks have no armistice for it to hold in",
                          "institutions.talks.armistice, or no before_ceasefire")
