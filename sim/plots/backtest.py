@@ -30,12 +30,19 @@ def calibration_figure(cases: pd.DataFrame, ax: Axes | None = None) -> Axes:
                 fmt="none", ecolor="#888888", elinewidth=1, capsize=3, zorder=2)
     ax.scatter(order["p_deal"], y, c=colors, s=40, zorder=3)
     ax.axvline(0.5, color="#555555", linewidth=0.8, linestyle="--")
-    ax.set_yticks(y, [f"{c} ({'deal' if d else 'no deal'})" for c, d in zip(order["case"], order["observed_deal"], strict=True)])
-    ax.set_xlim(-0.02, 1.02)
+    labels = [f"{c} ({'deal' if d else 'no deal'})" for c, d in zip(order["case"], order["observed_deal"], strict=True)]
+    return _case_axes(ax, labels, 1.02, "simulated P(deal within the horizon), 95% interval",
+                      "Backtests: what the model gave each case, and what happened\n"
+                      "(blue: a deal came; orange: none; the dashed line is the deal pattern's 50%)")
+
+
+def _case_axes(ax: Axes, labels: list[str], right: float, xlabel: str, title: str) -> Axes:
+    """One row per case, a 0-100 % axis, its words."""
+    ax.set_yticks(np.arange(len(labels)), labels)
+    ax.set_xlim(-0.02, right)
     _percent_axis(ax, axis="x")
-    ax.set_xlabel("simulated P(deal within the horizon), 95% interval")
-    ax.set_title("Backtests: what the model gave each case, and what happened\n"
-                 "(blue: a deal came; orange: none; the dashed line is the deal pattern's 50%)", fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3, axis="x")
     return ax
 
@@ -48,7 +55,6 @@ def timing_figure(cases: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     if ax is None:
         ax = _new_axes((7, 3.8))
-    y = np.arange(len(cases))
     for i, r in enumerate(cases.itertuples()):
         share_h = r.horizon
         lo = min(r.time_p05, share_h) / share_h
@@ -61,11 +67,7 @@ def timing_figure(cases: pd.DataFrame, ax: Axes | None = None) -> Axes:
         marker = "o" if r.observed_deal else ">"
         color = "#009E73" if r.time_pass else "#D55E00"
         ax.scatter([min(r.observed_round / share_h, 1.0)], [i], marker=marker, s=60, color=color, zorder=3)
-    ax.set_yticks(y, list(cases["case"]))
-    ax.set_xlim(-0.02, 1.08)
-    _percent_axis(ax, axis="x")
-    ax.set_xlabel("share of the three-year horizon")
-    ax.set_title("Backtests: the observed time (dot; > no deal, at the horizon) against the simulated\n"
-                 "5th-95th percentile of the time to a deal (bar, median tick; arrow: past the horizon). Green: inside", fontsize=10)
-    ax.grid(alpha=0.3, axis="x")
-    return ax
+    return _case_axes(ax, list(cases["case"]), 1.08, "share of the three-year horizon",
+                      "Backtests: the observed time (dot; > no deal, at the horizon) against the simulated\n"
+                      "5th-95th percentile of the time to a deal (bar, median tick; arrow: past the horizon). "
+                      "Green: inside")

@@ -100,7 +100,6 @@ def _save_survival(results: pd.DataFrame, folder: Path, *, by: str, round_weeks:
     guarantees_effective) and ``deal_survival_by_force``. Tables written before the aftermath window
     lack the columns and get none of them.
     """
-    import matplotlib.pyplot as plt
 
     figures = {}
     if has_deal_survival(results):
@@ -117,21 +116,12 @@ def _save_survival(results: pd.DataFrame, folder: Path, *, by: str, round_weeks:
                 results, by=strength, round_weeks=round_weeks).figure
         figures["deal_survival_by_force"] = lambda: deal_survival_figure(
             results, by=force_group(results), round_weeks=round_weeks).figure
-    written: list[Path] = []
-    for stem, draw in figures.items():
-        fig = draw()
-        try:
-            written.extend(_save(fig, folder, stem))
-        finally:
-            plt.close(fig)
-    return written
+    return _save_drawn(figures, folder)
 
 
 def _save_sweep(results: pd.DataFrame, folder: Path, params: list[str], *,
                 names: dict[str, str] | None = None) -> list[Path]:
     """The figures of a sweep (see :func:`save_all`), each closed once written."""
-    import matplotlib.pyplot as plt
-
     if len(params) <= 2 and is_grid(results, params):
         figures = {"sweep_response": lambda: sweep_response(
                        results, params[0], by=params[1] if len(params) == 2 else None).figure,
@@ -139,6 +129,13 @@ def _save_sweep(results: pd.DataFrame, folder: Path, params: list[str], *,
     else:
         figures = {"sweep_response": lambda: sweep_panels(results, params, names=names),
                    "sweep_force": lambda: sweep_panels(results, params, outcome="force_deployed", names=names)}
+    return _save_drawn(figures, folder)
+
+
+def _save_drawn(figures: dict[str, Any], folder: Path) -> list[Path]:
+    """Draw each figure (stem -> function), save it and close it, one at a time (memory stays flat)."""
+    import matplotlib.pyplot as plt
+
     written: list[Path] = []
     for stem, draw in figures.items():
         fig = draw()
