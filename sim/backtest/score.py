@@ -1,7 +1,8 @@
 """Scoring a case's simulated runs against what was observed, and the scorecard over cases.
 
 Pure functions of results tables: nothing here runs a simulation or writes a file. The patterns
-(issue 16): **deal** (P(deal) at least 0.5 if one came, at most 0.5 if not); **time** (the observed
+(issue 16): **deal** (P(deal) at least 0.5 if one came, and then the modal kind of the simulated
+deals, armistice or settlement, is the observed kind; at most 0.5 if none came); **time** (the observed
 round lies between the simulated 5th and 95th percentiles of the time to a deal, runs without one
 counted as later than the horizon, so an observed no deal passes when at least 5 % of runs have
 none); **force** (the modal simulated force type and consent, among the deals, equal the observed);
@@ -95,7 +96,8 @@ def score_case(case: str, runs: pd.DataFrame, observed: Observed, *, horizon: in
     return CaseScore(case, n, p, low, high, observed.deal, t_obs, horizon, p05, p95, median, percentile, kind, force,
                      consent,
                      o_force, o_consent, p_held, observed.held,
-                     deal_pass=(p >= 0.5) == observed.deal, time_pass=bool(time_pass), force_pass=force_pass,
+                     deal_pass=(p >= 0.5) == observed.deal and (not observed.kind or kind == observed.kind),
+                     time_pass=bool(time_pass), force_pass=force_pass,
                      durability_pass=durability_pass)
 
 
