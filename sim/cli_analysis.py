@@ -46,8 +46,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
           f"{len(result.runs):,} runs over {over}; ± is the 95% interval half-width")
     print(format_indices(result.indices, top=args.top))
     if args.out:
-        print(f"written to {args.out}: indices.csv, points.csv, factors.csv, runs.parquet, manifest.json, "
-              "sensitivity.png/.svg")
+        print(f"written to {args.out}: indices.csv, points.csv, factors.csv{', excluded.csv' if args.all_params else ''}, "
+              "runs.parquet, manifest.json, sensitivity.png/.svg")
         if args.method == "morris" and not groups and len(factors) > 8:
             print(f"next, Sobol on the 8 that matter most: sim sensitivity {args.scenario} --method sobol "
                   f"--top-from {args.out} --top 8")
@@ -122,6 +122,12 @@ def _run_plan(args: argparse.Namespace, scenario, outcomes: list[str], factors: 
                    progress=progress)
         result = indices_of(the_plan, read_results(store.folder))
         result.save(store.folder)
+        if args.all_params:
+            from .factors import excluded
+
+            left_out = excluded(scenario, spread=args.spread)
+            pd.DataFrame({"parameter": list(left_out), "reason": list(left_out.values())}).to_csv(
+                store.folder / "excluded.csv", index=False)
     return result
 
 
