@@ -372,7 +372,8 @@ def top_factors(folder: str | Path, *, top: int = 8, outcome: str = "p_deal"
                 ) -> tuple[list[str], list[tuple[str, float, float]]]:
     """The ``top`` factors of an earlier analysis's result folder with the largest total index for ``outcome``
     (Morris ``mu_star``, Sobol ``ST``), as ``--param`` names (declared distributions) and ``--range``
-    triples (the ranges they were sampled over), for ``--top-from``.
+    triples (the ranges they were sampled over), for ``--top-from``. Factors with an index of 0 are
+    never taken, so there may be fewer than ``top``.
 
     Raises:
         ValueError: not a finished sensitivity folder, a grouped screening (its indices are per group),
@@ -396,8 +397,11 @@ def top_factors(folder: str | Path, *, top: int = 8, outcome: str = "p_deal"
     if total not in indices.columns or "parameter" not in indices.columns:
         raise ValueError(f"{where}: indices.csv has no mu_star or ST column")
     ranked = indices[indices["outcome"] == outcome].dropna(subset=[total])
+    # A factor whose every elementary effect was zero showed no influence: taking it would only break a tie.
+    ranked = ranked[ranked[total] > 0]
     if ranked.empty:
-        raise ValueError(f"{where}: no {total} for outcome {outcome!r} there (it did not vary, or was not analysed)")
+        raise ValueError(f"{where}: no factor with {total} above 0 for outcome {outcome!r} there (it did not vary, "
+                         "or was not analysed)")
     chosen = list(ranked.sort_values(total, ascending=False)["parameter"].astype(str).head(top))
     rows = {} if factors is None else {str(r.parameter): r for r in factors.itertuples(index=False)}
     params: list[str] = []

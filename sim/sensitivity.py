@@ -179,6 +179,7 @@ def design(scenario: Scenario, *, method: str = "sobol", n: int | None = None, p
     dists = {f.path: f.dist for f in factors}
     names = list(dists)
     unit_problem = _unit_problem(names, factors if method == "morris" else None)
+    groups = unit_problem.get("groups")  # read now: SALib's Morris sampler adds a group per factor when there are none
     if method == "sobol":
         from SALib.sample import sobol
 
@@ -204,8 +205,8 @@ def design(scenario: Scenario, *, method: str = "sobol", n: int | None = None, p
         points.append(Point(variant, {"point": i, **values}))
     problem = {"num_vars": len(names), "names": names, "bounds": [list(map(float, dists[p].bounds)) for p in names],
                "dists": [repr(dists[p]) for p in names]}
-    if "groups" in unit_problem:
-        problem["groups"] = unit_problem["groups"]
+    if groups:
+        problem["groups"] = groups
     return points, unit, problem
 
 

@@ -202,6 +202,7 @@ def test_top_from_takes_the_largest_mu_star_with_the_ranges_they_had(tmp_path, t
                    "--range", f"{DECIDING}=0.2:0.8", "--range", f"{HAZARD}=0.1:0.3",
                    "--range", "actors.b.party.war_cost=0.005:0.02")
     assert done.returncode == 0, done.stderr
+    assert "over 3 parameters;" in done.stdout.splitlines()[0]  # one factor per parameter: no groups
     assert top_factors(screen, top=1) == ([], [(DECIDING, 0.2, 0.8)])
     then = run_sim("sensitivity", str(tiny_file), "--method", "sobol", "--top-from", str(screen), "--top", "1",
                    "--n", "8", "--runs-per-point", "1", "--workers", "1", "--outcome", "p_deal")
