@@ -384,7 +384,9 @@ def format_indices(indices: pd.DataFrame, *, top: int | None = None) -> str:
     """The indices as a plain-text table per outcome, sorted by total index (ST, or Morris mu_star)."""
     method = _method_of(indices)
     total = TOTAL[method]
-    width = max([len(str(p)) for p in indices["parameter"]] + [9])
+    # As wide as the names shown: with --top, one long path further down should not widen every line.
+    shown = indices.sort_values(total, ascending=False, na_position="last").groupby("outcome", sort=False)
+    width = max([len(str(p)) for p in (shown.head(top) if top else indices)["parameter"]] + [9])
     if method == "sobol":
         header = f"  {'parameter':<{width}}  {'first-order S1':>16}  {'total ST':>16}"
     else:
