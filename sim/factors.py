@@ -186,8 +186,9 @@ def spread_range(x: float, field: NumericField, spread: float = DEFAULT_SPREAD) 
         low, high = sorted((x * (1 - spread), x * (1 + spread)))
     low, high = max(low, field.low), min(high, field.high)
     if field.integer:
-        low, high = math.floor(low + 1e-9), math.ceil(high - 1e-9)
-    return (round(low, 12), round(high, 12))
+        return (math.floor(low + 1e-9), math.ceil(high - 1e-9))
+    # Rounded so that 0.4 * 0.75 reads 0.3 in factors.csv, not 0.30000000000000004.
+    return (round(float(low), 12), round(float(high), 12))
 
 
 def parse_range(text: str) -> tuple[str, float, float]:
