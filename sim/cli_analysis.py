@@ -65,6 +65,10 @@ def _factors(args: argparse.Namespace, scenario) -> list:
             raise ValueError("give either --all-params or --top-from, not both")
         outcome = (args.outcome or ["p_deal"])[0]
         top_params, top_ranges = top_factors(args.top_from, top=args.top or 8, outcome=outcome)
+        try:  # checked apart first, so that a factor that no longer fits this scenario is told as --top-from's
+            choose_factors(scenario, params=top_params or None, ranges=top_ranges)
+        except ValueError as exc:
+            raise ValueError(f"--top-from {args.top_from}: {exc} (was the folder made from another scenario?)") from None
         taken = {p for p, _, _ in ranges}
         params += [p for p in top_params if p not in params and p not in taken]
         ranges += [r for r in top_ranges if r[0] not in taken]

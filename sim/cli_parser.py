@@ -199,7 +199,8 @@ def _add_sensitivity(sub, commands) -> None:
     p.add_argument("--param", action="extend", nargs="+", metavar="KEY.PATH",
                    help="only these declared distributions (default all)")
     p.add_argument("--range", action="append", dest="ranges", metavar="KEY.PATH=LOW:HIGH",
-                   help="any numeric parameter, fixed or drawn, sampled uniformly over [LOW, HIGH] (repeatable)")
+                   help="any numeric parameter, fixed or drawn, sampled uniformly over [LOW, HIGH] (repeatable); "
+                        "with --range or --param only the parameters named are factors")
     p.add_argument("--all-params", action="store_true",
                    help="every numeric parameter: a drawn one keeps its distribution, a fixed x gets "
                         "[x(1-S), x(1+S)] (S = --spread) within its field's range; labels, booleans, the "
@@ -214,7 +215,8 @@ def _add_sensitivity(sub, commands) -> None:
                         "of an earlier ungrouped analysis, for the first --outcome (default p_deal), with their ranges")
     p.add_argument("--seed", type=seed, default=0, help="seed of the sample and master seed of the runs (default 0)")
     _add_executor_options(p)
-    p.add_argument("--out", help="folder for indices.csv, points.csv, factors.csv, runs.parquet and sensitivity.png/.svg")
+    p.add_argument("--out", help="folder for indices.csv, points.csv, factors.csv (excluded.csv with --all-params), "
+                   "runs.parquet and sensitivity.png/.svg")
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
     p.add_argument("--force", action="store_true", help="overwrite results already in --out")
     _add_folder_options(p)

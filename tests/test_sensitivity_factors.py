@@ -219,3 +219,16 @@ def test_top_from_refuses_a_grouped_screening(tmp_path):
                   "high": [0.1]}).to_csv(folder / "factors.csv")
     with pytest.raises(ValueError, match="a grouped screening"):
         top_factors(folder)
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--all-params", "--spread", "1.5"], "--spread 1.5: expected a share between 0 and 1"),
+    (["--all-params", "--top-from", "somewhere"], "give either --all-params or --top-from, not both"),
+    (["--top-from", "no-such-folder"], "--top-from no-such-folder: no indices.csv"),
+    (["--all-params", "--group-by", "section"], "--group-by is for Morris screening"),  # Sobol is the default
+])
+def test_other_bad_requests_are_one_line(tiny_file, extra, message):
+    result = run_sim("sensitivity", str(tiny_file), "--runs-per-point", "1", *extra)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
