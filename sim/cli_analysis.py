@@ -7,7 +7,12 @@ result; this module owns the result folder of ``sim sensitivity --out`` while it
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import warnings
 from pathlib import Path
+
+import pandas as pd
 
 from .cli_commands import EXIT_OK, _bad_out, _default_workers, _folder_options, _needs_out, _progress, fail
 
@@ -15,7 +20,7 @@ __all__ = ["cmd_discover", "cmd_sensitivity"]
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    """Sobol or Morris sensitivity indices of outcome measures to the scenario's declared distributions."""
+    """Sobol or Morris sensitivity indices of outcome measures to the scenario's parameters."""
     from .messages import param_problem
     from .scenario import load_scenario
     from .sensitivity import DEFAULT_N, check, format_indices
@@ -26,38 +31,93 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if problem := param_problem(list(scenario.distributions()), args.param, scenario.name):
         return fail(problem)
     try:
-        outcomes = check(scenario, method=args.method, n=args.n, params=args.param, outcomes=args.outcome,
-                         runs_per_point=args.runs_per_point)
+        factors = _factors(args, scenario)
+        outcomes = check(scenario, method=args.method, n=args.n, outcomes=args.outcome,
+                         runs_per_point=args.runs_per_point, factors=factors)
+        result = _run_sensitivity(args, scenario, outcomes, factors)
     except ValueError as exc:
         return fail(str(exc))
-    result = _run_sensitivity(args, scenario, outcomes)
-    names = result.problem["names"]
     n = args.n or DEFAULT_N[args.method]
     what = (f"Sobol indices (Saltelli sample, N={n})" if args.method == "sobol"
             else f"Morris elementary effects ({n} trajectories, 4 levels)")
+    groups = result.problem.get("groups")
+    over = f"{len(factors)} parameters" + (f" in {len(set(groups))} groups" if groups else "")
     print(f"{scenario.name}: {what}; {len(result.points):,} points x {args.runs_per_point} runs = "
-          f"{len(result.runs):,} runs over {len(names)} parameters; ± is the 95% interval half-width")
+          f"{len(result.runs):,} runs over {over}; ± is the 95% interval half-width")
     print(format_indices(result.indices, top=args.top))
     if args.out:
-        print(f"written to {args.out}: indices.csv, points.csv, runs.parquet, manifest.json, sensitivity.png/.svg")
+        print(f"written to {args.out}: indices.csv, points.csv, factors.csv{', excluded.csv' if args.all_params else ''}, "
+              "runs.parquet, manifest.json, sensitivity.png/.svg")
+        if args.method == "morris" and not groups and len(factors) > 8:
+            print(f"next, Sobol on the 8 that matter most: sim sensitivity {args.scenario} --method sobol "
+                  f"--top-from {args.out} --top 8")
     return EXIT_OK
 
 
-def _run_sensitivity(args: argparse.Namespace, scenario, outcomes: list[str]):
+def _factors(args: argparse.Namespace, scenario) -> list:
+    """The factors the options name: --param, --range, --all-params, --top-from (checked; ValueError in one line)."""
+    from .factors import choose_factors, parse_range, top_factors
+
+    ranges = [parse_range(text) for text in args.ranges or []]
+    params = list(args.param or [])
+    if args.top_from:
+        if args.all_params:
+            raise ValueError("give either --all-params or --top-from, not both")
+        outcome = (args.outcome or ["p_deal"])[0]
+        top_params, top_ranges = top_factors(args.top_from, top=args.top or 8, outcome=outcome)
+        try:  # checked apart first, so that a factor that no longer fits this scenario is told as --top-from's
+            choose_factors(scenario, params=top_params or None, ranges=top_ranges)
+        except ValueError as exc:
+            raise ValueError(f"--top-from {args.top_from}: {exc} (was the folder made from another scenario?)") from None
+        taken = {p for p, _, _ in ranges}
+        params += [p for p in top_params if p not in params and p not in taken]
+        ranges += [r for r in top_ranges if r[0] not in taken]
+    return choose_factors(scenario, params=params or None, ranges=ranges, all_params=args.all_params,
+                          spread=args.spread, group_by=args.group_by)
+
+
+def _run_sensitivity(args: argparse.Namespace, scenario, outcomes: list[str], factors: list):
     """The design's runs in memory, or in the result folder --out, which this command owns (lock
     included) until the indices and figures are written into it too."""
-    from .experiment import DEFAULT_CHUNK, Executor, run_design
-    from .results import ResultFolder, read_results
-    from .sensitivity import indices_of, plan, sensitivity
+    from .experiment import Executor
 
     where = Executor(args.executor, args.workers or _default_workers(), args.scheduler)
     progress = _progress(f"{scenario.name} {args.method}")
+    with _quiet_wide_tables():
+        return _run_plan(args, scenario, outcomes, factors, where, progress)
+
+
+@contextlib.contextmanager
+def _quiet_wide_tables():
+    """Silence pandas' PerformanceWarning for the run tables of hundreds of factors (--all-params), here and
+    in spawned workers (which read PYTHONWARNINGS): each chunk adds one column per factor, and the
+    warning, printed per chunk, says only that this is slower than building the table at once."""
+    # By its words: -W can name only a built-in category, and a worker cannot import pandas that early.
+    message = "DataFrame is highly fragmented"
+    before = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [before, f"ignore:{message}"]))
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=message, category=pd.errors.PerformanceWarning)
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = before
+
+
+def _run_plan(args: argparse.Namespace, scenario, outcomes: list[str], factors: list, where, progress):
+    from .experiment import DEFAULT_CHUNK, run_design
+    from .results import ResultFolder, read_results
+    from .sensitivity import indices_of, plan, sensitivity
+
     if not args.out:
         return sensitivity(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point,
-                           outcomes=outcomes, params=args.param, seed=args.seed, workers=where.workers,
-                           executor=where.kind, scheduler=where.scheduler, progress=progress)
+                           outcomes=outcomes, seed=args.seed, workers=where.workers, executor=where.kind,
+                           scheduler=where.scheduler, progress=progress, factors=factors)
     the_plan = plan(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point, outcomes=outcomes,
-                    params=args.param, seed=args.seed)
+                    seed=args.seed, factors=factors)
     with ResultFolder(args.out, the_plan.points, runs=args.runs_per_point, seed=args.seed, chunk_size=DEFAULT_CHUNK,
                       executor=where,
                       resume=args.resume, overwrite=args.force, extra_manifest=the_plan.manifest,
@@ -66,6 +126,12 @@ def _run_sensitivity(args: argparse.Namespace, scenario, outcomes: list[str]):
                    progress=progress)
         result = indices_of(the_plan, read_results(store.folder))
         result.save(store.folder)
+        if args.all_params:
+            from .factors import excluded
+
+            left_out = excluded(scenario, spread=args.spread)
+            pd.DataFrame({"parameter": list(left_out), "reason": list(left_out.values())}).to_csv(
+                store.folder / "excluded.csv", index=False)
     return result
 
 

@@ -185,25 +185,43 @@ def _add_trajectory(sub, commands) -> None:
 
 
 def _add_sensitivity(sub, commands) -> None:
-    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity of outcomes to the declared distributions")
-    p.add_argument("scenario", help="scenario YAML file (its distributions are the parameters)")
+    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity of outcomes to the scenario's parameters")
+    p.add_argument("scenario", help="scenario YAML file (its distributions are the parameters, unless --range, "
+                   "--all-params or --top-from choose them)")
     _add_strict(p)
     p.add_argument("--method", choices=["sobol", "morris"], default="sobol")
     p.add_argument("--n", type=count, help="Sobol: base samples, a power of two (default 64; N x (k+2) points "
-                   "for k parameters); Morris: trajectories (default 20; N x (k+1) points)")
+                   "for k parameters); Morris: trajectories (default 20; N x (k+1) points, N x (g+1) for g groups)")
     p.add_argument("--runs-per-point", type=count, default=50, help="runs at each point (default 50)")
     p.add_argument("--outcome", action="extend", nargs="+", metavar="NAME",
                    help="outcome measures: p_deal p_force_deployed p_collapse median_deal_round "
-                        "mean_force_troops (default all)")
+                        "mean_force_troops (default all; with --top-from the first ranks the factors)")
     p.add_argument("--param", action="extend", nargs="+", metavar="KEY.PATH",
                    help="only these declared distributions (default all)")
+    p.add_argument("--range", action="append", dest="ranges", metavar="KEY.PATH=LOW:HIGH",
+                   help="any numeric parameter, fixed or drawn, sampled uniformly over [LOW, HIGH] (repeatable); "
+                        "with --range or --param only the parameters named are factors")
+    p.add_argument("--all-params", action="store_true",
+                   help="every numeric parameter: a drawn one keeps its distribution, a fixed x gets "
+                        "[x(1-S), x(1+S)] (S = --spread) within its field's range; labels, booleans, the "
+                        "solver's numerical settings and the horizon are left out (listed in factors.csv)")
+    p.add_argument("--spread", type=float, default=0.25, metavar="S",
+                   help="with --all-params: relative range around a fixed value (default 0.25)")
+    p.add_argument("--group-by", choices=["section"],
+                   help="Morris: screen groups of factors, one per actor, shock, council, ... or section "
+                        "(a trajectory costs groups + 1 points; mu_star per group)")
+    p.add_argument("--top-from", metavar="FOLDER",
+                   help="take the --top K (default 8) factors with the largest mu_star (or ST) of the result folder "
+                        "of an earlier ungrouped analysis, for the first --outcome (default p_deal), with their ranges")
     p.add_argument("--seed", type=seed, default=0, help="seed of the sample and master seed of the runs (default 0)")
     _add_executor_options(p)
-    p.add_argument("--out", help="folder for indices.csv, points.csv, runs.parquet and sensitivity.png/.svg")
+    p.add_argument("--out", help="folder for indices.csv, points.csv, factors.csv (excluded.csv with --all-params), "
+                   "runs.parquet and sensitivity.png/.svg")
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
     p.add_argument("--force", action="store_true", help="overwrite results already in --out")
     _add_folder_options(p)
-    p.add_argument("--top", type=count, help="print only the K most influential parameters per outcome")
+    p.add_argument("--top", type=count, help="print only the K most influential parameters per outcome "
+                   "(with --top-from: take K factors, default 8)")
     p.set_defaults(func=commands.cmd_sensitivity)
 
 

@@ -1,6 +1,9 @@
-"""Global sensitivity analysis: which uncertain parameters drive the outcomes (Sobol or Morris, via SALib).
+"""Global sensitivity analysis: which parameters drive the outcomes (Sobol or Morris, via SALib).
 
-Every parameter the scenario declares as a distribution (or those named) becomes a factor. SALib
+By default every parameter the scenario declares as a distribution (or those named) becomes a factor;
+any other number enters with a range (``--range``), and ``--all-params`` makes every numeric parameter
+a factor (:mod:`sim.factors`: a fixed number is spread around its value, a declared distribution kept).
+A parameter sampled over a range is a uniform over it. SALib
 samples the unit hypercube (Saltelli's scheme for Sobol indices, without second-order terms, or
 Morris trajectories), and each column is mapped through its parameter's own ``quantile`` function:
 a sample value *u* becomes the value with a share *u* of the declared distribution below it. So the
@@ -21,6 +24,10 @@ The outcome measures per point are:
 - ``mean_force_troops``: mean troops deployed over all its runs (0 without deployment).
 
 An outcome measure that does not vary across the sample gets no indices (NaN).
+
+With many factors, Morris may screen groups of them (``group_by="section"``: one group per actor,
+shock, council, ... or top-level section): a trajectory then costs one point per group, plus one,
+and ``mu_star`` is given per group.
 """
 
 from __future__ import annotations
@@ -39,7 +46,9 @@ import pandas as pd
 
 from .discovery import short_names
 from .distributions import Distribution, draw
+from .errors import ScenarioError, format_path
 from .experiment import Executor, Point, run_design
+from .factors import Factor, choose_factors, factor_table
 from .scenario import Scenario
 
 __all__ = ["MEASURES", "SensitivityPlan", "SensitivityResult", "check", "design", "format_indices", "indices_of",
@@ -73,7 +82,9 @@ class SensitivityResult:
         points: One row per design point: ``point``, the sampled values and the outcome measures.
         runs: One row per run, with ``point`` and the sampled values as columns.
         method: ``"sobol"`` or ``"morris"``.
-        problem: The SALib problem (names and the distributions' bounds).
+        problem: The SALib problem (names and the distributions' bounds; ``groups`` for a grouped Morris).
+        factors: One row per factor: ``parameter, group, source, low, high, integer, distribution,
+            scenario_value`` (what ``factors.csv`` holds).
     """
 
     indices: pd.DataFrame
@@ -81,13 +92,15 @@ class SensitivityResult:
     runs: pd.DataFrame
     method: str = "sobol"
     problem: dict[str, Any] = field(default_factory=dict)
+    factors: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def save(self, folder: str | Path) -> Path:
-        """Write indices.csv, points.csv, sensitivity.png and .svg (and runs.parquet if not there)."""
+        """Write indices.csv, points.csv, factors.csv, sensitivity.png and .svg (and runs.parquet if not there)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.indices.to_csv(folder / "indices.csv", index=False)
         self.points.to_csv(folder / "points.csv", index=False)
+        self.factors.to_csv(folder / "factors.csv", index=False)
         if not (folder / "runs.parquet").exists():
             self.runs.to_parquet(folder / "runs.parquet", index=False)
         save_figure(self.indices, folder / "sensitivity.png")
@@ -118,11 +131,13 @@ def choose(scenario: Scenario, params: Sequence[str] | None = None) -> dict[str,
 
 
 def check(scenario: Scenario, *, method: str = "sobol", n: int | None = None, params: Sequence[str] | None = None,
-          outcomes: Sequence[str] | None = None, runs_per_point: int = 1) -> list[str]:
+          outcomes: Sequence[str] | None = None, runs_per_point: int = 1,
+          factors: Sequence[Factor] | None = None) -> list[str]:
     """Check the arguments of :func:`sensitivity` before anything runs; returns the outcome measures.
 
     Raises:
-        ValueError: unknown method or outcome, a bad ``n``, or a parameter that is not a declared distribution.
+        ValueError: unknown method or outcome, a bad ``n``, a parameter that is not a declared distribution,
+            or groups of factors for Sobol.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r} (expected sobol or morris)")
@@ -135,22 +150,36 @@ def check(scenario: Scenario, *, method: str = "sobol", n: int | None = None, pa
     unknown = [o for o in outcomes if o not in MEASURES]
     if unknown:
         raise ValueError(f"unknown outcome {unknown[0]!r} (expected one of: {', '.join(MEASURES)})")
-    choose(scenario, params)
+    if factors is None:
+        choose(scenario, params)
+    elif method == "sobol" and any(f.group for f in factors):
+        raise ValueError("--group-by is for Morris screening (--method morris); Sobol indices here are per parameter")
     return outcomes
 
 
 def design(scenario: Scenario, *, method: str = "sobol", n: int | None = None, params: Sequence[str] | None = None,
-           seed: int = 0) -> tuple[list[Point], np.ndarray, dict[str, Any]]:
+           seed: int = 0, factors: Sequence[Factor] | None = None) -> tuple[list[Point], np.ndarray, dict[str, Any]]:
     """The design points of a sensitivity analysis, the unit sample they come from, and the SALib problem.
 
-    Sobol: ``n`` base samples (a power of two), ``n * (k + 2)`` points for ``k`` parameters.
-    Morris: ``n`` trajectories, ``n * (k + 1)`` points.
+    Sobol: ``n`` base samples (a power of two), ``n * (k + 2)`` points for ``k`` factors.
+    Morris: ``n`` trajectories, ``n * (k + 1)`` points, or ``n * (g + 1)`` for factors in ``g`` groups.
+
+    Args:
+        factors: What varies (:func:`sim.factors.choose_factors`); default: the declared distributions
+            named in ``params``, or all of them.
+
+    Raises:
+        ValueError: a bad request (see :func:`check`), or a point whose values together make the
+            scenario invalid (told with the point and the first problem).
     """
-    check(scenario, method=method, n=n, params=params)
+    if factors is None:
+        factors = [Factor(p, d, "distribution", d) for p, d in choose(scenario, params).items()]
+    check(scenario, method=method, n=n, factors=factors)
     n = DEFAULT_N[method] if n is None else n
-    dists = choose(scenario, params)
+    dists = {f.path: f.dist for f in factors}
     names = list(dists)
-    unit_problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    unit_problem = _unit_problem(names, factors if method == "morris" else None)
+    groups = unit_problem.get("groups")  # read now: SALib's Morris sampler adds a group per factor when there are none
     if method == "sobol":
         from SALib.sample import sobol
 
@@ -165,10 +194,28 @@ def design(scenario: Scenario, *, method: str = "sobol", n: int | None = None, p
     points = []
     for i in range(len(u)):
         values = {p: int(columns[p][i]) if dists[p].integer else float(columns[p][i]) for p in names}
-        points.append(Point(scenario.with_overrides(values), {"point": i, **values}))
+        try:
+            variant = scenario.with_overrides(values)
+        except ScenarioError as exc:
+            # Each factor was checked at the ends of its range alone; two together may still clash.
+            first = exc.problems[0]
+            raise ValueError(f"design point {i}: these values together make {scenario.name} invalid: "
+                             f"{format_path(first.path)}: {first.message}; narrow a --range or the "
+                             "--spread") from None
+        points.append(Point(variant, {"point": i, **values}))
     problem = {"num_vars": len(names), "names": names, "bounds": [list(map(float, dists[p].bounds)) for p in names],
                "dists": [repr(dists[p]) for p in names]}
+    if groups:
+        problem["groups"] = groups
     return points, unit, problem
+
+
+def _unit_problem(names: list[str], factors: Sequence[Factor] | None) -> dict[str, Any]:
+    """SALib's problem on the unit hypercube, with each factor's group when Morris screens groups."""
+    problem: dict[str, Any] = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    if factors and any(f.group for f in factors):
+        problem["groups"] = [f.group or f.path for f in factors]
+    return problem
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,11 +238,15 @@ def measures(runs: pd.DataFrame, horizon: int, *, by: str = "point") -> pd.DataF
 
 def analyse(method: str, problem: dict[str, Any], unit: np.ndarray, y: np.ndarray, *, seed: int = 0) -> pd.DataFrame:
     """Indices of one outcome measure: one row per parameter (NaN if the measure does not vary)."""
-    names = problem["names"]
+    unit_problem = {"num_vars": problem["num_vars"], "names": problem["names"],
+                    "bounds": [[0.0, 1.0]] * problem["num_vars"]}
+    if problem.get("groups"):
+        unit_problem["groups"] = problem["groups"]
+    # A grouped Morris has indices per group, in the order the groups first appear.
+    names = list(dict.fromkeys(problem["groups"])) if problem.get("groups") else problem["names"]
     columns = INDEX_COLUMNS[method]
     if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
         return pd.DataFrame({"parameter": names, **{c: np.nan for c in columns}})
-    unit_problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if method == "sobol":
@@ -208,7 +259,8 @@ def analyse(method: str, problem: dict[str, Any], unit: np.ndarray, y: np.ndarra
 
             res = morris.analyze(unit_problem, unit, y, num_resamples=200, conf_level=0.95,
                                  num_levels=MORRIS_LEVELS, seed=seed)
-    return pd.DataFrame({"parameter": names, **{c: np.asarray(res[c], dtype=float) for c in columns}})
+    return pd.DataFrame({"parameter": list(res["names"]) if method == "morris" else names,
+                         **{c: np.asarray(res[c], dtype=float) for c in columns}})
 
 
 @dataclass(frozen=True)
@@ -225,22 +277,35 @@ class SensitivityPlan:
     runs_per_point: int
     seed: int
     manifest: dict[str, Any]
+    factors: list[Factor] = field(default_factory=list)
 
 
 def plan(scenario: Scenario, *, method: str = "sobol", n: int | None = None, runs_per_point: int = 50,
-         outcomes: Sequence[str] | None = None, params: Sequence[str] | None = None, seed: int = 0) -> SensitivityPlan:
+         outcomes: Sequence[str] | None = None, params: Sequence[str] | None = None, seed: int = 0,
+         factors: Sequence[Factor] | None = None) -> SensitivityPlan:
     """The design of a sensitivity analysis (checked); run its points with :func:`sim.experiment.run_design`.
+
+    ``factors`` (from :func:`sim.factors.choose_factors`) say what varies; default: the declared
+    distributions named in ``params``, or all of them.
 
     Raises:
         ValueError: unknown method, outcome or parameter, no distributions, or a bad ``n``.
     """
-    chosen = check(scenario, method=method, n=n, params=params, outcomes=outcomes, runs_per_point=runs_per_point)
-    points, unit, problem = design(scenario, method=method, n=n, params=params, seed=seed)
+    if factors is None:
+        factors = choose_factors(scenario, params=params)
+    factors = list(factors)
+    chosen = check(scenario, method=method, n=n, outcomes=outcomes, runs_per_point=runs_per_point, factors=factors)
+    points, unit, problem = design(scenario, method=method, n=n, seed=seed, factors=factors)
+    replaced = [f.path for f in factors if f.source == "range" and not isinstance(f.value, int | float)]
     info = {"method": method, "n": DEFAULT_N[method] if n is None else n, "runs_per_point": runs_per_point,
             "outcomes": chosen, "problem": problem,
-            "sampling": "unit hypercube mapped through each distribution's quantile function"}
+            "sampling": "unit hypercube mapped through each factor's quantile function: its declared distribution, "
+                        "or a uniform over its range (--range, or --all-params around a fixed value)",
+            "group_by": "section" if problem.get("groups") else None,
+            "drawn_but_sampled_over_a_range": replaced,
+            "factors": factor_table(factors)}
     return SensitivityPlan(scenario, method, points, unit, problem, list(chosen), runs_per_point, seed,
-                           {"sensitivity": info, "sweep": {"varied": problem["names"], "method": method}})
+                           {"sensitivity": info, "sweep": {"varied": problem["names"], "method": method}}, factors)
 
 
 def indices_of(the_plan: SensitivityPlan, runs: pd.DataFrame) -> SensitivityResult:
@@ -257,13 +322,18 @@ def indices_of(the_plan: SensitivityPlan, runs: pd.DataFrame) -> SensitivityResu
     indices = pd.concat(frames, ignore_index=True)
     labels = short_names([str(x) for x in indices["parameter"].unique()], p.scenario.data)
     indices.insert(2, "label", [labels[str(x)] for x in indices["parameter"]])
-    return SensitivityResult(indices=indices, points=table, runs=runs, method=p.method, problem=p.problem)
+    factors = pd.DataFrame(factor_table(p.factors) if p.factors else [],
+                           columns=["parameter", "group", "source", "low", "high", "integer", "distribution",
+                                    "scenario_value"])
+    return SensitivityResult(indices=indices, points=table, runs=runs, method=p.method, problem=p.problem,
+                             factors=factors)
 
 
 def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = None, runs_per_point: int = 50,
                 outcomes: Sequence[str] | None = None, params: Sequence[str] | None = None, seed: int = 0,
                 workers: int = 1, executor: str = "local", scheduler: str | None = None,
-                progress: Callable[[int, int], None] | None = None) -> SensitivityResult:
+                progress: Callable[[int, int], None] | None = None,
+                factors: Sequence[Factor] | None = None) -> SensitivityResult:
     """Sobol or Morris sensitivity indices of outcome measures to the scenario's uncertain parameters.
 
     :func:`plan`, the runs in memory through :func:`sim.experiment.run_design`, then :func:`indices_of`.
@@ -282,6 +352,8 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
         seed: Seed of the sample and master seed of the runs.
         workers, executor, scheduler: Where the runs go (an :class:`~sim.experiment.Executor`).
         progress: Called with (runs done, runs).
+        factors: What varies, from :func:`sim.factors.choose_factors` (ranges, every parameter, groups);
+            default: the declared distributions named in ``params``, or all of them.
 
     Raises:
         ValueError: unknown method, outcome or parameter, no distributions, or a bad ``n``.
@@ -289,9 +361,11 @@ def sensitivity(scenario: Scenario, *, method: str = "sobol", n: int | None = No
     Examples:
         >>> result = sensitivity(load_scenario("scenarios/baseline.yaml"), n=16, runs_per_point=20)  # doctest: +SKIP
         >>> result.indices[result.indices.outcome == "p_deal"]  # doctest: +SKIP
+        >>> every = choose_factors(baseline, all_params=True, group_by="section")  # doctest: +SKIP
+        >>> screen = sensitivity(baseline, method="morris", n=4, runs_per_point=20, factors=every)  # doctest: +SKIP
     """
     the_plan = plan(scenario, method=method, n=n, runs_per_point=runs_per_point, outcomes=outcomes, params=params,
-                    seed=seed)
+                    seed=seed, factors=factors)
     runs = run_design(the_plan.points, runs=runs_per_point, seed=seed, executor=Executor(executor, workers, scheduler),
                       progress=progress)
     assert runs is not None
@@ -310,7 +384,9 @@ def format_indices(indices: pd.DataFrame, *, top: int | None = None) -> str:
     """The indices as a plain-text table per outcome, sorted by total index (ST, or Morris mu_star)."""
     method = _method_of(indices)
     total = TOTAL[method]
-    width = max([len(str(p)) for p in indices["parameter"]] + [9])
+    # As wide as the names shown: with --top, one long path further down should not widen every line.
+    shown = indices.sort_values(total, ascending=False, na_position="last").groupby("outcome", sort=False)
+    width = max([len(str(p)) for p in (shown.head(top) if top else indices)["parameter"]] + [9])
     if method == "sobol":
         header = f"  {'parameter':<{width}}  {'first-order S1':>16}  {'total ST':>16}"
     else:
