@@ -72,9 +72,12 @@ def run_chunk(scenario: Scenario, master_seed: int, start: int, stop: int,
     model = NegotiationModel(scenario, seeds=seeds, log_events=False)
     model.run()
     frame = records_frame(scenario.name, runs, seeds, model.records())
-    for k, (key, value) in enumerate((extra or {}).items()):
-        frame.insert(3 + k, key, value)
-    return frame
+    if not extra:
+        return frame
+    # The extra columns go after scenario, run and seed, built at once: inserted one by one, hundreds
+    # of them (a design over every parameter) would fragment the table.
+    added = pd.DataFrame({key: [value] * len(frame) for key, value in extra.items()}, index=frame.index)
+    return pd.concat([frame.iloc[:, :3], added, frame.iloc[:, 3:]], axis=1)
 
 
 #: A chunk task: ``task(scenario, master_seed, start, stop, extra)`` gives the chunk's table.

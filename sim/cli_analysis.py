@@ -7,9 +7,6 @@ result; this module owns the result folder of ``sim sensitivity --out`` while it
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -83,28 +80,7 @@ def _run_sensitivity(args: argparse.Namespace, scenario, outcomes: list[str], fa
 
     where = Executor(args.executor, args.workers or _default_workers(), args.scheduler)
     progress = _progress(f"{scenario.name} {args.method}")
-    with _quiet_wide_tables():
-        return _run_plan(args, scenario, outcomes, factors, where, progress)
-
-
-@contextlib.contextmanager
-def _quiet_wide_tables():
-    """Silence pandas' PerformanceWarning for the run tables of hundreds of factors (--all-params), here and
-    in spawned workers (which read PYTHONWARNINGS): each chunk adds one column per factor, and the
-    warning, printed per chunk, says only that this is slower than building the table at once."""
-    # By its words: -W can name only a built-in category, and a worker cannot import pandas that early.
-    message = "DataFrame is highly fragmented"
-    before = os.environ.get("PYTHONWARNINGS")
-    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [before, f"ignore:{message}"]))
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=message, category=pd.errors.PerformanceWarning)
-            yield
-    finally:
-        if before is None:
-            os.environ.pop("PYTHONWARNINGS", None)
-        else:
-            os.environ["PYTHONWARNINGS"] = before
+    return _run_plan(args, scenario, outcomes, factors, where, progress)
 
 
 def _run_plan(args: argparse.Namespace, scenario, outcomes: list[str], factors: list, where, progress):
