@@ -241,7 +241,8 @@ same = outcomes.drop(columns="baseline").eq(outcomes["baseline"], axis=0).mean()
 
 # %%
 from sim.discovery import describe_box, discover
-from sim.sensitivity import format_indices, plot_indices, sensitivity
+from sim.sensitivity import sensitivity
+from sim.sensitivity_report import format_indices, plot_indices
 
 result = sensitivity(baseline, method="morris", n=4, runs_per_point=max(10, RUNS // 50),
                      outcomes=["p_deal"], seed=SEED)

@@ -20,7 +20,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Sobol or Morris sensitivity indices of outcome measures to the scenario's parameters."""
     from .messages import param_problem
     from .scenario import load_scenario
-    from .sensitivity import DEFAULT_N, check, format_indices
+    from .sensitivity import DEFAULT_N, check
+    from .sensitivity_report import format_indices
 
     if problem := _bad_out(args.out) or _needs_out(args):
         return fail(problem)
@@ -87,6 +88,7 @@ def _run_plan(args: argparse.Namespace, scenario, outcomes: list[str], factors: 
     from .experiment import DEFAULT_CHUNK, run_design
     from .results import ResultFolder, read_results
     from .sensitivity import indices_of, plan, sensitivity
+    from .sensitivity_report import save_figure
 
     if not args.out:
         return sensitivity(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point,
@@ -102,6 +104,7 @@ def _run_plan(args: argparse.Namespace, scenario, outcomes: list[str], factors: 
                    progress=progress)
         result = indices_of(the_plan, read_results(store.folder))
         result.save(store.folder)
+        save_figure(result.indices, store.folder / "sensitivity.png")
         if args.all_params:
             from .factors import excluded
 

@@ -65,7 +65,7 @@ MISTAKES = [
             "sim: error: --method: got 'fast' (expected one of: sobol, morris)"),
     Mistake("unknown-command", ("simulate", B), 2,
             "sim: error: command: got 'simulate' (expected one of: validate, schema, run, sweep, compare, plot, "
-            "explain, sensitivity, discover, trajectory)"),
+            "explain, sensitivity, discover, trajectory, backtest)"),
     # Input that does not fit: exit 1.
     Mistake("missing-file", ("run", "nothere.yaml"), 1,
             "nothere.yaml: (top level): file not found (expected a path to a scenario .yaml file)"),

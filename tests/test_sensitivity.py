@@ -12,7 +12,8 @@ from toy_scenarios import CUT, DECIDING, IRRELEVANT, decisive
 
 from sim import load_scenario
 from sim.experiment import run_many
-from sim.sensitivity import MEASURES, design, format_indices, measures, plot_indices, sensitivity
+from sim.sensitivity import MEASURES, design, measures, sensitivity
+from sim.sensitivity_report import format_indices, plot_indices
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +211,8 @@ def test_the_saved_figure_of_many_outcomes_stays_at_most_2000_pixels_tall(tmp_pa
     # Five outcomes of nine parameters once made a 1200 x 3262 figure (issue 18): panels go side by side.
     import matplotlib.image
 
-    from sim.sensitivity import MAX_HEIGHT_PX, save_figure
+    from sim.sensitivity import MAX_HEIGHT_PX
+    from sim.sensitivity_report import save_figure
 
     params = [f"actors.a.party.p{i}" for i in range(9)]
     outcomes = ["p_deal", "p_force_deployed", "p_collapse", "median_deal_round", "mean_force_troops"]
