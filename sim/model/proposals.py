@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import mechanisms as mech
 
-__all__ = ["FRONTIER_VALUES", "contract_curve", "quantile_grid", "search_moves"]
+__all__ = ["FRONTIER_VALUES", "contract_curve", "joint_mean", "quantile_grid", "search_moves"]
 
 #: Values per issue on which the contract curve is solved.
 FRONTIER_VALUES = 41
@@ -60,3 +60,8 @@ def contract_curve(parties: list[Any], front: Any, weights: np.ndarray) -> np.nd
     score = np.where(allowed[:, None], score, -np.inf)
     return values[np.argmax(score, axis=2)]
 
+
+def joint_mean(arrays: list[np.ndarray]) -> np.ndarray:
+    """The mean of arrays (one array is returned as it is: one mediator's numbers stay exact; callers
+    replace what it returns, never change it in place)."""
+    return arrays[0] if len(arrays) == 1 else np.mean(arrays, axis=0)

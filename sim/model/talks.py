@@ -27,17 +27,11 @@ from ..streams import RunStreams
 from .armistice import Armistice
 from .assessment import Assessment, Assessor, Views, halton
 from .events import COLLAPSE, DEAL, TALKING, EventSink, RunState
-from .proposals import contract_curve, quantile_grid, search_moves
+from .proposals import contract_curve, joint_mean, quantile_grid, search_moves
 from .ratification import Ratification
 from .story import format_terms, tell_beliefs, tell_round
 
 __all__ = ["REFINE_STARTS", "REFINE_STEPS", "Talks"]
-
-
-def _mean(arrays: list[np.ndarray]) -> np.ndarray:
-    """The mean of arrays (one array is returned as it is: one mediator's numbers stay exact; callers
-    replace what it returns, never change it in place)."""
-    return arrays[0] if len(arrays) == 1 else np.mean(arrays, axis=0)
 
 
 #: Step sizes of the mediator's local refinement of its proposal.
@@ -117,6 +111,7 @@ class Talks:
         self.acceptance_floor = talks.proposal_acceptance_floor
         self.status_quo = np.stack([params.issues[i].status_quo for i in issues], axis=-1)
         self.assessor = Assessor(parties, mediators, views, keep_views=sink.enabled)
+        self._options_round = -1
         self.armistice = Armistice(talks.armistice, issues, self.status_quo, self.assessor)
         self._no_deal_yet(runs, n_issues)
         self.draws = {"proposer": streams.uniform("talks:proposer")}
@@ -165,6 +160,13 @@ class Talks:
         salience = np.stack([h.salience for h in holders], axis=1)
         capability = np.stack([h.capability for h in holders], axis=1)
         return mech.compromise_point(positions, capability, salience)
+
+    def outside_options_now(self, t: int) -> None:
+        """The parties' values of fighting on as of round ``t``, computed once a round (the talks and the
+        settlement talks under an armistice both read them; nothing changes them in between)."""
+        if self._options_round != t:
+            self.outside_options()
+            self._options_round = t
 
     def outside_options(self) -> None:
         """Each party's value of fighting on to the end states it projects (set on the party), and the
@@ -218,7 +220,7 @@ class Talks:
                                                        np.log(np.maximum(share, 1e-3)) - 0.5 * shortfall * shortfall)
         tilts = [m.tilt(a.candidates, a.mediator_utility[k], plan, n_fixed)
                  for k, (m, plan) in enumerate(zip(self.mediators, self.plans, strict=True))]
-        return joint + _mean(tilts), np.stack(estimated)
+        return joint + joint_mean(tilts), np.stack(estimated)
 
     def _wide_set(self, t: int) -> Assessment:
         parts = [self.compromise()[:, None, :], self.last_proposal[:, None, :]]
@@ -319,7 +321,7 @@ class Talks:
         """One round of talks in the runs of the mask ``active``; returns the runs that agreed."""
         if not active.any():
             return np.zeros(self.runs, bool)
-        self.outside_options()
+        self.outside_options_now(t)
         wide = self._wide_set(t)
         zopa = wide.zopa()
         scores, estimated = self.mediator_scores(t, wide, n_fixed=len(self.fixed_candidates))
