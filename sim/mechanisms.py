@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import expit
 
 __all__ = [
+    "backed_share",
     "binding_constraint",
     "cascade",
     "compromise_point",
@@ -128,6 +129,19 @@ def compromise_point(positions: np.ndarray, capability: np.ndarray, salience: np
     """
     weight = capability[..., None] * salience
     return np.sum(weight * positions, axis=-2) / np.maximum(np.sum(weight, axis=-2), 1e-12)
+
+
+def backed_share(backstop: np.ndarray, minimum: np.ndarray, softness: np.ndarray) -> np.ndarray:
+    """Chance a member deploys given the backer's support: ``logistic((backstop - minimum) / softness)``.
+
+    A member's minimum backstop is a guess about a government's appetite for risk, not a switch: the
+    chance is 1/2 at the minimum and moves smoothly around it. ``softness`` 0 is the hard gate
+    ``backstop >= minimum``.
+    """
+    backstop, minimum, softness = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (backstop, minimum, softness)))
+    gap = backstop - minimum
+    smooth = logistic(gap / np.where(softness > 0, softness, 1.0))
+    return np.where(softness > 0, smooth, (gap >= 0).astype(float))
 
 
 def cascade(troops: np.ndarray, eligible: np.ndarray, threshold: np.ndarray, is_lead: np.ndarray,

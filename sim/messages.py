@@ -42,7 +42,16 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
         return f"; did you mean {close[0]!r}?"
-    return f" (expected one of: {', '.join(choices)})" if choices else ""
+    if not choices:
+        return ""
+    # A scenario declares dozens of distributions: a one-line error names the first few and counts the rest.
+    shown = ", ".join(choices[:SHOWN_CHOICES])
+    more = f", and {len(choices) - SHOWN_CHOICES} more" if len(choices) > SHOWN_CHOICES else ""
+    return f" (expected one of: {shown}{more})"
+
+
+SHOWN_CHOICES = 12
+"""How many of the valid names an error message lists."""
 
 
 def _step(cur: Any, part: Any, done: tuple) -> tuple[Any, str | None]:

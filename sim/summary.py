@@ -147,7 +147,8 @@ def format_sweep_table(summary: pd.DataFrame, varied: list[str], *, names: dict[
     The deal share has its 95% interval; then come the other outcomes' shares and the force's. When the
     table is too wide, the columns are headed ``p1``, ``p2``, ... instead; if it is still too wide, the
     no-deal and collapse shares go, then the deal share's interval, then the parameters' third digit
-    (the full values are in the results table).
+    (the full values are in the results table); if it is still too wide (many parameters), the columns
+    are printed in blocks, each row numbered by its design point.
     """
     names = {p: (names or {}).get(p, p.rsplit(".", 1)[-1]) for p in varied}
     codes = [f"p{i + 1}" for i in range(len(varied))]
@@ -162,6 +163,8 @@ def format_sweep_table(summary: pd.DataFrame, varied: list[str], *, names: dict[
         lines = _table_lines(columns)
         if max(len(line) for line in lines) <= width:
             break
+    else:
+        lines = _wrapped(columns, width)
     pad = max(len(x) for x in heads)
     key = [f"  {h:<{pad}}  {p}" if h == names[p] or len(f"  {h:<{pad}}  {names[p]} ({p})") > width
            else f"  {h:<{pad}}  {names[p]} ({p})" for h, p in zip(heads, varied, strict=True)]
@@ -189,6 +192,23 @@ def _cell(value: object, digits: int = 3) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.{digits}g}"
     return str(value)
+
+
+def _wrapped(columns: list[tuple[str, list[str]]], width: int) -> list[str]:
+    """The columns in blocks at most ``width`` wide (one column per block if need be), each block led by
+    the design point's number and separated by a blank line."""
+    rows = len(columns[0][1])
+    point = ("point", [str(i) for i in range(rows)])
+    blocks: list[list[tuple[str, list[str]]]] = [[]]
+    for column in columns:
+        trial = [point, *blocks[-1], column]
+        if blocks[-1] and max(len(line) for line in _table_lines(trial)) > width:
+            blocks.append([])
+        blocks[-1].append(column)
+    out: list[str] = []
+    for block in blocks:
+        out += ([""] if out else []) + _table_lines([point, *block])
+    return out
 
 
 def _table_lines(columns: list[tuple[str, list[str]]]) -> list[str]:

@@ -36,6 +36,10 @@ def test_each_case_sets_no_behavioural_field_and_its_outcome_names_it(case):
         assert (outcome.observed.date - horizon.start).days <= 3 * 366
 
 
+def test_the_shipped_scenarios_run_under_the_same_behavioural_defaults_as_the_cases():
+    assert [str(p) for f in sorted((ROOT / "scenarios").glob("*.yaml")) for p in behavioural_settings(f)] == []
+
+
 def test_the_behavioural_fields_include_the_solvers_numerics_and_the_durability_effects():
     fields = {".".join(f) for f in behavioural_fields()}
     assert {"institutions.talks.candidates", "institutions.talks.belief_grid", "durability.guarantees_effect",

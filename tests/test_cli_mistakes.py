@@ -19,11 +19,11 @@ B = "scenarios/baseline.yaml"
 TOO_BIG = str(2**63)
 SEED = "(expected a whole number from 0 to 2**63 - 1)"
 COUNT = "(expected a whole number, at least 1)"
-DECLARED = ("actors.russia.red_lines[1].penalty, actors.russia.red_lines[2].penalty, actors.russia.party.resolve, "
-            "actors.russia.party.optimism, actors.russia.party.endurance_rounds, actors.ukraine.party.resolve, "
-            "actors.ukraine.party.endurance_rounds, actors.united_states.backer.backstop, "
-            "actors.benelux_and_others.guarantor.troops, actors.benelux_and_others.guarantor.threshold, "
-            "front.drift, durability.deterrence_effect")
+DECLARED = ("actors.russia.red_lines[1].bound, actors.russia.red_lines[1].penalty, actors.russia.red_lines[2].bound, "
+            "actors.russia.red_lines[2].penalty, actors.russia.party.resolve, actors.russia.party.optimism, "
+            "actors.russia.party.endurance_rounds, actors.ukraine.red_lines[0].bound, "
+            "actors.ukraine.red_lines[0].penalty, actors.ukraine.party.resolve, actors.ukraine.party.endurance_rounds, "
+            "actors.united_states.backer.backstop, and 5 more")  # the first 12 of the baseline's 17
 
 
 @dataclass(frozen=True)

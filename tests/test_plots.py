@@ -37,10 +37,12 @@ BACKSTOP = "actors.united_states.backer.backstop"
 
 @pytest.fixture(scope="module")
 def table():
-    """Baseline, a variant with a full US backstop (more deals) and one without (no deals, no force)."""
+    """Baseline, a variant with a full US backstop (more deals) and one without a backstop, where a paper
+    guarantee is worth nothing and the talks last nine rounds (no deals, no force)."""
     baseline = load_scenario("scenarios/baseline.yaml")
     variant = baseline.with_overrides({BACKSTOP: 1.0}).with_overrides({"name": "variant"})
-    none = baseline.with_overrides({BACKSTOP: 0.0}).with_overrides({"name": "no-backstop"})
+    none = baseline.with_overrides({BACKSTOP: 0.0, "horizon.rounds": 9,
+                                   "institutions.coalition.paper_guarantee_weight": 0.0}).with_overrides({"name": "no-backstop"})
     return pd.concat([run_many(s, runs=RUNS, seed=1) for s in (baseline, variant, none)], ignore_index=True)
 
 

@@ -253,7 +253,7 @@ def test_distributions_are_listed_by_dotted_path(baseline: Scenario):
     assert dists["actors.russia.party.resolve"] == Triangular(1.2, 1.5, 1.9)
     assert isinstance(dists["actors.russia.red_lines[1].penalty"], Uniform)
     assert isinstance(dists["front.drift"], Triangular)
-    assert isinstance(dists["durability.deterrence_effect"], Uniform)
+    assert isinstance(dists["actors.ukraine.red_lines[0].bound"], Uniform)
     for path, dist in dists.items():
         assert baseline.value(path) is dist
     assert "actors.ukraine.party.discount" not in dists   # a plain number

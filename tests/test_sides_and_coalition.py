@@ -109,6 +109,7 @@ def coalition(consent_from: list[str], backer: str = "patron", penalty: float = 
             "lead_nations": ["lead"], "consent_from": consent_from, "backstop_from": backer,
             "deployment_issue": "presence", "guarantees_issue": "split", "F_min": 10, "F_needed": 100,
             "deterrence_midpoint": 50, "deterrence_scale": 10, "target_risk": 0.0,
+            "backstop_softness": 0.0,  # a hard gate: the known answers below count whole troops
             "force_types": {"monitors": {"level": 0.8, "deterrence": 0.5}}}})
 
 

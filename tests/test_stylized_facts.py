@@ -52,10 +52,10 @@ def test_sanctions_pass_earlier_and_at_least_as_often_when_hungary_stops_vetoing
 def test_a_sanctions_surge_makes_a_ceasefire_likelier_but_does_not_decide_it(f):
     # Sanctions reach the deal through Russia's war costs, which the strain of its draining stock
     # multiplies (the ripening channel of the second bargaining core): the surge carries weight (about
-    # +25 points at 600 runs), but it does not decide the outcome alone.
+    # +8 points at 600 runs, from a baseline near 85 %), but some runs still end without a deal.
     change = f.loc["sanctions-surge", "p_deal"] - f.loc["baseline", "p_deal"]
-    assert change >= 0
-    assert f.loc["sanctions-surge", "p_deal"] < 0.9
+    assert change >= 0.03
+    assert f.loc["sanctions-surge", "p_deal"] < 0.97
 
 
 def test_a_maximalist_russia_makes_deals_rarer(f):

@@ -210,7 +210,7 @@ CASES = [
         actors:
           ukraine:
             red_lines:
-              - {issue: crimea, op: ">=", bound: 0.5}
+              - {issue: crimea, op: ">=", bound: 0.5, hard: false}
         """)}, [("case.yaml", 5, "actors.ukraine.red_lines[0].issue", "issue 'crimea' is not defined",
                  "(expected one of: territory, guarantees,")]),
     Case("shock-effect-on-unknown-actor", {"case.yaml": overlay("""

@@ -108,7 +108,8 @@ class Armistice:
         every = ((gain >= -1e-12) & ~a.hard[:, :, 1:] & ~a.blocked_at_home[:, :, 1:]).all(axis=0)
         score = np.sum(talks.power[:, :, None] * np.log(np.maximum(gain, 0.0) + 1e-6), axis=0)
         final = a.at(np.argmax(np.where(every, score, -np.inf), axis=1) + 1)
-        settled, _ = talks.ratification.vote(t, active & every.any(axis=1), final.candidates, final.withdrawal)
+        settled, _ = talks.ratification.vote(t, active & every.any(axis=1), final.candidates, final.withdrawal,
+                                               talks.views.guarantees_issue, final.effective_guarantees)
         if settled.any():
             talks.standing_terms[settled] = final.candidates[settled]
             self.standing[settled] = False

@@ -75,6 +75,9 @@ class Assessment:
     """Each mediator's own utility, (mediators, runs, candidates)."""
     armistice: np.ndarray
     """The candidate is an armistice (it leaves issues open), (runs, candidates)."""
+    effective_guarantees: np.ndarray | None
+    """The guarantee term scaled by the force that would stand behind it, (runs, candidates); None without
+    a coalition."""
 
     # Per-party arrays put parties first: with only two or three parties, a last axis that short
     # would make every operation crawl.
@@ -186,9 +189,10 @@ class Assessor:
         # guarantee term scaled by the deterrent the coalition would field for these terms, and weigh
         # the deal by the risk that the war resumes.
         judged = dict(replaced)
-        relapse_risk = None
+        relapse_risk = effective = None
         if outlook is not None and gi is not None:
             judged[gi] = v.effective_guarantees(candidates[..., gi], outlook.deterrent)
+            effective = (gi, judged[gi])
             hazard = v.hazard(candidates[..., gi], outlook.deterrent, withdrawal,
                               (outlook.beyond_consent > 0).astype(float), leverage)
             if left_open is not None:
@@ -216,18 +220,18 @@ class Assessor:
             columns["hard"].append(hard)
             chance, home = np.ones(hard.shape), np.zeros_like(hard)
             for body, params in party.leader_bodies:
-                approval = party.approval(body, params, candidates, withdrawal)
+                approval = party.approval(body, params, candidates, withdrawal, effective)
                 chance = np.minimum(chance, approval)
                 home |= approval < params.threshold[:, None]
                 breach = breach + np.maximum(params.threshold[:, None] - approval, 0.0)
             columns["approval"].append(chance)
             columns["home"].append(home)
             columns["breach"].append(breach)
-        return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic, is_armistice)
+        return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic, is_armistice, effective)
 
     def _assemble(self, candidates: np.ndarray, replaced: dict[int, np.ndarray], withdrawal: np.ndarray,
                   columns: dict[str, list[np.ndarray]], fixed: np.ndarray, dynamic: np.ndarray,
-                  is_armistice: np.ndarray) -> Assessment:
+                  is_armistice: np.ndarray, effective: tuple[int, np.ndarray] | None) -> Assessment:
         f = self.views.front.issue
         fixed_value = np.stack(columns["value"])
         keep = 1.0 - np.stack(columns["relapse"])
@@ -248,4 +252,4 @@ class Assessor:
                           seen=np.stack(columns["seen"]) if columns["seen"] else np.empty((0,)),
                           mediator_utility=np.stack([m.candidate_utility(fixed, dynamic, replaced)
                                                      for m in self.mediators]),
-                          armistice=is_armistice)
+                          armistice=is_armistice, effective_guarantees=effective[1] if effective else None)

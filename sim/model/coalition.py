@@ -91,7 +91,7 @@ class Coalition:
         if self._table_for is None or not all(np.array_equal(a, b) for a, b in zip(inputs, self._table_for,
                                                                                      strict=True)):
             covered = np.concatenate([[-np.inf], self.consent_levels])  # consent level of each bucket
-            troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1)
+            troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1) * self._backed()
             pledged, force, beyond = self._cascade(troops, covered[None, :], mandates=None)
             deterrent = self._deterrent(pledged, troops[:, None, :], force)
             self._table = (deterrent, beyond / self.p.F_needed[:, None])
@@ -116,6 +116,11 @@ class Coalition:
         w = weight.reshape(weight.shape + (1,) * (guarantees.ndim - 1))
         return guarantees * (w + (1 - w) * deterrent)
 
+    def _backed(self) -> np.ndarray:
+        """Each member's chance of deploying given the backstop (1 well above its minimum), (runs, members)."""
+        min_backstop = np.stack([g.min_backstop for g in self.guarantors], axis=-1)
+        return mech.backed_share(self.backer.backstop[:, None], min_backstop, self.p.backstop_softness[:, None])
+
     def _deterrent(self, pledged: np.ndarray, troops: np.ndarray, force: np.ndarray) -> np.ndarray:
         """Deterrent value of the pledged force; ``force`` is (runs,) or (runs, k)."""
         quality = np.sum(pledged * troops * self.quality, axis=-1) / np.maximum(force, 1e-9)
@@ -129,15 +134,15 @@ class Coalition:
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Run the cascade for consent levels ``consent`` (runs, k); returns pledged, force, beyond-consent troops."""
         p, backstop = self.p, self.backer.backstop
-        min_backstop = np.stack([g.min_backstop for g in self.guarantors], axis=-1)
         threshold = np.stack([g.threshold for g in self.guarantors], axis=-1)
         consented = self.levels[None, None, :] <= consent[..., None]
         # Beyond consent a member's troops are targets: only members without a consent condition
         # whose risk tolerance covers the target risk go there.
         tolerance = np.stack([g.risk_tolerance for g in self.guarantors], axis=-1)
         braves_targets = ~self.needs_consent & (tolerance >= p.target_risk[:, None])
-        eligible = ((troops > 0)[:, None, :] & (consented | braves_targets[:, None, :])
-                    & (backstop[:, None] >= min_backstop)[:, None, :])
+        # The backstop a member needs acts through its chance of deploying (expected troops, or the draw
+        # of its mandate), so it is not a condition here.
+        eligible = (troops > 0)[:, None, :] & (consented | braves_targets[:, None, :])
         if mandates is not None:
             eligible &= mandates[:, None, :]
         k = consent.shape[-1]
@@ -154,7 +159,7 @@ class Coalition:
         consent = np.nan_to_num(consent_terms, nan=-1.0)
         troops = np.stack([g.troops for g in self.guarantors], axis=-1)
         mandate_p = np.stack([g.mandate_probability for g in self.guarantors], axis=-1)
-        mandates = self.draws["mandate"][:, : len(self.guarantors)] < mandate_p
+        mandates = self.draws["mandate"][:, : len(self.guarantors)] < mandate_p * self._backed()
         pledged, force, beyond = self._cascade(troops, consent[:, None], mandates)
         pledged, force, beyond = pledged[:, 0], force[:, 0], beyond[:, 0]
         return Deployment(consent, mandates, pledged, force, beyond, self._deterrent(pledged, troops, force))
@@ -200,9 +205,10 @@ class Coalition:
             return "needs consent", {"consent": consent}
         if self.levels[j] > consent and g.risk_tolerance[run] < self.p.target_risk[run]:
             return "targets", {"risk": self.p.target_risk[run], "tolerance": g.risk_tolerance[run]}
-        if backstop[run] < g.min_backstop[run]:
-            return "backstop", {"backstop": backstop[run], "minimum": g.min_backstop[run]}
         if not deployment.mandates[run, j]:
+            # Its mandate would have passed: the backstop is what kept it home.
+            if self.draws["mandate"][run, j] < g.mandate_probability[run]:
+                return "backstop", {"backstop": backstop[run], "minimum": g.min_backstop[run]}
             return "no mandate", {}
         if self.is_lead[j]:
             return "leads withdraw", {}

@@ -79,13 +79,19 @@ class Party(Actor, Preferences):
         """Expected utility of the end state it projects (over its belief about the drift)."""
         self.fight_costs = np.zeros(runs)
         """Discounted war costs until that end state, before dividing by resolve."""
-        # Bodies whose approval the leader needs before signing, and those that vote after signing.
+        self._init_bodies(p, q, issues)
+
+    def _init_bodies(self, p: Any, q: Any, issues: list[str]) -> None:
+        """The bodies whose approval the leader needs before signing, and those that vote after signing."""
         self.bodies = [(body, q.ratification[k]) for k, body in enumerate(p.ratification)]
         self.leader_bodies = [(b, bq) for b, bq in self.bodies if b.rule == "leader"]
         self.voting_bodies = [(b, bq) for b, bq in self.bodies if b.rule != "leader"]
         # The issues each body weighs, in the model's order (found once: approval is in every round's assessment).
         self._weighed = {body.body: [(d, issue) for d, issue in enumerate(issues) if issue in body.weights]
                          for body, _ in self.bodies}
+        # A body that judges guarantees as the public would see them: by the force behind them.
+        self._sees_force = {body.body: self.judges_guarantees if body.judges_guarantees is None
+                            else body.judges_guarantees for body, _ in self.bodies}
 
     def _init_stock(self, q: Any, runs: int) -> None:
         """Its stock (manpower, money, materiel) in rounds of fighting, and what it drives."""
@@ -185,12 +191,19 @@ class Party(Actor, Preferences):
                 ok &= ~(hard[:, issue, None] & breach)
         return ok
 
-    def approval(self, body: Any, params: Any, terms: np.ndarray, withdrawal: np.ndarray) -> np.ndarray:
-        """Chance a body approves the terms (two-level game), per run and candidate."""
+    def approval(self, body: Any, params: Any, terms: np.ndarray, withdrawal: np.ndarray,
+                 guarantees: tuple[int, np.ndarray] | None = None) -> np.ndarray:
+        """Chance a body approves the terms (two-level game), per run and candidate.
+
+        ``guarantees`` is the guarantee issue and the effective guarantees of the terms (the face value
+        scaled by the force that would deploy); a body that judges guarantees weighs those instead.
+        """
         logit = params.intercept[:, None] + (params.weights["withdrawal"][:, None] * withdrawal
                                              if "withdrawal" in body.weights else 0.0)
+        effective = guarantees if guarantees is not None and self._sees_force[body.body] else None
         for d, issue in self._weighed[body.body]:
-            logit = logit + params.weights[issue][:, None] * terms[..., d]
+            seen = effective[1] if effective is not None and d == effective[0] else terms[..., d]
+            logit = logit + params.weights[issue][:, None] * seen
         return mech.logistic(logit)
 
     def update_costs(self, sanctions: np.ndarray) -> None:

@@ -120,7 +120,8 @@ def stays_home(reason: str, g: Any, numbers: dict[str, float]) -> str:
                                   f"{n['consent']:.2f}"),
         "targets": lambda: (f"will not send its {g.force_type} beyond consent: its troops would be targets "
                             f"(risk {n['risk']:.2f} > tolerance {n['tolerance']:.2f})"),
-        "backstop": lambda: f"backstop {n['backstop']:.2f} is below its minimum {n['minimum']:.2f}",
+        "backstop": lambda: (f"its government finds the backstop {n['backstop']:.2f} too weak "
+                             f"(its minimum, where it would go one time in two: {n['minimum']:.2f})"),
         "no mandate": lambda: "its parliament or government gives no mandate",
         "leads withdraw": lambda: "lead nations withdraw: the force would be too small or the backstop too weak",
         "below threshold": lambda: (f"the pledged force ({n['share']:.0%} of the target) is below its threshold "

@@ -340,8 +340,8 @@ class Talks:
         accepts = final.acceptance > 0.5
         if self.sink.enabled:
             tell_round(self, active, proposer, final, accepts, zopa)
-        agreed, voted_down = self.ratification.vote(t, active & accepts.all(axis=-1), final.candidates,
-                                                    final.withdrawal)
+        agreed, voted_down = self.ratification.vote(t, active & accepts.all(axis=-1), final.candidates, final.withdrawal,
+                                                    self.views.guarantees_issue, final.effective_guarantees)
         self._learn(active, agreed, accepts, voted_down, zopa, final)
         if self.sink.enabled:
             tell_beliefs(self, active, final, accepts)

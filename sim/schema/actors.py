@@ -66,6 +66,9 @@ class RatificationBody(Strict):
     fallback: Id("body") | None = Field(
         None, description="Id of another voting body of the party that takes later deals after this one votes a deal down.")
     fallback_only: bool = Field(False, description="Votes only as another body's fallback, not on the first route.")
+    judges_guarantees: bool | None = Field(
+        None, description="Weighs the guarantee term by the force that would stand behind it (effective guarantees, "
+                          "as the public would see them), not its face value; None: as its party does.")
     evidence: tuple[str, ...] = Evidence
 
     @property

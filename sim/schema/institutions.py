@@ -116,6 +116,10 @@ class CoalitionSpec(Strict):
     F_min: Num(0, 1_000_000) = Field(10_000, description="Troops below which the lead nations withdraw.")
     F_needed: Num(1, 1_000_000) = Field(25_000, description="Target force (troops); thresholds are shares of it.")
     leads_min_backstop: Unit = Field(0.3, description="Backstop below which the lead nations withdraw.")
+    backstop_softness: Num(0, 1) = Field(
+        0.05, description="How gradually a member's willingness turns on the backstop: it deploys (mandate passed) with "
+                          "chance logistic((backstop - min_backstop) / softness), 1/2 at its minimum; 0: a hard gate.",
+        json_schema_extra={"behavioural": True})
     deterrence_midpoint: Num(0, 1_000_000) = Field(15_000, description="Troops at which deterrence reaches half its maximum.")
     deterrence_scale: Num(1, 1_000_000) = Field(4_000, description="Spread (troops) of the deterrence sigmoid.")
     force_types: dict[Id("force type"), ForceType] = Field(description="Force type id -> level and deterrence.")
