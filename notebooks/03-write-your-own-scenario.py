@@ -52,10 +52,10 @@ print(f"ceasefire-sim {sim.__version__}: scenarios in {SCENARIOS}, {RUNS:,} runs
 # - Open the overlay with a comment: the assumption, the question, and the direction you expect,
 #   marked as a hypothesis.
 #
-# Our assumption: **Germany joins the coalition** with 5,000 troops of the reassurance kind, but only
-# with Russia's consent, only with a firm US backstop (0.5), once 30% of the force is pledged, and
-# with a 70% chance that the Bundestag approves the mission. The news report does not say Germany
-# would send troops; this is a hypothetical, and its numbers are ours.
+# Our assumption: **Germany joins the coalition** with a contingent of the reassurance kind, but only
+# with Russia's consent, only with a firm US backstop, once part of the force is pledged, and with a
+# chance that the Bundestag approves the mission (the overlay below has the numbers). The news report
+# does not say Germany would send troops; this is a hypothetical, and its numbers are ours.
 
 # %%
 from sim import ScenarioError, load_scenario, scenario_from_yaml
@@ -133,17 +133,30 @@ from sim.plots import outcome_shares
 
 baseline = load_scenario(SCENARIOS / "baseline.yaml")
 table = run_points([Point(baseline), Point(mine)], runs=RUNS, seed=SEED)
-print(format_paired(paired_differences(table, "baseline", horizon=baseline.spec.horizon.rounds)))
+differences = paired_differences(table, "baseline", horizon=baseline.spec.horizon.rounds)
+print(format_paired(differences))
 ax = outcome_shares(table)
 plt.show()
 
 # %% [markdown]
-# **How to read it.** Germany deploys only if the deal allows a reassurance force (a deployment term of
-# 0.5 or more) and the US backstop is at least 0.5. When it can, the bigger force deters more, so
-# Ukraine values the guarantees more and accepts deals it would otherwise reject. When this notebook
-# was written the effect was a few percentage points more ceasefires, with a paired interval well
-# clear of zero, while the unpaired interval was more than twice as wide. Check the printed numbers:
-# they are the authority.
+# **How to read it.** Germany deploys only if the deal allows a reassurance force and the US backstop
+# reaches Germany's minimum (the cell below prints both numbers). When it can, the bigger force deters
+# more, so Ukraine values the guarantees more and may accept deals it would otherwise reject. The cell
+# also reads the effect on the deal share off the table above, and says how much narrower pairing
+# made its interval.
+
+# %%
+germany = mine.spec.actors["germany"].guarantor
+level = mine.spec.institutions.coalition.force_types[germany.force_type].level
+print(f"Germany deploys if the agreed deployment term is at least {level:g} (a {germany.force_type} force) and the "
+      f"US backstop is at least {germany.min_backstop:g}.")
+deal = differences[differences["metric"] == "p_deal"].iloc[0]
+paired_width, unpaired_width = deal["paired_hi"] - deal["paired_lo"], deal["unpaired_hi"] - deal["unpaired_lo"]
+clear = "excludes" if deal["paired_lo"] > 0 or deal["paired_hi"] < 0 else "includes"
+print(f"Adding Germany moves P(deal) by {100 * deal['difference']:+.1f} points; the paired 95% interval "
+      f"[{100 * deal['paired_lo']:+.1f}, {100 * deal['paired_hi']:+.1f}] {clear} zero"
+      + (f" and is {unpaired_width / paired_width:.1f} times narrower than the unpaired one." if paired_width > 0
+         else "; every run ended the same way in both."))
 #
 # ## Sweep one number
 #
@@ -164,10 +177,17 @@ plt.show()
 
 # %% [markdown]
 # **How to read it.** Each point is one value of Germany's troops, with the share of its runs ending in
-# a deal and its 95% interval. (The title counts the runs of all points together.) At 0 troops Germany adds
-# nothing, and the share should be close to the baseline's. The slope says how much each extra soldier
-# buys in this model. Where the curve flattens, more troops stop helping, because other conditions
-# (consent, the backstop, Russia's red lines) bind first.
+# a deal and its 95% interval. (The title counts the runs of all points together.) With no troops Germany
+# adds nothing, and the share should be close to the baseline's on the same runs (the cell below prints
+# both). The slope says how much each extra soldier buys in this model. Where the curve flattens, more
+# troops stop helping, because other conditions (consent, the backstop, Russia's red lines) bind first.
+
+# %%
+per_point = sweep.groupby(TROOPS)["outcome"].apply(lambda o: (o == "deal").mean())
+same_runs = table[(table["scenario"] == "baseline") & table["run"].isin(sweep["run"])]
+print(f"baseline on {len(same_runs):,} of the same runs: {(same_runs['outcome'] == 'deal').mean():.1%} deals")
+for troops, share in per_point.items():
+    print(f"Germany with {troops:,.0f} troops: {share:.1%} deals")
 #
 # ## Your turn
 #
