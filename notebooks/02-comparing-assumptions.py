@@ -189,10 +189,20 @@ overlay("us-backstop-withdrawn")
 withdrawn = table[table["scenario"] == "us-backstop-withdrawn"]
 minimums = [g.min_backstop for g in guarantors.values()]
 line = next((rl for rl in baseline.spec.actors["ukraine"].red_lines if rl.issue == coalition.guarantees_issue), None)
-asks = (f"Ukraine's line asks for guarantees {line.op} {line.bound:g} ({'hard' if line.hard else 'soft'})" if line
-        else "Ukraine states no line on guarantees")
-print(f"\nEvery guarantor needs a backstop of at least {min(minimums):g} to {max(minimums):g}; the leads withdraw "
-      f"below {coalition.leads_min_backstop:g}. A guarantee with no force behind it keeps "
+
+
+def number(value):
+    """A number as a short text, or a drawn one as its range (a scenario may give either)."""
+    if hasattr(value, "low") and hasattr(value, "high"):
+        return f"{value.low:g} to {value.high:g} (drawn)"
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+asks = (f"Ukraine's line asks for guarantees {line.op} {number(line.bound)} ({'hard' if line.hard else 'soft'})"
+        if line else "Ukraine states no line on guarantees")
+print(f"\nEvery guarantor needs a backstop of about {number(min(minimums))} to {number(max(minimums))} (its chance of "
+      f"deploying is one half there); the leads withdraw below {number(coalition.leads_min_backstop)}. "
+      f"A guarantee with no force behind it keeps "
       f"{coalition.paper_guarantee_weight:.0%} of its worth; {asks}.")
 print(f"Without the backstop: {(withdrawn['outcome'] == 'deal').mean():.1%} of runs reach a deal, and a force "
       f"deploys in {withdrawn['force_deployed'].astype(bool).mean():.1%}.")
@@ -200,14 +210,15 @@ ax = who_pledges(table[table["scenario"].isin(["baseline", "us-backstop-withdraw
 plt.show()
 
 # %% [markdown]
-# **How to read it.** Below every guarantor's minimum backstop nobody deploys, and a guarantee with no
-# force behind it keeps only its paper worth. If that paper worth is below what Ukraine's
-# guarantees-first line asks and the line is hard (the numbers are printed above), no deal can meet
-# the line, and the variant has no ceasefires. Such a zero is not a finding the simulation discovered:
-# it follows directly from three assumptions taken together (the minimum backstops, the paper worth of
-# a guarantee, and Ukraine's red line on guarantees). Reading a result back to the assumptions that make it is
-# the most useful habit with a model like this. Change one of the three (in notebook 3) and the zero
-# goes away.
+# **How to read it.** Well below every guarantor's minimum backstop nobody deploys, and a guarantee
+# with no force behind it keeps only its paper worth. Whether ceasefires remain then turns on
+# Ukraine's guarantees-first line (printed above): if it were hard and asked for more than the paper
+# worth, no deal could meet it and the variant would have none; a soft line costs Kyiv an audience
+# cost that fades as the war drains its stock, so some deals come late, without a force. Either
+# answer is not a finding the simulation discovered: it follows from three assumptions taken
+# together (the minimum backstops, the paper worth of a guarantee, and Ukraine's line on guarantees).
+# Reading a result back to the assumptions that make it is the most useful habit with a model like
+# this. Change one of the three (in notebook 3) and see the variant's deals move.
 
 # %% [markdown]
 # ### ... Hungary stops vetoing (`hungary-veto-lifted`)
@@ -302,6 +313,9 @@ CHANNELS = {  # name in the tables -> (what it switches off, the overrides that 
     "no ratification": ("no ratification", {f"actors.{aid}.party.ratification": []
                                             for aid in parties_with_ratification}),
     "guarantees inert": ("guarantees do not lower the relapse risk", {"durability.guarantees_effect": 0.0}),
+    "public reads the clause": ("the public weighs a guarantee at its face value, not by the troops behind it",
+                                {f"actors.{aid}.party.ratification[0].judges_guarantees": False
+                                 for aid in parties_with_ratification}),
 }
 switched = []
 for name, (what, overrides) in list(CHANNELS.items()):
