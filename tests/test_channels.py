@@ -49,9 +49,13 @@ def test_no_single_backstop_switches_the_coalition_on():
     assert shares[-1] > shares[0]
 
 
-def _public_approval(deals):
-    """The Ukrainian public's approval of each deal, its guarantees counted by the force that deployed."""
-    return expit(0.145 + 1.066 * deals.guarantees_effective + 0.5 * deals.terms_deployment - 1.35 * deals.withdrawal)
+def _public_approval(scenario, deals):
+    """The Ukrainian public's approval of each deal, its guarantees counted by the force that deployed
+    (the body's own intercept and weights, read from the scenario)."""
+    body = scenario.spec.actors["ukraine"].party.ratification[0]
+    w = body.weights
+    return expit(body.intercept + w["guarantees"] * deals.guarantees_effective
+                 + w["deployment"] * deals.terms_deployment + w["withdrawal"] * deals.withdrawal), body.threshold
 
 
 def test_the_public_that_judges_the_force_lets_through_only_deals_it_would_approve_with_the_force_counted():
@@ -60,7 +64,8 @@ def test_the_public_that_judges_the_force_lets_through_only_deals_it_would_appro
     below = []
     for t in (judged, paper):
         deals = t[t.outcome == "deal"]
-        below.append(float(np.mean(_public_approval(deals) < 0.5)))
+        approval, threshold = _public_approval(baseline, deals)
+        below.append(float(np.mean(approval < threshold)))
     # The talks foresee the expected force; the record holds the force that deployed (mandates drawn),
     # so a few judged deals fall short afterwards. Judged by their face value, most would.
     assert below[0] < 0.15 < 0.5 < below[1], below
