@@ -6,13 +6,14 @@ depends only on its seed, so a chunk's table is the same wherever it is simulate
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from .model import NegotiationModel
+from .model.design_batch import VariesAcrossPoints, batch_params
 from .record import records_frame
 from .scenario import Scenario
 from .streams import run_seed
@@ -36,42 +37,74 @@ class Point:
 
 @dataclass(frozen=True)
 class Chunk:
-    """Runs ``start`` (inclusive) to ``stop`` (exclusive) of design point ``point``; ``index`` names its file."""
+    """Runs ``start`` (inclusive) to ``stop`` (exclusive) of design points ``point`` to
+    ``point + points - 1``; ``index`` names its file. Its table is ordered by point, then run."""
 
     index: int
     start: int
     stop: int
     point: int = 0
+    points: int = 1
 
     @property
     def size(self) -> int:
-        """Number of runs in the chunk."""
-        return self.stop - self.start
+        """Number of runs in the chunk (over all its points)."""
+        return (self.stop - self.start) * self.points
 
 
 def plan_chunks(runs: int, chunk_size: int = DEFAULT_CHUNK, points: int = 1) -> list[Chunk]:
-    """Split ``runs`` runs of each of ``points`` design points into consecutive chunks."""
+    """Split ``runs`` runs of each of ``points`` design points into chunks of about ``chunk_size`` runs:
+    a point's runs in consecutive chunks, or, when a point has fewer runs than a chunk, several
+    consecutive points in one chunk (simulated as one batch, see :func:`run_chunk`)."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
+    if runs < chunk_size and points > 1:
+        together = chunk_size // runs
+        return [Chunk(k, 0, runs, p, min(together, points - p)) for k, p in enumerate(range(0, points, together))]
     starts = range(0, runs, chunk_size)
     return [Chunk(p * len(starts) + k, a, min(a + chunk_size, runs), p)
             for p in range(points) for k, a in enumerate(starts)]
 
 
-def run_chunk(scenario: Scenario, master_seed: int, start: int, stop: int,
-              extra: dict[str, Any] | None = None) -> pd.DataFrame:
+def run_chunk(scenario: Scenario | Sequence[Scenario], master_seed: int, start: int, stop: int,
+              extra: dict[str, Any] | Sequence[dict[str, Any] | None] | None = None) -> pd.DataFrame:
     """Simulate runs ``start..stop-1`` of an experiment as one batch; one row per run.
 
     Top-level and picklable, so that process pools and Dask workers can call it. ``extra``
-    columns (e.g. swept values) are added to every row.
+    columns (e.g. swept values) are added to every row. Given several scenarios (design points)
+    and one ``extra`` for each, the runs of every point are simulated in one batch when the points
+    differ only in numbers the model reads per run (:mod:`sim.model.design_batch`), else one batch
+    per point; the table is ordered by point, then run, and is the same either way.
     """
     runs = range(start, stop)
     seeds = [run_seed(master_seed, i) for i in runs]
-    model = NegotiationModel(scenario, seeds=seeds, log_events=False)
-    model.run()
-    frame = records_frame(scenario.name, runs, seeds, model.records())
+    if isinstance(scenario, Scenario):
+        model = NegotiationModel(scenario, seeds=seeds, log_events=False)
+        model.run()
+        return _frame(scenario, runs, seeds, model.records(), extra)
+    points = list(scenario)
+    extras = list(extra) if extra is not None else [None] * len(points)
+    batch = batch_params(points, [seeds] * len(points)) if len(points) > 1 else None
+    if batch is not None:
+        try:
+            model = NegotiationModel(batch[0], seeds=seeds * len(points), log_events=False, params=batch[1])
+            model.run()
+            columns = model.records()
+        except VariesAcrossPoints:
+            batch = None
+    if batch is None:
+        return pd.concat([run_chunk(s, master_seed, start, stop, e) for s, e in zip(points, extras, strict=True)],
+                         ignore_index=True)
+    n = len(seeds)
+    return pd.concat([_frame(s, runs, seeds, {key: values[k * n:(k + 1) * n] for key, values in columns.items()}, e)
+                      for k, (s, e) in enumerate(zip(points, extras, strict=True))], ignore_index=True)
+
+
+def _frame(scenario: Scenario, runs: range, seeds: list[int], columns: dict[str, Any],
+           extra: dict[str, Any] | None) -> pd.DataFrame:
+    frame = records_frame(scenario.name, runs, seeds, columns)
     if not extra:
         return frame
     # The extra columns go after scenario, run and seed, built at once: inserted one by one, hundreds

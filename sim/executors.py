@@ -45,8 +45,12 @@ def iter_chunks(points: Scenario | Sequence[Point], master_seed: int, chunks: Se
         points = [Point(points)]
 
     def args(chunk: Chunk) -> tuple[Any, ...]:
-        point = points[chunk.point]
-        return (point.scenario, master_seed, chunk.start, chunk.stop, point.values or None)
+        if chunk.points == 1:
+            point = points[chunk.point]
+            return (point.scenario, master_seed, chunk.start, chunk.stop, point.values or None)
+        together = points[chunk.point:chunk.point + chunk.points]
+        return (tuple(p.scenario for p in together), master_seed, chunk.start, chunk.stop,
+                tuple(p.values or None for p in together))
 
     if executor == "dask":
         from .dask_cluster import iter_dask

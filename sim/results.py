@@ -263,7 +263,8 @@ class ResultFolder:
 
     def _part_record(self, chunk: Chunk) -> dict[str, Any]:
         return {"kind": "part", "seed": self.settings["seed"], "scenario_sha256": self.settings["scenario_sha256"],
-                "chunk": chunk.index, "point": chunk.point, "start": chunk.start, "stop": chunk.stop}
+                "chunk": chunk.index, "point": chunk.point, "points": chunk.points, "start": chunk.start,
+                "stop": chunk.stop}
 
     def _runs_complete(self) -> bool:
         """Whether ``runs.parquet`` already holds this whole experiment (else it is moved aside)."""

@@ -76,6 +76,7 @@ def run_trajectory(scenario: Scenario, seeds: Sequence[int]) -> pd.DataFrame:
         if model.round == played:  # the last step only closes the records
             break
         blocks.append(_block(round_values(model), np.flatnonzero(talking), played, seeds))
+    model.release()
     table = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=list(COLUMNS))
     table = table.sort_values(["run", "round"], kind="stable", ignore_index=True)
     return table.astype({"run": "int64", "seed": "int64", "round": "int64", "value": "float64"})

@@ -173,8 +173,8 @@ def test_a_lock_left_by_a_killed_run_never_blocks_the_next(tmp_path):
 def test_parts_and_runs_record_seed_hash_chunk_and_runs(baseline, tmp_path):
     folder = run_to_directory(baseline, tmp_path / "res", runs=RUNS, seed=1, chunk_size=CHUNK, keep_parts=True)
     assert parquet_record(folder / "parts" / "part-000001.parquet") == {
-        "kind": "part", "seed": 1, "scenario_sha256": baseline.digest(), "chunk": 1, "point": 0, "start": 20,
-        "stop": 40}
+        "kind": "part", "seed": 1, "scenario_sha256": baseline.digest(), "chunk": 1, "point": 0, "points": 1,
+        "start": 20, "stop": 40}
     assert parquet_record(folder / "runs.parquet") == {
         "kind": "runs", "seed": 1, "scenario_sha256": baseline.digest(), "runs": RUNS, "points": 1,
         "chunk_size": CHUNK}

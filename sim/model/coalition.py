@@ -74,12 +74,16 @@ class Coalition:
         spec = params.spec
         self.deployment_issue = issues.index(spec.deployment_issue)
         self.guarantees_issue = issues.index(spec.guarantees_issue)
-        types = spec.force_types
-        self.levels = np.array([types[g.force_type].level for g in guarantors])
-        self.quality = np.array([types[g.force_type].deterrence for g in guarantors])
+        # A force type's level and deterrence are numbers of the run (design points may differ in them).
+        types = params.force_types
+        self.levels = np.stack([types[g.force_type].level for g in guarantors], axis=-1)
+        """Deployment term at or above which each member's force type is consented to, (runs, members)."""
+        self.quality = np.stack([types[g.force_type].deterrence for g in guarantors], axis=-1)
         self.needs_consent = np.array([g.requires_consent for g in guarantors])
         self.is_lead = np.array([g.actor_id in spec.lead_nations for g in guarantors])
-        self.consent_levels = np.unique(self.levels)
+        self.consent_levels = np.sort(np.stack([types[t].level for t in sorted({g.force_type for g in guarantors})],
+                                               axis=-1), axis=-1)
+        """The levels of the force types the members field, in increasing order per run, (runs, types)."""
         self.consent_from = frozenset(spec.consent_from)
 
     def outlook(self, deployment_terms: np.ndarray, fixed_terms: np.ndarray | None = None) -> CoalitionOutlook:
@@ -90,23 +94,24 @@ class Coalition:
         inputs = (self.backer.backstop, np.stack([g.threshold for g in self.guarantors], axis=-1))
         if self._table_for is None or not all(np.array_equal(a, b) for a, b in zip(inputs, self._table_for,
                                                                                      strict=True)):
-            covered = np.concatenate([[-np.inf], self.consent_levels])  # consent level of each bucket
+            covered = np.concatenate([np.full((self.runs, 1), -np.inf), self.consent_levels], axis=1)  # per bucket
             troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1) * self._backed()
-            pledged, force, beyond = self._cascade(troops, covered[None, :], mandates=None)
+            pledged, force, beyond = self._cascade(troops, covered, mandates=None)
             deterrent = self._deterrent(pledged, troops[:, None, :], force)
             self._table = (deterrent, beyond / self.p.F_needed[:, None])
             self._table_for = (inputs[0].copy(), inputs[1])
         deterrent, beyond = self._table
         # Bucket k: the term covers the k lowest force-type levels (few levels: comparisons beat a search).
         bucket = np.zeros(deployment_terms.shape, dtype=np.intp)
-        for level in self.consent_levels:
-            bucket += deployment_terms >= level
+        shape = (self.runs, *([1] * (deployment_terms.ndim - 1)))
+        for level in self.consent_levels.T:
+            bucket += deployment_terms >= level.reshape(shape)
         flat = bucket.reshape(self.runs, -1)
         per_run = [np.take_along_axis(table, flat, axis=1).reshape(bucket.shape) for table in (deterrent, beyond)]
         if fixed_terms is not None:
             # Terms shared by every run need one bucket each, not one per run.
-            shared = np.searchsorted(self.consent_levels, fixed_terms, side="right")
-            per_run = [np.concatenate([table[:, shared], part], axis=1)
+            shared = np.sum(fixed_terms[None, :, None] >= self.consent_levels[:, None, :], axis=-1)
+            per_run = [np.concatenate([np.take_along_axis(table, shared, axis=1), part], axis=1)
                        for table, part in zip((deterrent, beyond), per_run, strict=True)]
         return CoalitionOutlook(*per_run)
 
@@ -123,7 +128,8 @@ class Coalition:
 
     def _deterrent(self, pledged: np.ndarray, troops: np.ndarray, force: np.ndarray) -> np.ndarray:
         """Deterrent value of the pledged force; ``force`` is (runs,) or (runs, k)."""
-        quality = np.sum(pledged * troops * self.quality, axis=-1) / np.maximum(force, 1e-9)
+        quality = self.quality.reshape(self.runs, *([1] * (pledged.ndim - 2)), -1)
+        quality = np.sum(pledged * troops * quality, axis=-1) / np.maximum(force, 1e-9)
 
         def per_run(a: np.ndarray) -> np.ndarray:
             return a.reshape(a.shape + (1,) * (force.ndim - 1))
@@ -135,7 +141,7 @@ class Coalition:
         """Run the cascade for consent levels ``consent`` (runs, k); returns pledged, force, beyond-consent troops."""
         p, backstop = self.p, self.backer.backstop
         threshold = np.stack([g.threshold for g in self.guarantors], axis=-1)
-        consented = self.levels[None, None, :] <= consent[..., None]
+        consented = self.levels[:, None, :] <= consent[..., None]
         # Beyond consent a member's troops are targets: only members without a consent condition
         # whose risk tolerance covers the target risk go there.
         tolerance = np.stack([g.risk_tolerance for g in self.guarantors], axis=-1)
@@ -201,9 +207,9 @@ class Coalition:
         consent = deployment.consent[run]
         if g.troops[run] <= 0:
             return "no troops", {}
-        if g.requires_consent and self.levels[j] > consent:
+        if g.requires_consent and self.levels[run, j] > consent:
             return "needs consent", {"consent": consent}
-        if self.levels[j] > consent and g.risk_tolerance[run] < self.p.target_risk[run]:
+        if self.levels[run, j] > consent and g.risk_tolerance[run] < self.p.target_risk[run]:
             return "targets", {"risk": self.p.target_risk[run], "tolerance": g.risk_tolerance[run]}
         if not deployment.mandates[run, j]:
             # Its mandate would have passed: the backstop is what kept it home.

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import mechanisms as mech
+from ..distributions import Choice, Normal, Triangular, Uniform
 from ..streams import RunStreams
 from .events import EventSink
 
@@ -150,13 +151,16 @@ class Front:
         no prior rules out the truth.
         """
         p = self.p
-        dist = p.spec.drift
-        nominal = float(getattr(dist, "mean", dist))
-        low, high = (dist.bounds if hasattr(dist, "bounds") else (nominal, nominal))
         sd = np.maximum(p.capability_uncertainty, 1e-3)
+        dist = p.spec.drift
+        if isinstance(dist, Uniform | Normal | Triangular | Choice):
+            nominal, (low, high) = float(dist.mean), dist.bounds
+        else:  # a fixed drift (read per run: design points with different drifts may share a batch)
+            nominal = low = high = p.drift
+        low, high = np.broadcast_to(low, sd.shape), np.broadcast_to(high, sd.shape)
         centres = [np.log(np.maximum(nominal * (1 + party.optimism), 1e-6)) for party in self.believers]
-        lo = np.minimum.reduce([*centres, np.full(len(sd), np.log(max(low, 1e-6)))]) - 3 * sd
-        hi = np.maximum.reduce([*centres, np.full(len(sd), np.log(max(high, 1e-6)))]) + 3 * sd
+        lo = np.minimum.reduce([*centres, np.log(np.maximum(low, 1e-6))]) - 3 * sd
+        hi = np.maximum.reduce([*centres, np.log(np.maximum(high, 1e-6))]) + 3 * sd
         grid = np.exp(lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, size)[None, :])
         for party, centre in zip(self.believers, centres, strict=True):
             z = (np.log(grid) - centre[:, None]) / sd[:, None]

@@ -35,7 +35,7 @@ from .durability import Durability
 from .economy import Economy
 from .events import DEAL, MILITARY_END, NO_DEAL, TALKING, Event, EventSink, RunState
 from .front import Front, WarEffort
-from .params import build_params, window_rounds
+from .params import RunParams, build_params, window_rounds
 from .party import Party
 from .records import record_columns
 from .shocks import Shocks, ShockTargets
@@ -52,6 +52,8 @@ class NegotiationModel(mesa.Model):
         seed: Seed of a single run (as recorded in a results table).
         seeds: Seeds of a batch of runs (give ``seed`` or ``seeds``).
         log_events: Keep the story of each run in ``events`` (default: only for a single run).
+        params: The runs' parameters when they are built elsewhere: design points sharing one batch
+            (:mod:`sim.model.design_batch`); by default built from the scenario and the seeds.
 
     Examples:
         >>> from sim import load_scenario
@@ -61,7 +63,7 @@ class NegotiationModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, *, seed: int | None = None, seeds: Sequence[int] | None = None,
-                 log_events: bool | None = None):
+                 log_events: bool | None = None, params: RunParams | None = None):
         if (seed is None) == (seeds is None):
             raise ValueError("give either seed (one run) or seeds (a batch)")
         run_seeds = [int(seed)] if seeds is None else [int(s) for s in seeds]
@@ -69,11 +71,21 @@ class NegotiationModel(mesa.Model):
             raise ValueError("seeds is empty")
         # Mesa's own generator is seeded too, though every decision draws from the per-run streams.
         super().__init__(rng=run_seeds[0])
+        try:
+            self._build(scenario, run_seeds, log_events, params)
+        except BaseException:
+            self._finish()  # a model that fails to build must not stay registered with Mesa
+            raise
+
+    def _build(self, scenario: Scenario, run_seeds: list[int], log_events: bool | None,
+               params: RunParams | None) -> None:
         self.scenario = scenario
         self.seeds = np.asarray(run_seeds, dtype=np.int64)
         self.runs = len(run_seeds)
         self.issues = list(scenario.spec.issues)
-        self.params = build_params(scenario, run_seeds)
+        self.params = build_params(scenario, run_seeds) if params is None else params
+        if self.params.runs != self.runs:
+            raise ValueError(f"params hold {self.params.runs} runs, seeds {self.runs}")
         self.round = 0
         self.max_rounds = self.params.max_rounds
         p = self.params.tree
@@ -257,6 +269,11 @@ class NegotiationModel(mesa.Model):
 
     def _finish(self) -> None:
         self.running = False
+        self.release()
+
+    def release(self) -> None:
+        """Let go of Mesa's registration of this model (done when its runs finish; a caller that stops
+        stepping early, as a trajectory does, calls it)."""
         # Mesa 3.3 keeps a class-level counter of agent ids per model (Agent._ids), which holds every
         # model it ever saw alive: a million runs would keep thousands of batches in memory. A
         # finished model creates no more agents, so its entry can go.
@@ -266,8 +283,12 @@ class NegotiationModel(mesa.Model):
 
     def run(self) -> None:
         """Play every round to the horizon."""
-        while self.running:
-            self.step()
+        try:
+            while self.running:
+                self.step()
+        except BaseException:
+            self._finish()  # nor one whose run fails (a batch of design points that cannot share it)
+            raise
 
     def records(self) -> dict[str, np.ndarray]:
         """One column per field of the run record (see :mod:`sim.record`), one entry per run."""

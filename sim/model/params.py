@@ -8,7 +8,7 @@ distribution holds the run's drawn values; a fixed number holds the same value i
 are read-only: state that changes is copied from them.
 
 Plain tuples of numbers (a shock's ``front`` range, a suspension's ``rounds``) cannot be
-distributions and stay tuples; texts, flags and ids stay as they are. A drawn parameter comes from
+distributions; they become tuples of arrays. Texts, flags and ids stay as they are. A drawn parameter comes from
 its own stream, ``param:<key path>`` (:mod:`sim.streams`).
 """
 
@@ -88,8 +88,10 @@ class RunParams:
         if isinstance(value, Mapping):
             return {key: self._convert_field(item, (*path, key)) for key, item in value.items()}
         if isinstance(value, tuple | list):
-            return tuple(self._convert(item, (*path, i)) if isinstance(item, BaseModel) else item
-                         for i, item in enumerate(value))
+            # A tuple of numbers (a shock's front range, a suspension's rounds) is a tuple of arrays.
+            return tuple(self._convert(item, (*path, i)) if isinstance(item, BaseModel)
+                         else self._number(item, (*path, i)) if isinstance(item, int | float) and not isinstance(item, bool)
+                         else item for i, item in enumerate(value))
         return value
 
     def _convert_field(self, value: Any, path: tuple[PathPart, ...]) -> Any:

@@ -132,21 +132,24 @@ class Shocks:
         held = self.held.get(sid)
         if spec.suspend_talks:
             hit = m & (d["suspend"][:, t] < eff.suspend_talks.probability)
-            lo, hi = spec.suspend_talks.rounds
-            length = lo + np.floor(d["length"][:, t] * (hi - lo + 1)).astype(np.int64)
+            lo, hi = eff.suspend_talks.rounds
+            length = (lo + np.floor(d["length"][:, t] * (hi - lo + 1))).astype(np.int64)
             to.talks.suspend(hit, t, length, sid)
         self._move_actors(eff, m, held)
-        if spec.consent_thresholds:
+        # Whether an effect acts is read from the run's numbers, not the scenario's: design points that
+        # differ in it may share a batch (sim.model.design_batch); an effect of 0 changes nothing.
+        if np.any(eff.consent_thresholds):
             for g in to.guarantors:
                 g.hesitate(m, eff.consent_thresholds)
-            self.sink.log(m, "-", "coalition hesitates", "consent-conditional members raise their thresholds")
+            self.sink.log(m & (eff.consent_thresholds != 0), "-", "coalition hesitates",
+                          "consent-conditional members raise their thresholds")
         if spec.front is not None:
-            lo, hi = spec.front
+            lo, hi = eff.front
             to.front.jump(m, lo + (hi - lo) * d["front"][:, t])
         applied = to.changes.apply(m, eff)
         if held is not None:
             held.changes.take(m, applied)
-        if spec.backstop and to.backer is not None:  # without a coalition (loaded with --no-strict) nothing moves
+        if np.any(eff.backstop) and to.backer is not None:  # without a coalition (--no-strict) nothing moves
             before = to.backer.backstop
             to.backer.change_backstop(m, eff.backstop)
             if held is not None:
@@ -155,11 +158,11 @@ class Shocks:
             for member in to.council_members:
                 if member.actor_id == aid:
                     member.settle_grievance(m)
-        if spec.leverage:
+        if np.any(eff.leverage):
             to.talks.add_leverage(m, eff.leverage)
         if spec.walkaway:
             self.state.end(m & self.state.talking(), COLLAPSE, "walkaway", f"the mediator walks away ({sid})")
-        if spec.relapse_hazard != 1.0 and to.durability is not None:
+        if np.any(eff.relapse_hazard != 1.0) and to.durability is not None:
             to.durability.raise_hazard(m, eff.relapse_hazard)
             if held is not None:
                 held.relapse_factor = np.where(m, eff.relapse_hazard, held.relapse_factor)
@@ -187,7 +190,8 @@ class Shocks:
                     held.keep_red_line(k, m, party.red_line_state(issue, c.op))
                 penalty = change.penalty if c.penalty is not None else None
                 party.set_red_line(m, issue, c.op, change.bound, c.hard, penalty, moves=c.moves)
-                self.sink.log(m, c.actor, RED_LINE_WORDS[c.moves], f"now {c.issue} {c.op} {c.bound}")
+                self.sink.log(m, c.actor, RED_LINE_WORDS[c.moves], lambda i, c=c, bound=change.bound:
+                              f"now {c.issue} {c.op} {bound[i]:g}")
 
     def expire(self, t: int, live: np.ndarray) -> None:
         """End, in the runs of the mask ``live``, the temporary shocks whose time is up: undo what they changed."""
@@ -201,13 +205,13 @@ class Shocks:
                 self.sink.log(ends, "-", "shock ends", f"{sid} (its effects are undone)")
 
     def _undo(self, sid: str, eff: Any, held: Held, ends: np.ndarray) -> None:
-        spec, to = eff.spec, self.targets
+        to = self.targets
         to.changes.undo(ends, eff, held.changes)
-        if spec.backstop and to.backer is not None:
+        if np.any(eff.backstop) and to.backer is not None:
             to.backer.change_backstop(ends, -held.backstop)
-        if spec.relapse_hazard != 1.0 and to.durability is not None:
+        if np.any(eff.relapse_hazard != 1.0) and to.durability is not None:
             to.durability.raise_hazard(ends, 1.0 / held.relapse_factor)
-        if spec.consent_thresholds:
+        if np.any(eff.consent_thresholds):
             for g in to.guarantors:
                 g.hesitate(ends, -eff.consent_thresholds)
         for k, shift in enumerate(eff.positions):

@@ -18,11 +18,13 @@ mediators' tilt. Each answer rules out the types that would have answered otherw
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .. import mechanisms as mech
+from ..distributions import Choice, Normal, Triangular, Uniform
 from ..streams import RunStreams
 from .armistice import Armistice
 from .assessment import Assessment, Assessor, Views, halton
@@ -30,8 +32,13 @@ from .events import COLLAPSE, DEAL, TALKING, EventSink, RunState
 from .proposals import contract_curve, joint_mean, quantile_grid, search_moves
 from .ratification import Ratification
 from .story import format_terms, tell_beliefs, tell_round
+from .subset import put, take
 
-__all__ = ["REFINE_STARTS", "REFINE_STEPS", "Talks"]
+__all__ = ["ACTIVE_RUNS_ONLY", "REFINE_STARTS", "REFINE_STEPS", "Proposal", "Talks"]
+
+#: Evaluate a round's candidates only in the runs that talk (:mod:`sim.model.subset`); off, every
+#: run of the batch is evaluated and the others' answers discarded (the reference the tests compare to).
+ACTIVE_RUNS_ONLY = True
 
 
 #: Step sizes of the mediator's local refinement of its proposal.
@@ -46,6 +53,21 @@ FOLLOW = (2.0, 3.0, 5.0, 8.0)
 #: Starting points of the mediators' local search (the best candidates of the wide set).
 REFINE_STARTS = 2
 
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the mediators computed in a round, per run: the proposal as every party sees it, whether a
+    zone of agreement exists (true types), the proposer (-1: the mediators), their estimated chance
+    that each party accepts, the estimated and true zone's share of the wide set, and the binding
+    constraint's code when there is no zone (-1 when there is one)."""
+
+    final: Assessment
+    zopa: np.ndarray
+    proposer: np.ndarray
+    chances: np.ndarray
+    estimated_zone: np.ndarray
+    true_zone: np.ndarray
+    cause_code: np.ndarray
 
 
 class Talks:
@@ -83,10 +105,12 @@ class Talks:
         size = int(talks.spec.belief_grid)
         known = talks.spec.mediators_know_resolve
         self.resolve_prior = [quantile_grid(p.spec.party.resolve, size, p.resolve) for p in parties]
-        self.resolve_low = [p.resolve.copy() if known else np.full(runs, grid[0])
-                            for p, grid in zip(parties, self.resolve_prior, strict=True)]
-        self.resolve_high = [p.resolve.copy() if known else np.full(runs, grid[-1])
-                             for p, grid in zip(parties, self.resolve_prior, strict=True)]
+        # A resolve the scenario fixes is known: every run's own value (design points may differ in it).
+        fixed = [not isinstance(p.spec.party.resolve, Uniform | Normal | Triangular | Choice) for p in parties]
+        self.resolve_low = [p.resolve.copy() if known or fix else np.full(runs, grid[0])
+                            for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
+        self.resolve_high = [p.resolve.copy() if known or fix else np.full(runs, grid[-1])
+                             for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
         capability = np.stack([p.capability for p in parties])
         self.power = capability / np.maximum(capability.mean(axis=0), 1e-12)
         """Each party's bargaining power in the mediators' Nash product: its capability over the mean."""
@@ -263,12 +287,13 @@ class Talks:
         return proposer, choice
 
     def _refine(self, t: int, starts: np.ndarray, proposer: np.ndarray, zopa: np.ndarray, armistice: np.ndarray
-                ) -> tuple[Assessment, np.ndarray]:
+                ) -> tuple[Assessment, np.ndarray, np.ndarray]:
         """The mediators search around their best few picks, step by step along each issue with shrinking
         steps, and keep the best they reach: their proposal then hinges little on how fine the
         candidate set is. ``starts`` is ``(runs, starts, issues)``; the first is the round's pick,
         which a proposing party keeps; ``armistice`` ``(runs, starts)`` marks starts that are armistices
-        (their search keeps the open issues open)."""
+        (their search keeps the open issues open). Returns the proposal's assessment, the zone flags
+        and the mediators' estimated chance that each party accepts it."""
         n = len(self.issues)
         no_fixed = np.empty((0, n))
         rows = np.arange(self.runs)
@@ -295,8 +320,7 @@ class Talks:
         final = self.assessor.assess(no_fixed, best, self.leverage, self.armistice.flags(armistice))
         scores, estimated = self.mediator_scores(t, final)
         pick = np.where(proposer < 0, np.argmax(scores, axis=1), 0)
-        self.chances = estimated[:, rows, pick].T
-        return final.at(pick), zopa
+        return final.at(pick), zopa, estimated[:, rows, pick].T
 
     def _follow(self, t: int, before: np.ndarray, after: np.ndarray, proposer: np.ndarray, zopa: np.ndarray,
                 armistice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -322,24 +346,21 @@ class Talks:
         if not active.any():
             return np.zeros(self.runs, bool)
         self.outside_options_now(t)
-        wide = self._wide_set(t)
-        zopa = wide.zopa()
-        scores, estimated = self.mediator_scores(t, wide, n_fixed=len(self.fixed_candidates))
-        proposer, choice = self._proposers(t, wide, estimated, np.argmax(scores, axis=1))
-        # The round's pick first, then the next best of the wide set as further starting points.
-        ranked = np.argsort(-np.where(np.arange(scores.shape[1])[None, :] == choice[:, None], np.inf, scores),
-                            axis=1, kind="stable")[:, :REFINE_STARTS]
-        final, zopa = self._refine(t, np.take_along_axis(wide.candidates, ranked[:, :, None], axis=1), proposer, zopa,
-                                   np.take_along_axis(wide.armistice, ranked, axis=1))
+        rows = np.flatnonzero(active)
+        if ACTIVE_RUNS_ONLY and rows.size < self.runs:
+            # The others' answers would be thrown away: evaluate the talking runs alone (sim.model.subset).
+            found = put(take(self, rows, self.runs)._propose(t), rows, self.runs)
+        else:
+            found = self._propose(t)
+        final, zopa = found.final, found.zopa
+        self.chances = np.where(active[:, None], found.chances, self.chances)
         self.zopa_rounds += active & zopa
-        self.estimated_zone = np.where(active, np.mean(np.all(estimated > 0, axis=0), axis=-1), self.estimated_zone)
-        self.true_zone = np.where(active, np.mean(np.all(wide.acceptable(), axis=0), axis=-1), self.true_zone)
-        self.cause_code = np.where(active, mech.binding_constraint(
-            wide.acceptable(), wide.hard, wide.blocked_at_home, wide.margin >= -1e-12), self.cause_code)
-        self.cause_code = np.where(active & zopa, -1, self.cause_code)
+        self.estimated_zone = np.where(active, found.estimated_zone, self.estimated_zone)
+        self.true_zone = np.where(active, found.true_zone, self.true_zone)
+        self.cause_code = np.where(active, found.cause_code, self.cause_code)
         accepts = final.acceptance > 0.5
         if self.sink.enabled:
-            tell_round(self, active, proposer, final, accepts, zopa)
+            tell_round(self, active, found.proposer, final, accepts, zopa)
         agreed, voted_down = self.ratification.vote(t, active & accepts.all(axis=-1), final.candidates, final.withdrawal,
                                                     self.views.guarantees_issue, final.effective_guarantees)
         self._learn(active, agreed, accepts, voted_down, zopa, final)
@@ -348,6 +369,23 @@ class Talks:
         if agreed.any():
             self._agree(t, agreed, final)
         return agreed
+
+    def _propose(self, t: int) -> Proposal:
+        """The round's proposal in every run of the batch, and what the mediators computed on the way."""
+        wide = self._wide_set(t)
+        zopa = wide.zopa()
+        scores, estimated = self.mediator_scores(t, wide, n_fixed=len(self.fixed_candidates))
+        proposer, choice = self._proposers(t, wide, estimated, np.argmax(scores, axis=1))
+        # The round's pick first, then the next best of the wide set as further starting points.
+        ranked = np.argsort(-np.where(np.arange(scores.shape[1])[None, :] == choice[:, None], np.inf, scores),
+                            axis=1, kind="stable")[:, :REFINE_STARTS]
+        final, zopa, chances = self._refine(t, np.take_along_axis(wide.candidates, ranked[:, :, None], axis=1),
+                                            proposer, zopa, np.take_along_axis(wide.armistice, ranked, axis=1))
+        cause = mech.binding_constraint(wide.acceptable(), wide.hard, wide.blocked_at_home, wide.margin >= -1e-12)
+        return Proposal(final=final, zopa=zopa, proposer=proposer, chances=chances,
+                        estimated_zone=np.mean(np.all(estimated > 0, axis=0), axis=-1),
+                        true_zone=np.mean(np.all(wide.acceptable(), axis=0), axis=-1),
+                        cause_code=np.where(zopa, -1, cause))
 
     def _learn(self, active: np.ndarray, agreed: np.ndarray, accepts: np.ndarray, voted_down: np.ndarray,
                zopa: np.ndarray, final: Assessment) -> None:

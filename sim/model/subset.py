@@ -1,0 +1,142 @@
+"""A round's talks played on the runs that are talking, not on the whole batch.
+
+Once most runs of a batch have a deal, they sit in its aftermath window (a few arrays a round)
+while a few others still talk; the talks' candidate evaluation costs in proportion to the runs it
+is given, so evaluating the whole batch for those few spent most of a batch's time on runs whose
+answers were thrown away. :func:`take` gives a copy of the talks (and of everything they read: the
+parties, the mediators, the views of the other arenas, the streams) holding only the chosen runs;
+the talks evaluate the round on it and scatter the answer back with :func:`put`.
+
+This is sound because a run's numbers never depend on the other runs of its batch (every run draws
+from its own streams, and every formula works run by run): the copy is a smaller batch. The copy is
+thrown away after the round, so nothing it writes reaches the model; what the round decides is
+returned and written back by the talks.
+
+The rule that picks the per-run state, in one place: every numpy array whose first axis is the
+batch's runs is per run, and so is an ``int`` attribute named ``runs`` (the batch size); arrays that
+are the same in every run are named in :data:`SHARED` and those with the runs on their second axis
+in :data:`RUNS_SECOND`. Any other array is an error (:class:`SubsetError`) rather than a guess,
+so a new piece of state must be declared here before the talks can run on a subset;
+``tests/test_subset.py`` plays every shipped scenario both ways and compares the records.
+"""
+
+from __future__ import annotations
+
+import copy
+import types
+from typing import Any
+
+import mesa
+import numpy as np
+from pydantic import BaseModel
+
+from .events import EventSink
+
+__all__ = ["RUNS_SECOND", "SHARED", "SubsetError", "put", "take"]
+
+#: Arrays that are the same in every run, as ``Class.attribute`` (a list's or dict's items go by its name).
+SHARED = frozenset({
+    "Party.before_ceasefire",
+    "Coalition.needs_consent", "Coalition.is_lead",
+    "Talks.resolve_prior", "Talks.fixed_candidates", "Talks.frontier_weights",
+    "Assessor.open_issues", "Armistice.open_issues", "Armistice.spread",
+    "Route.fallback", "Route.once",
+})
+
+#: Arrays indexed by party first and run second, as ``Class.attribute``.
+RUNS_SECOND = frozenset({"Talks.power"})
+
+#: Objects shared as they are: the model (agents point back to it), the story (it is told at full
+#: size after the round) and the validated scenario's blocks (immutable, and hold no arrays).
+_AS_THEY_ARE = (mesa.Model, EventSink, BaseModel)
+
+
+class SubsetError(TypeError):
+    """State the subset rule cannot place: an array neither per run nor declared shared."""
+
+
+def take(root: Any, rows: np.ndarray, runs: int) -> Any:
+    """A copy of ``root`` and of every object it reaches, with the per-run state of runs ``rows`` only.
+
+    ``runs`` is the batch's size. Objects reached twice are copied once, so the copy keeps the
+    original's sharing (the talks' parties are the assessor's parties).
+    """
+    return _Taker(np.asarray(rows), runs).take(root, type(root).__name__)
+
+
+def put(values: Any, rows: np.ndarray, runs: int) -> Any:
+    """The answer of a subset scattered back to the whole batch: an array's row ``i`` goes to run
+    ``rows[i]``, other runs get zeros (empty text, False); tuples, lists and dataclass-like objects
+    are scattered field by field, anything else is returned as it is."""
+    if isinstance(values, np.ndarray):
+        if values.ndim == 0 or values.size == 0:  # nothing per run (the story's views, kept only when told)
+            return values
+        out = np.zeros((runs, *values.shape[1:]), dtype=values.dtype)
+        if values.dtype == object:
+            out[:] = ""
+        out[rows] = values
+        return out
+    if isinstance(values, tuple):
+        return type(values)(*(put(v, rows, runs) for v in values)) if hasattr(values, "_fields") else \
+            tuple(put(v, rows, runs) for v in values)
+    if isinstance(values, list):
+        return [put(v, rows, runs) for v in values]
+    if hasattr(values, "__dataclass_fields__"):
+        return type(values)(**{k: put(getattr(values, k), rows, runs) for k in values.__dataclass_fields__})
+    return values
+
+
+class _Taker:
+    def __init__(self, rows: np.ndarray, runs: int):
+        self.rows, self.runs = rows, runs
+        self.memo: dict[int, Any] = {}
+
+    def take(self, obj: Any, name: str) -> Any:
+        if obj is None or isinstance(obj, (str, int, float, frozenset)):
+            return obj
+        key = id(obj)
+        if key in self.memo:
+            return self.memo[key]
+        out = self._take(obj, name)
+        self.memo[key] = out
+        return out
+
+    def _take(self, obj: Any, name: str) -> Any:
+        if isinstance(obj, np.ndarray):
+            return self._array(obj, name)
+        if isinstance(obj, list):
+            return [self.take(v, name) for v in obj]
+        if isinstance(obj, tuple):
+            items = [self.take(v, name) for v in obj]
+            return type(obj)(*items) if hasattr(obj, "_fields") else tuple(items)
+        if isinstance(obj, dict):
+            return {k: self.take(v, name) for k, v in obj.items()}
+        if isinstance(obj, types.MethodType):
+            return types.MethodType(obj.__func__, self.take(obj.__self__, type(obj.__self__).__name__))
+        if isinstance(obj, _AS_THEY_ARE) or not type(obj).__module__.startswith("sim.") or not hasattr(obj, "__dict__"):
+            return obj
+        new = copy.copy(obj)
+        self.memo[id(obj)] = new  # before its attributes: they may point back to it
+        cls = type(obj).__name__
+        for attr, value in vars(obj).items():
+            if attr == "model":
+                continue
+            if attr == "runs" and isinstance(value, int):
+                taken: Any = len(self.rows) if value == self.runs else value
+            else:
+                taken = self.take(value, f"{cls}.{attr}")
+            if taken is not value:
+                object.__setattr__(new, attr, taken)  # also for frozen dataclasses (the views)
+        return new
+
+    def _array(self, a: np.ndarray, name: str) -> np.ndarray:
+        if name in SHARED or a.ndim == 0:
+            return a
+        if name in RUNS_SECOND:
+            if a.ndim < 2 or a.shape[1] != self.runs:
+                raise SubsetError(f"{name}: shape {a.shape} has not the {self.runs} runs on its second axis")
+            return a[:, self.rows]
+        if a.shape[0] != self.runs:
+            raise SubsetError(f"{name}: an array of shape {a.shape} is neither per run ({self.runs} runs on its "
+                              "first axis) nor declared in sim.model.subset.SHARED")
+        return a[self.rows]

@@ -1,0 +1,104 @@
+"""The talks evaluated on the talking runs only give the same records as evaluating the whole batch.
+
+The fast path (:mod:`sim.model.subset`) must change nothing but the time: every shipped scenario,
+every backtest case and the fixture with every section are played both ways and compared column by
+column, and the subset rule refuses state it cannot place rather than guessing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim.model.talks as talks_module
+from sim import load_scenario
+from sim.model import NegotiationModel
+from sim.model.subset import SubsetError, put, take
+from sim.streams import run_seed
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted([*ROOT.glob("scenarios/*.yaml"), *(p for p in ROOT.glob("backtests/*.yaml")
+                                                   if not p.name.endswith(".outcome.yaml")),
+                ROOT / "tests" / "every_section.yaml"])
+RUNS = 60
+
+
+def _play(path: Path, active_only: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, int]:
+    monkeypatch.setattr(talks_module, "ACTIVE_RUNS_ONLY", active_only)
+    model = NegotiationModel(load_scenario(path), seeds=[run_seed(11, i) for i in range(RUNS)])
+    partial = 0
+    step = model.talks.step
+
+    def counting(t: int, active: np.ndarray) -> np.ndarray:
+        nonlocal partial
+        partial += bool(0 < active.sum() < RUNS)
+        return step(t, active)
+
+    model.talks.step = counting
+    model.run()
+    return model.records(), partial
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_talks_on_the_talking_runs_give_the_records_of_the_whole_batch(path, monkeypatch):
+    fast, partial = _play(path, True, monkeypatch)
+    full, _ = _play(path, False, monkeypatch)
+    if path.stem == "baseline":
+        assert partial > 20, "too few rounds had only some runs talking: the fast path was hardly exercised"
+    assert fast.keys() == full.keys()
+    for column in fast:
+        a, b = fast[column], full[column]
+        same = np.array_equal(a, b) if a.dtype == object else np.array_equal(a, b, equal_nan=True)
+        assert same, f"{path.name}: column {column} differs"
+
+
+def test_the_trajectory_of_a_run_is_the_same_either_way(monkeypatch):
+    from sim.trajectory import run_trajectory
+
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    frames = []
+    for active_only in (True, False):
+        monkeypatch.setattr(talks_module, "ACTIVE_RUNS_ONLY", active_only)
+        frames.append(run_trajectory(scenario, [run_seed(3, i) for i in range(40)]))
+    assert frames[0].equals(frames[1])
+
+
+class _Arena:
+    """A stand-in arena: the subset rule copies the package's objects only, hence its module."""
+
+    __module__ = "sim.tests"
+
+    def __init__(self, runs: int):
+        self.runs = runs
+        self.stock = np.arange(runs, dtype=float)
+        self.by_party = np.arange(2 * runs).reshape(2, runs)
+
+
+def test_a_subset_slices_per_run_state_and_shares_objects_once(monkeypatch):
+    import sim.model.subset as subset
+
+    monkeypatch.setattr(subset, "RUNS_SECOND", subset.RUNS_SECOND | {"_Arena.by_party"})
+    arena, holder = _Arena(5), _Arena(5)
+    holder.arenas = [arena, arena]
+    sub = take(holder, np.array([1, 3]), 5)
+    assert sub.runs == 2 and holder.runs == 5
+    assert sub.stock.tolist() == [1.0, 3.0]
+    assert sub.arenas[0] is sub.arenas[1] and sub.arenas[0] is not arena
+    assert sub.arenas[0].stock.tolist() == [1.0, 3.0] and arena.stock.tolist() == [0, 1, 2, 3, 4]
+    assert sub.by_party.tolist() == [[1, 3], [6, 8]]
+
+
+def test_an_array_neither_per_run_nor_declared_is_refused():
+    arena = _Arena(5)
+    arena.by_party = np.zeros(2)
+    arena.grid = np.linspace(0, 1, 7)
+    with pytest.raises(SubsetError, match="_Arena"):
+        take(arena, np.array([0]), 5)
+
+
+def test_put_scatters_a_subsets_answer_back_to_its_runs():
+    out = put((np.array([1.5, 2.5]), np.array(["a", "b"], dtype=object)), np.array([0, 3]), 4)
+    assert out[0].tolist() == [1.5, 0.0, 0.0, 2.5]
+    assert out[1].tolist() == ["a", "", "", "b"]
