@@ -29,7 +29,7 @@ from tiny import tiny
 
 from sim import mechanisms as mech
 from sim.model import NegotiationModel
-from sim.model.talks import REFINE_STEPS
+from sim.model.search import REFINE_STEPS
 from sim.scenario import deep_merge
 
 # ---------------------------------------------------------------------------- grid_update

@@ -22,7 +22,7 @@ from sim.streams import run_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Short runs: the test is about which numbers the model reads from where, not about the outcomes.
-SHORT = {"horizon.rounds": 10, "durability.window_years": 0.2}
+SHORT = {"horizon.rounds": 12, "durability.window_years": 0.3}
 
 
 def _records(scenario, seeds):
@@ -42,28 +42,48 @@ def test_every_numeric_parameter_can_differ_within_a_batch(name):
             low, high = factor.dist.bounds
             middles[factor.path] = round((low + high) / 2) if factor.dist.integer else (low + high) / 2
     base = base.with_overrides(middles)
+    factors = all_factors(base, spread=0.1)
     points, labels = [], []
-    for factor in all_factors(base, spread=0.1):
+    for factor in factors:
         for end in factor.dist.bounds:
             points.append(base.with_overrides({factor.path: int(end) if factor.dist.integer else float(end)}))
             labels.append(f"{factor.path}={end}")
     assert len(points) > 60
-    seeds = [run_seed(5, 0)]
+    ends = [base.with_overrides({f.path: int(f.dist.bounds[e]) if f.dist.integer else float(f.dist.bounds[e])
+                                 for f in factors}) for e in (0, 1)]
+    seeds = [run_seed(5, i) for i in range(3)]
+    n = len(seeds)
+    # Each point's records must not depend on the batch it is in. The two batches hold every point,
+    # in opposite orders, after a first point with every factor at its low end in one and at its
+    # high end in the other: a number read from the batch's first run, or from all its runs, would
+    # differ between them. A spread of points is also compared with its own model.
+    first = _runs(_batched([ends[1], *points], seeds), n)[1:]
+    second = _runs(_batched([ends[0], *points[::-1]], seeds), n)[1:][::-1]
+    alone = {k: _records(points[k], seeds) for k in range(0, len(points), max(len(points) // 12, 1))}
+    for k, label in enumerate(labels):
+        for batch, other in (("reversed", second[k]), ("alone", alone.get(k, {}))):
+            for column, values in other.items():
+                part = first[k][column]
+                same = np.array_equal(part, values) if values.dtype == object else np.array_equal(part, values,
+                                                                                                   equal_nan=True)
+                assert same, f"{label}: column {column} differs between one batch and the {batch} one"
+
+
+def _runs(columns, n):
+    """Each point's record columns (``n`` runs a point), from a batch's."""
+    points = len(next(iter(columns.values()))) // n
+    return [{c: v[i * n:(i + 1) * n] for c, v in columns.items()} for i in range(points)]
+
+
+def _batched(points, seeds):
     batch = batch_params(points, [seeds] * len(points))
     assert batch is not None
     try:
-        together = NegotiationModel(batch[0], seeds=seeds * len(points), log_events=False, params=batch[1])
-        together.run()
-        merged = together.records()
+        model = NegotiationModel(batch[0], seeds=seeds * len(points), log_events=False, params=batch[1])
+        model.run()
     except VariesAcrossPoints as exc:  # pragma: no cover - the failure message is the point
         pytest.fail(f"a number is read from the scenario, not per run: {exc}")
-    for k, (point, label) in enumerate(zip(points, labels, strict=True)):
-        alone = _records(point, seeds)
-        for column, values in alone.items():
-            part = merged[column][k:k + 1]
-            same = np.array_equal(part, values) if values.dtype == object else np.array_equal(part, values,
-                                                                                               equal_nan=True)
-            assert same, f"{label}: column {column} differs in the batch"
+    return model.records()
 
 
 def test_points_that_differ_in_more_than_numbers_are_simulated_apart():

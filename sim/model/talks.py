@@ -18,7 +18,6 @@ mediators' tilt. Each answer rules out the types that would have answered otherw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,45 +28,22 @@ from ..streams import RunStreams
 from .armistice import Armistice
 from .assessment import Assessment, Assessor, Views, halton
 from .events import COLLAPSE, DEAL, TALKING, EventSink, RunState
-from .proposals import contract_curve, joint_mean, quantile_grid, search_moves
+from .proposals import contract_curve, joint_mean, quantile_grid
 from .ratification import Ratification
+from .search import REFINE_STARTS, REFINE_STEPS, Proposal, refine
 from .story import format_terms, tell_beliefs, tell_round
 from .subset import put, take
 
-__all__ = ["ACTIVE_RUNS_ONLY", "REFINE_STARTS", "REFINE_STEPS", "Proposal", "Talks"]
+__all__ = ["ACTIVE_RUNS_ONLY", "REFINE_STARTS", "REFINE_STEPS", "Talks"]
 
 #: Evaluate a round's candidates only in the runs that talk (:mod:`sim.model.subset`); off, every
 #: run of the batch is evaluated and the others' answers discarded (the reference the tests compare to).
 ACTIVE_RUNS_ONLY = True
 
 
-#: Step sizes of the mediator's local refinement of its proposal.
-REFINE_STEPS = (0.1, 0.02)
-
 #: Weights over the parties of the contract curve's terms.
 FRONTIER_WEIGHTS = 9
 
-#: Multiples of a step of the local search tried along its direction.
-FOLLOW = (2.0, 3.0, 5.0, 8.0)
-
-#: Starting points of the mediators' local search (the best candidates of the wide set).
-REFINE_STARTS = 2
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """What the mediators computed in a round, per run: the proposal as every party sees it, whether a
-    zone of agreement exists (true types), the proposer (-1: the mediators), their estimated chance
-    that each party accepts, the estimated and true zone's share of the wide set, and the binding
-    constraint's code when there is no zone (-1 when there is one)."""
-
-    final: Assessment
-    zopa: np.ndarray
-    proposer: np.ndarray
-    chances: np.ndarray
-    estimated_zone: np.ndarray
-    true_zone: np.ndarray
-    cause_code: np.ndarray
 
 
 class Talks:
@@ -286,61 +262,6 @@ class Talks:
             choice = np.where(proposer == j, pick, choice)
         return proposer, choice
 
-    def _refine(self, t: int, starts: np.ndarray, proposer: np.ndarray, zopa: np.ndarray, armistice: np.ndarray
-                ) -> tuple[Assessment, np.ndarray, np.ndarray]:
-        """The mediators search around their best few picks, step by step along each issue with shrinking
-        steps, and keep the best they reach: their proposal then hinges little on how fine the
-        candidate set is. ``starts`` is ``(runs, starts, issues)``; the first is the round's pick,
-        which a proposing party keeps; ``armistice`` ``(runs, starts)`` marks starts that are armistices
-        (their search keeps the open issues open). Returns the proposal's assessment, the zone flags
-        and the mediators' estimated chance that each party accepts it."""
-        n = len(self.issues)
-        no_fixed = np.empty((0, n))
-        rows = np.arange(self.runs)
-        runs = starts.shape[0]
-        moves = search_moves(n)
-        best = starts
-        for n_step, step in enumerate(REFINE_STEPS):
-            k = best.shape[1]
-            flags = np.repeat(armistice, len(moves), axis=1)
-            around = np.clip(best[:, :, None, :] + step * moves[None, None], 0, 1).reshape(runs, -1, n)
-            around = self.armistice.keep_open(around, flags)
-            local = self.assessor.assess(no_fixed, around, self.leverage, self.armistice.flags(flags))
-            zopa |= local.zopa()
-            local_scores, _ = self.mediator_scores(t, local)
-            scores = local_scores.reshape(runs, k, len(moves))
-            pick = np.where(proposer[:, None] < 0, np.argmax(scores, axis=-1), 0)
-            chosen = np.take_along_axis(around.reshape(runs, k, len(moves), n), pick[:, :, None, None], axis=2)[:, :, 0]
-            best, reached = self._follow(t, best, chosen, proposer, zopa, armistice)
-            if n_step == 0 and k > 1:
-                # After the first, coarsest step only the best start goes on (the proposing party's own).
-                lead = np.where(proposer < 0, np.argmax(reached, axis=1), 0)
-                best = best[rows, lead][:, None, :]
-                armistice = armistice[rows, lead][:, None]
-        final = self.assessor.assess(no_fixed, best, self.leverage, self.armistice.flags(armistice))
-        scores, estimated = self.mediator_scores(t, final)
-        pick = np.where(proposer < 0, np.argmax(scores, axis=1), 0)
-        return final.at(pick), zopa, estimated[:, rows, pick].T
-
-    def _follow(self, t: int, before: np.ndarray, after: np.ndarray, proposer: np.ndarray, zopa: np.ndarray,
-                armistice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Go on in the direction of the step just taken, further and further, and keep the best point
-        reached: a ridge of the score is followed in a few evaluations instead of many small steps.
-        ``before`` and ``after`` are ``(runs, starts, issues)``; returns the points and their scores."""
-        runs, k, n = after.shape
-        direction = after - before
-        line = np.clip(before[:, :, None, :] + np.asarray(FOLLOW)[None, None, :, None] * direction[:, :, None, :], 0, 1)
-        tried = self.armistice.keep_open(np.concatenate([after[:, :, None, :], line], axis=2),
-                                         np.repeat(armistice[:, :, None], 1 + len(FOLLOW), axis=2))
-        flags = self.armistice.flags(np.repeat(armistice, 1 + len(FOLLOW), axis=1))
-        assessed = self.assessor.assess(np.empty((0, n)), tried.reshape(runs, -1, n), self.leverage, flags)
-        zopa |= assessed.zopa()
-        scores, _ = self.mediator_scores(t, assessed)
-        scores = scores.reshape(runs, k, -1)
-        pick = np.where(proposer[:, None] < 0, np.argmax(scores, axis=-1), 0)
-        return (np.take_along_axis(tried, pick[:, :, None, None], axis=2)[:, :, 0],
-                np.take_along_axis(scores, pick[:, :, None], axis=2)[:, :, 0])
-
     def step(self, t: int, active: np.ndarray) -> np.ndarray:
         """One round of talks in the runs of the mask ``active``; returns the runs that agreed."""
         if not active.any():
@@ -379,7 +300,7 @@ class Talks:
         # The round's pick first, then the next best of the wide set as further starting points.
         ranked = np.argsort(-np.where(np.arange(scores.shape[1])[None, :] == choice[:, None], np.inf, scores),
                             axis=1, kind="stable")[:, :REFINE_STARTS]
-        final, zopa, chances = self._refine(t, np.take_along_axis(wide.candidates, ranked[:, :, None], axis=1),
+        final, zopa, chances = refine(self, t, np.take_along_axis(wide.candidates, ranked[:, :, None], axis=1),
                                             proposer, zopa, np.take_along_axis(wide.armistice, ranked, axis=1))
         cause = mech.binding_constraint(wide.acceptable(), wide.hard, wide.blocked_at_home, wide.margin >= -1e-12)
         return Proposal(final=final, zopa=zopa, proposer=proposer, chances=chances,
