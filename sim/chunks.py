@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .model import NegotiationModel
@@ -83,7 +84,7 @@ def run_chunk(scenario: Scenario | Sequence[Scenario], master_seed: int, start: 
     if isinstance(scenario, Scenario):
         model = NegotiationModel(scenario, seeds=seeds, log_events=False)
         model.run()
-        return _frame(scenario, runs, seeds, model.records(), extra)
+        return _frame(scenario.name, runs, seeds, model.records(), extra)
     points = list(scenario)
     extras = list(extra) if extra is not None else [None] * len(points)
     batch = batch_params(points, [seeds] * len(points)) if len(points) > 1 else None
@@ -98,18 +99,28 @@ def run_chunk(scenario: Scenario | Sequence[Scenario], master_seed: int, start: 
         return pd.concat([run_chunk(s, master_seed, start, stop, e) for s, e in zip(points, extras, strict=True)],
                          ignore_index=True)
     n = len(seeds)
-    return pd.concat([_frame(s, runs, seeds, {key: values[k * n:(k + 1) * n] for key, values in columns.items()}, e)
-                      for k, (s, e) in enumerate(zip(points, extras, strict=True))], ignore_index=True)
+    if len({tuple(e or ()) for e in extras}) > 1:  # points with other extra columns: a table each
+        return pd.concat([_frame(s.name, runs, seeds, {key: values[k * n:(k + 1) * n] for key, values in columns.items()},
+                                 e) for k, (s, e) in enumerate(zip(points, extras, strict=True))], ignore_index=True)
+    # One table for the whole batch: a table per point costs more than its runs (hundreds of columns).
+    names = np.repeat([s.name for s in points], n)
+    return _frame(names, list(runs) * len(points), seeds * len(points), columns, extras, n)
 
 
-def _frame(scenario: Scenario, runs: range, seeds: list[int], columns: dict[str, Any],
-           extra: dict[str, Any] | None) -> pd.DataFrame:
-    frame = records_frame(scenario.name, runs, seeds, columns)
-    if not extra:
+def _frame(scenario: str | np.ndarray, runs: Sequence[int], seeds: list[int], columns: dict[str, Any],
+           extras: Sequence[dict[str, Any] | None] | dict[str, Any] | None, per_point: int | None = None
+           ) -> pd.DataFrame:
+    """The table of a batch's runs, with each point's ``extras`` (one dict a point, ``per_point`` runs each;
+    or one dict for every run)."""
+    frame = records_frame(scenario, runs, seeds, columns)
+    if isinstance(extras, dict) or extras is None:
+        extras, per_point = [extras], len(frame)
+    if not extras[0]:
         return frame
     # The extra columns go after scenario, run and seed, built at once: inserted one by one, hundreds
     # of them (a design over every parameter) would fragment the table.
-    added = pd.DataFrame({key: [value] * len(frame) for key, value in extra.items()}, index=frame.index)
+    added = pd.DataFrame({key: [e[key] for e in extras for _ in range(per_point)] for key in extras[0]},
+                         index=frame.index)
     return pd.concat([frame.iloc[:, :3], added, frame.iloc[:, 3:]], axis=1)
 
 

@@ -86,6 +86,18 @@ def _batched(points, seeds):
     return model.records()
 
 
+def test_a_chunk_of_points_gives_the_table_of_the_points_one_by_one():
+    base = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_overrides(SHORT)
+    values = [0.2, 0.5, 0.8]
+    points = [base.with_overrides({"actors.united_states.backer.backstop": v}) for v in values]
+    extras = [{"point": k, "backstop": v} for k, v in enumerate(values)]
+    table = run_chunk(tuple(points), 3, 0, 5, tuple(extras))
+    one_by_one = pd.concat([run_chunk(p, 3, 0, 5, e) for p, e in zip(points, extras, strict=True)],
+                           ignore_index=True)
+    pd.testing.assert_frame_equal(table, one_by_one)
+    assert list(table.columns[:5]) == ["scenario", "run", "seed", "point", "backstop"]
+
+
 def test_points_that_differ_in_more_than_numbers_are_simulated_apart():
     base = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_overrides(SHORT)
     other = base.with_overrides({"institutions.talks.mediators_know_resolve": True})
