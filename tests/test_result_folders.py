@@ -75,7 +75,7 @@ def interrupted(scenario, folder: Path, seed: int = 1, chunks_done: int = 2) -> 
 
 # ------------------------------------------------------------------------------------ one writer
 
-TRIALS, RACE_RUNS = 50, 100
+TRIALS, RACE_RUNS = 25, 100
 
 
 def _start_writer(ctx) -> tuple[multiprocessing.Process, object]:

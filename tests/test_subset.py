@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted([*ROOT.glob("scenarios/*.yaml"), *(p for p in ROOT.glob("backtests/*.yaml")
                                                    if not p.name.endswith(".outcome.yaml")),
                 ROOT / "tests" / "every_section.yaml"])
-RUNS = 40
+RUNS = 24
 
 
 def _play(path: Path, active_only: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, int]:
