@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import mechanisms as mech
-from ..distributions import Choice, Normal, Triangular, Uniform
+from ..distributions import Distribution
 from ..streams import RunStreams
 from .events import EventSink
 
@@ -153,7 +153,7 @@ class Front:
         p = self.p
         sd = np.maximum(p.capability_uncertainty, 1e-3)
         dist = p.spec.drift
-        if isinstance(dist, Uniform | Normal | Triangular | Choice):
+        if isinstance(dist, Distribution):
             nominal, (low, high) = float(dist.mean), dist.bounds
         else:  # a fixed drift (read per run: design points with different drifts may share a batch)
             nominal = low = high = p.drift

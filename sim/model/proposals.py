@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import mechanisms as mech
-from ..distributions import Choice, Normal, Triangular, Uniform
+from ..distributions import Distribution
 
 __all__ = ["FRONTIER_VALUES", "contract_curve", "joint_mean", "quantile_grid", "search_moves"]
 
@@ -24,7 +24,7 @@ def quantile_grid(prior: Any, size: int, drawn: np.ndarray) -> np.ndarray:
     A fixed number is known (every grid point is that number; a value set by ``--set`` or a sweep
     is a fixed number too).
     """
-    if isinstance(prior, Uniform | Normal | Triangular | Choice):
+    if isinstance(prior, Distribution):
         return np.asarray(prior.quantile(np.linspace(0.0, 1.0, size)), dtype=float)
     # Known in every run: the talks hold each run's value as an interval of one point, and the grid
     # only matters inside wider intervals (so a batch of design points with different values may

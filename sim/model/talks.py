@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .. import mechanisms as mech
-from ..distributions import Choice, Normal, Triangular, Uniform
+from ..distributions import Distribution
 from ..streams import RunStreams
 from .armistice import Armistice
 from .assessment import Assessment, Assessor, Views, halton
@@ -82,7 +82,7 @@ class Talks:
         known = talks.spec.mediators_know_resolve
         self.resolve_prior = [quantile_grid(p.spec.party.resolve, size, p.resolve) for p in parties]
         # A resolve the scenario fixes is known: every run's own value (design points may differ in it).
-        fixed = [not isinstance(p.spec.party.resolve, Uniform | Normal | Triangular | Choice) for p in parties]
+        fixed = [not isinstance(p.spec.party.resolve, Distribution) for p in parties]
         self.resolve_low = [p.resolve.copy() if known or fix else np.full(runs, grid[0])
                             for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
         self.resolve_high = [p.resolve.copy() if known or fix else np.full(runs, grid[-1])
