@@ -84,7 +84,7 @@ def run_chunk(scenario: Scenario | Sequence[Scenario], master_seed: int, start: 
     if isinstance(scenario, Scenario):
         model = NegotiationModel(scenario, seeds=seeds, log_events=False)
         model.run()
-        return _frame(scenario.name, runs, seeds, model.records(), extra)
+        return _frame([scenario.name], runs, seeds, model.records(), [extra])
     points = list(scenario)
     extras = list(extra) if extra is not None else [None] * len(points)
     batch = batch_params(points, [seeds] * len(points)) if len(points) > 1 else None
@@ -95,26 +95,23 @@ def run_chunk(scenario: Scenario | Sequence[Scenario], master_seed: int, start: 
             columns = model.records()
         except VariesAcrossPoints:
             batch = None
-    if batch is None:
-        return pd.concat([run_chunk(s, master_seed, start, stop, e) for s, e in zip(points, extras, strict=True)],
-                         ignore_index=True)
-    n = len(seeds)
-    if len({tuple(e or ()) for e in extras}) > 1:  # points with other extra columns: a table each
-        return pd.concat([_frame(s.name, runs, seeds, {key: values[k * n:(k + 1) * n] for key, values in columns.items()},
-                                 e) for k, (s, e) in enumerate(zip(points, extras, strict=True))], ignore_index=True)
+    if batch is None or len({tuple(e or ()) for e in extras}) > 1:
+        # Apart (or with other extra columns at different points): a table each, joined.
+        n = len(seeds)
+        parts = ((_frame([s.name], runs, seeds, {c: v[k * n:(k + 1) * n] for c, v in columns.items()}, [e])
+                  if batch is not None else run_chunk(s, master_seed, start, stop, e))
+                 for k, (s, e) in enumerate(zip(points, extras, strict=True)))
+        return pd.concat(list(parts), ignore_index=True)
     # One table for the whole batch: a table per point costs more than its runs (hundreds of columns).
-    names = np.repeat([s.name for s in points], n)
-    return _frame(names, list(runs) * len(points), seeds * len(points), columns, extras, n)
+    return _frame([s.name for s in points], runs, seeds, columns, extras)
 
 
-def _frame(scenario: str | np.ndarray, runs: Sequence[int], seeds: list[int], columns: dict[str, Any],
-           extras: Sequence[dict[str, Any] | None] | dict[str, Any] | None, per_point: int | None = None
-           ) -> pd.DataFrame:
-    """The table of a batch's runs, with each point's ``extras`` (one dict a point, ``per_point`` runs each;
-    or one dict for every run)."""
-    frame = records_frame(scenario, runs, seeds, columns)
-    if isinstance(extras, dict) or extras is None:
-        extras, per_point = [extras], len(frame)
+def _frame(names: list[str], runs: range, seeds: list[int], columns: dict[str, Any],
+           extras: list[dict[str, Any] | None]) -> pd.DataFrame:
+    """The table of a batch holding the runs ``runs`` (seeds ``seeds``) of each point, point by point:
+    its scenario name and its extra columns (the same keys at every point)."""
+    per_point = len(runs)
+    frame = records_frame(np.repeat(names, per_point), list(runs) * len(names), seeds * len(names), columns)
     if not extras[0]:
         return frame
     # The extra columns go after scenario, run and seed, built at once: inserted one by one, hundreds

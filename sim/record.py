@@ -95,9 +95,9 @@ def institution_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c.startswith(("sanctions_final_", "measure_", "council_", "ratification_"))]
 
 
-def records_frame(scenario: str, runs: Sequence[int], seeds: Sequence[int],
+def records_frame(scenario: str | Sequence[str], runs: Sequence[int], seeds: Sequence[int],
                   columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """Build the tidy table (one row per run) from the model's record columns."""
+    """Build the tidy table (one row per run) from the model's record columns (``scenario``: a name, or one a run)."""
     frame = pd.DataFrame({"scenario": scenario, "run": np.asarray(runs, dtype=np.int64),
                           "seed": np.asarray(seeds, dtype=np.int64), **columns})
     for col in ("outcome", "force_contributors", "force_type", "breakdown_cause", "final_state", "deal_kind"):
