@@ -34,6 +34,9 @@ class CoalitionOutlook:
     """Deterrent value of the force that would deploy, 0-1."""
     beyond_consent: np.ndarray
     """Troops deploying beyond what the consenting party agreed to, as a share of F_needed."""
+    presence: np.ndarray
+    """The foreign presence that would stand, on the deployment issue's scale (what the consenting side sees
+    when it judges the force rather than the clause)."""
 
 
 class Actor(mesa.Agent):
@@ -182,6 +185,7 @@ class Guarantor(Actor):
         self.index = index
         self.troops = p.troops
         self.force_type = g.force_type
+        self.also_fields = g.also_fields
         self.requires_consent = g.requires_consent
         self.min_backstop = p.min_backstop
         self.threshold = p.threshold.copy()

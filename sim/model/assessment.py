@@ -33,6 +33,8 @@ class Views:
     guarantees_issue: int | None
     consenting: frozenset[str]
     """Ids of the parties and veto players whose acceptance of the deployment term is the consent."""
+    consent_sees_force: bool
+    """The consenting parties see the deployment issue as the presence that would deploy, not the clause."""
     hazard: Callable[..., np.ndarray]
     judged_risk: Callable[[np.ndarray], np.ndarray]
 
@@ -204,6 +206,9 @@ class Assessor:
             relapse_change = (self._relapse_change(party, replaced, withdrawal)
                               if party.judges_guarantees and v.front.issue is not None else None)
             seen = judged if party.judges_guarantees else replaced
+            if outlook is not None and v.consent_sees_force and party.actor_id in v.consenting:
+                # It answers to the troops that would stand (their number, kinds and consent), not the clause.
+                seen = {**seen, dep: outlook.presence}
             utility = party.candidate_utility(fixed, dynamic, seen)
             penalty, breach = party.red_lines(candidates, seen, left_open)
             hard = breach > mech.BREACH

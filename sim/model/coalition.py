@@ -23,6 +23,18 @@ __all__ = ["Coalition", "Deployment"]
 
 
 @dataclass(frozen=True)
+class Fielded:
+    """The force type each member would field under consent levels (runs, k, members), or (runs, members)."""
+
+    kind: np.ndarray
+    """Index into the member's force types (its own first, then ``also_fields``)."""
+    level: np.ndarray
+    quality: np.ndarray
+    consented: np.ndarray
+    """Some force type the member can field is covered by the consent."""
+
+
+@dataclass(frozen=True)
 class Deployment:
     """The realised cascade for the agreed terms, per run (and per guarantor)."""
 
@@ -32,6 +44,7 @@ class Deployment:
     force: np.ndarray
     beyond: np.ndarray
     deterrent: np.ndarray
+    fielded: Fielded
 
 
 class Coalition:
@@ -76,43 +89,54 @@ class Coalition:
         self.guarantees_issue = issues.index(spec.guarantees_issue)
         # A force type's level and deterrence are numbers of the run (design points may differ in them).
         types = params.force_types
-        self.levels = np.stack([types[g.force_type].level for g in guarantors], axis=-1)
-        """Deployment term at or above which each member's force type is consented to, (runs, members)."""
-        self.quality = np.stack([types[g.force_type].deterrence for g in guarantors], axis=-1)
+        self.kinds = [(g.force_type, *g.also_fields) for g in guarantors]
+        """Each member's force types: its own first, then the kinds it can send instead."""
+        width = max(len(k) for k in self.kinds)
+        self.option_levels = np.full((runs, len(guarantors), width), np.inf)
+        """Deployment term at or above which each of a member's force types is consented to, (runs, members,
+        options); padding is never consented to."""
+        self.option_quality = np.zeros((runs, len(guarantors), width))
+        for j, kinds in enumerate(self.kinds):
+            for o, kind in enumerate(kinds):
+                self.option_levels[:, j, o] = types[kind].level
+                self.option_quality[:, j, o] = types[kind].deterrence
         self.needs_consent = np.array([g.requires_consent for g in guarantors])
         self.is_lead = np.array([g.actor_id in spec.lead_nations for g in guarantors])
-        self.consent_levels = np.sort(np.stack([types[t].level for t in sorted({g.force_type for g in guarantors})],
-                                               axis=-1), axis=-1)
-        """The levels of the force types the members field, in increasing order per run, (runs, types)."""
+        fielded = sorted({kind for kinds in self.kinds for kind in kinds})
+        self.consent_levels = np.sort(np.stack([types[t].level for t in fielded], axis=-1), axis=-1)
+        """The levels of the force types the members can field, in increasing order per run, (runs, types)."""
         self.consent_from = frozenset(spec.consent_from)
+        self.seen_as_force = spec.consenting_side_judges == "force"
+        """The consenting side values the force that would deploy (troops, kind, consent), not the clause."""
 
     def outlook(self, deployment_terms: np.ndarray, fixed_terms: np.ndarray | None = None) -> CoalitionOutlook:
         """Force the coalition would field for each deployment term, as the parties expect it."""
         if not self.active:
             zeros = np.zeros(deployment_terms.shape)
-            return CoalitionOutlook(zeros, zeros)
+            return CoalitionOutlook(zeros, zeros, zeros)
         inputs = (self.backer.backstop, np.stack([g.threshold for g in self.guarantors], axis=-1))
         if self._table_for is None or not all(np.array_equal(a, b) for a, b in zip(inputs, self._table_for,
                                                                                      strict=True)):
             covered = np.concatenate([np.full((self.runs, 1), -np.inf), self.consent_levels], axis=1)  # per bucket
             troops = np.stack([g.troops * g.mandate_probability for g in self.guarantors], axis=-1) * self._backed()
-            pledged, force, beyond = self._cascade(troops, covered, mandates=None)
-            deterrent = self._deterrent(pledged, troops[:, None, :], force)
-            self._table = (deterrent, beyond / self.p.F_needed[:, None])
+            fielded = self._fielded(covered)
+            pledged, force, beyond = self._cascade(troops, fielded, mandates=None)
+            deterrent = self._deterrent(pledged, troops[:, None, :], force, fielded.quality)
+            self._table = (deterrent, beyond / self.p.F_needed[:, None],
+                           self._presence(pledged, troops[:, None, :], force, fielded.level))
             self._table_for = (inputs[0].copy(), inputs[1])
-        deterrent, beyond = self._table
         # Bucket k: the term covers the k lowest force-type levels (few levels: comparisons beat a search).
         bucket = np.zeros(deployment_terms.shape, dtype=np.intp)
         shape = (self.runs, *([1] * (deployment_terms.ndim - 1)))
         for level in self.consent_levels.T:
             bucket += deployment_terms >= level.reshape(shape)
         flat = bucket.reshape(self.runs, -1)
-        per_run = [np.take_along_axis(table, flat, axis=1).reshape(bucket.shape) for table in (deterrent, beyond)]
+        per_run = [np.take_along_axis(table, flat, axis=1).reshape(bucket.shape) for table in self._table]
         if fixed_terms is not None:
             # Terms shared by every run need one bucket each, not one per run.
             shared = np.sum(fixed_terms[None, :, None] >= self.consent_levels[:, None, :], axis=-1)
             per_run = [np.concatenate([np.take_along_axis(table, shared, axis=1), part], axis=1)
-                       for table, part in zip((deterrent, beyond), per_run, strict=True)]
+                       for table, part in zip(self._table, per_run, strict=True)]
         return CoalitionOutlook(*per_run)
 
     def effective_guarantees(self, guarantees: np.ndarray, deterrent: np.ndarray) -> np.ndarray:
@@ -126,9 +150,10 @@ class Coalition:
         min_backstop = np.stack([g.min_backstop for g in self.guarantors], axis=-1)
         return mech.backed_share(self.backer.backstop[:, None], min_backstop, self.p.backstop_softness[:, None])
 
-    def _deterrent(self, pledged: np.ndarray, troops: np.ndarray, force: np.ndarray) -> np.ndarray:
-        """Deterrent value of the pledged force; ``force`` is (runs,) or (runs, k)."""
-        quality = self.quality.reshape(self.runs, *([1] * (pledged.ndim - 2)), -1)
+    def _deterrent(self, pledged: np.ndarray, troops: np.ndarray, force: np.ndarray, quality: np.ndarray
+                   ) -> np.ndarray:
+        """Deterrent value of the pledged force; ``force`` is (runs,) or (runs, k), ``quality`` the quality of
+        the kind each member fields, the shape of ``pledged``."""
         quality = np.sum(pledged * troops * quality, axis=-1) / np.maximum(force, 1e-9)
 
         def per_run(a: np.ndarray) -> np.ndarray:
@@ -136,12 +161,31 @@ class Coalition:
         return mech.deterrence(force, per_run(self.backer.backstop), quality, per_run(self.p.deterrence_midpoint),
                                per_run(self.p.deterrence_scale))
 
-    def _cascade(self, troops: np.ndarray, consent: np.ndarray, mandates: np.ndarray | None
+    def _presence(self, pledged: np.ndarray, troops: np.ndarray, force: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """The foreign presence that would stand, on the deployment issue's scale: the troop-weighted level of
+        the kinds fielded, scaled down where the force falls short of ``F_needed`` (no troops: 0)."""
+        needed = self.p.F_needed.reshape(self.runs, *([1] * (force.ndim - 1)))
+        return np.sum(pledged * troops * level, axis=-1) / np.maximum(force, needed)
+
+    def _fielded(self, consent: np.ndarray) -> Fielded:
+        """The kind each member would send under consent levels ``consent`` (runs, k): the highest of its
+        force types the consent covers (its own first among equals), or its own type where none is covered."""
+        levels = self.option_levels[:, None]
+        covered = levels <= consent[..., None, None]
+        consented = covered.any(axis=-1)
+        kind = np.where(consented, np.argmax(np.where(covered, levels, -np.inf), axis=-1), 0)
+        pick = kind[..., None]
+        level = np.take_along_axis(np.broadcast_to(levels, covered.shape), pick, axis=-1)[..., 0]
+        quality = np.take_along_axis(np.broadcast_to(self.option_quality[:, None], covered.shape), pick, axis=-1)
+        return Fielded(kind, level, quality[..., 0], consented)
+
+    def _cascade(self, troops: np.ndarray, fielded: Fielded, mandates: np.ndarray | None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Run the cascade for consent levels ``consent`` (runs, k); returns pledged, force, beyond-consent troops."""
+        """Run the cascade for the kinds fielded under k consent levels (runs, k, members); returns pledged,
+        force, beyond-consent troops."""
         p, backstop = self.p, self.backer.backstop
         threshold = np.stack([g.threshold for g in self.guarantors], axis=-1)
-        consented = self.levels[:, None, :] <= consent[..., None]
+        consented = fielded.consented
         # Beyond consent a member's troops are targets: only members without a consent condition
         # whose risk tolerance covers the target risk go there.
         tolerance = np.stack([g.risk_tolerance for g in self.guarantors], axis=-1)
@@ -151,7 +195,7 @@ class Coalition:
         eligible = (troops > 0)[:, None, :] & (consented | braves_targets[:, None, :])
         if mandates is not None:
             eligible &= mandates[:, None, :]
-        k = consent.shape[-1]
+        k = consented.shape[1]
         pledged = mech.cascade(np.broadcast_to(troops[:, None, :], eligible.shape), eligible,
                                np.broadcast_to(threshold[:, None, :], eligible.shape), self.is_lead,
                                p.F_needed[:, None], np.broadcast_to(p.F_min[:, None], (self.runs, k)),
@@ -166,9 +210,16 @@ class Coalition:
         troops = np.stack([g.troops for g in self.guarantors], axis=-1)
         mandate_p = np.stack([g.mandate_probability for g in self.guarantors], axis=-1)
         mandates = self.draws["mandate"][:, : len(self.guarantors)] < mandate_p * self._backed()
-        pledged, force, beyond = self._cascade(troops, consent[:, None], mandates)
+        fielded = self._fielded(consent[:, None])
+        pledged, force, beyond = self._cascade(troops, fielded, mandates)
         pledged, force, beyond = pledged[:, 0], force[:, 0], beyond[:, 0]
-        return Deployment(consent, mandates, pledged, force, beyond, self._deterrent(pledged, troops, force))
+        fielded = Fielded(*(a[:, 0] for a in (fielded.kind, fielded.level, fielded.quality, fielded.consented)))
+        return Deployment(consent, mandates, pledged, force, beyond,
+                          self._deterrent(pledged, troops, force, fielded.quality), fielded)
+
+    def fielded_kind(self, run: int, j: int, deployment: Deployment) -> str:
+        """The force type guarantor ``j`` sends (or would send) in run ``run``."""
+        return self.kinds[j][int(deployment.fielded.kind[run, j])]
 
     def settle(self, agreed: np.ndarray, terms: np.ndarray, record: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -189,10 +240,10 @@ class Coalition:
         self.deployment_troops[agreed] = force[agreed]
         self.deployment_consented[agreed] = np.where(force > 0, beyond == 0, np.nan)[agreed]
         names = np.array([g.actor_id for g in self.guarantors])
-        types = [g.force_type for g in self.guarantors]
         troops = np.stack([g.troops for g in self.guarantors], axis=-1)
         for i in np.flatnonzero(agreed):
             self.contributors[i] = "+".join(names[deployment.pledged[i]])
+            types = [self.fielded_kind(i, j, deployment) for j in range(len(self.guarantors))]
             self.force_type[i] = _main_type(types, troops[i] * deployment.pledged[i])
         if self.sink.enabled:
             tell_pledges(self.sink, self, deployment, told)
@@ -207,9 +258,10 @@ class Coalition:
         consent = deployment.consent[run]
         if g.troops[run] <= 0:
             return "no troops", {}
-        if g.requires_consent and self.levels[run, j] > consent:
+        covered = bool(deployment.fielded.consented[run, j])
+        if g.requires_consent and not covered:
             return "needs consent", {"consent": consent}
-        if self.levels[run, j] > consent and g.risk_tolerance[run] < self.p.target_risk[run]:
+        if not covered and g.risk_tolerance[run] < self.p.target_risk[run]:
             return "targets", {"risk": self.p.target_risk[run], "tolerance": g.risk_tolerance[run]}
         if not deployment.mandates[run, j]:
             # Its mandate would have passed: the backstop is what kept it home.

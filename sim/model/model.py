@@ -153,6 +153,7 @@ class NegotiationModel(mesa.Model):
                       outlook=c.outlook, effective_guarantees=c.effective_guarantees,
                       deployment_issue=c.deployment_issue, guarantees_issue=c.guarantees_issue,
                       consenting=c.consent_from if c.active else frozenset(),
+                      consent_sees_force=c.active and c.seen_as_force,
                       hazard=self.durability.hazard, judged_risk=self.durability.judged_risk)
         self.talks = Talks(p, self.parties, self.mediators, self.issues, views, self.state, streams, sink)
         targets = ShockTargets(talks=self.talks, front=self.front, changes=changes,

@@ -114,10 +114,11 @@ def tell_beliefs(talks: Any, active: np.ndarray, final: Assessment, accepts: np.
 def stays_home(reason: str, g: Any, numbers: dict[str, float]) -> str:
     """Why a guarantor did not pledge, from the condition that failed and its numbers."""
     n = numbers
+    kinds = (f"its force type ({g.force_type})" if not g.also_fields
+             else f"a force type it can field ({', '.join((g.force_type, *g.also_fields))})")
     texts = {
         "no troops": lambda: "has no troops to send",
-        "needs consent": lambda: (f"needs consent to its force type ({g.force_type}); the deal allows "
-                                  f"{n['consent']:.2f}"),
+        "needs consent": lambda: (f"needs consent to {kinds}; the deal allows {n['consent']:.2f}"),
         "targets": lambda: (f"will not send its {g.force_type} beyond consent: its troops would be targets "
                             f"(risk {n['risk']:.2f} > tolerance {n['tolerance']:.2f})"),
         "backstop": lambda: (f"its government finds the backstop {n['backstop']:.2f} too weak "
@@ -135,8 +136,10 @@ def tell_pledges(sink: Any, coalition: Any, deployment: Any, agreed: np.ndarray)
     for i in np.flatnonzero(agreed):
         for j, g in enumerate(coalition.guarantors):
             if deployment.pledged[i, j]:
-                sink.add(i, sink.round, g.actor_id, "pledges", f"{g.troops[i]:,.0f} troops ({g.force_type})",
-                         {"troops": float(g.troops[i]), "force_type": g.force_type})
+                kind = coalition.fielded_kind(i, j, deployment)
+                instead = f" instead of {g.force_type}" if kind != g.force_type else ""
+                sink.add(i, sink.round, g.actor_id, "pledges", f"{g.troops[i]:,.0f} troops ({kind}{instead})",
+                         {"troops": float(g.troops[i]), "force_type": kind})
                 continue
             reason, numbers = coalition.stays_home_reason(i, j, deployment)
             sink.add(i, sink.round, g.actor_id, "stays home", stays_home(reason, g, numbers),

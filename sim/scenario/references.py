@@ -114,10 +114,15 @@ def _actor_roles(refs: Refs, aid: str, actor: ActorSpec) -> Iterator[Problem]:
         coalition = spec.institutions.coalition
         if coalition is None:
             yield problem((*base, "roles"), "a guarantor needs institutions.coalition", "a coalition: section")
-        elif actor.guarantor.force_type not in coalition.force_types:
-            yield problem((*base, "guarantor", "force_type"),
-                          f"force type {actor.guarantor.force_type!r} is not defined",
-                          "one of: " + ", ".join(coalition.force_types))
+        else:
+            if actor.guarantor.force_type not in coalition.force_types:
+                yield problem((*base, "guarantor", "force_type"),
+                              f"force type {actor.guarantor.force_type!r} is not defined",
+                              "one of: " + ", ".join(coalition.force_types))
+            for k, kind in enumerate(actor.guarantor.also_fields):
+                if kind not in coalition.force_types:
+                    yield problem((*base, "guarantor", "also_fields", k), f"force type {kind!r} is not defined",
+                                  "one of: " + ", ".join(coalition.force_types))
 
 
 def _ratification_problems(refs: Refs, base: tuple[PathPart, ...], actor: ActorSpec) -> Iterator[Problem]:

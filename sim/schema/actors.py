@@ -129,6 +129,10 @@ class GuarantorSpec(Strict):
 
     troops: Num(0, 1_000_000) = Field(description="Troops it could deploy.")
     force_type: str = Field(description="Id of its force type (institutions.coalition.force_types).")
+    also_fields: tuple[str, ...] = Field(
+        (), description="Other force types (ids) it can send instead of its own when the consenting parties refuse "
+                        "its own but accept one of these: a force of another kind. It sends the highest-level kind "
+                        "the deployment term covers.")
     requires_consent: bool = Field(False, description="Deploys only if the consenting parties agreed to forces of its type.")
     min_backstop: Unit = Field(0.3, description="Deploys only if the backer's backstop is at least this; 0-1.")
     threshold: Num(0, 2) = Field(0.2, description="Joins once the pledged force reaches this share of F_needed; 0 for leaders, above 1 never.")
