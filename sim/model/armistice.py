@@ -109,7 +109,7 @@ class Armistice:
         score = np.sum(talks.power[:, :, None] * np.log(np.maximum(gain, 0.0) + 1e-6), axis=0)
         final = a.at(np.argmax(np.where(every, score, -np.inf), axis=1) + 1)
         settled, _ = talks.ratification.vote(t, active & every.any(axis=1), final.candidates, final.withdrawal,
-                                               talks.views.guarantees_issue, final.effective_guarantees)
+                                               talks.by_force(final))
         if settled.any():
             talks.standing_terms[settled] = final.candidates[settled]
             self.standing[settled] = False

@@ -34,7 +34,8 @@ class Views:
     consenting: frozenset[str]
     """Ids of the parties and veto players whose acceptance of the deployment term is the consent."""
     consent_sees_force: bool
-    """The consenting parties see the deployment issue as the presence that would deploy, not the clause."""
+    """The deployment issue stands for the foreign troops on the ground: the consenting parties, and the
+    parties and bodies that judge guarantees by the force, see it as the presence that would deploy."""
     hazard: Callable[..., np.ndarray]
     judged_risk: Callable[[np.ndarray], np.ndarray]
 
@@ -80,6 +81,9 @@ class Assessment:
     effective_guarantees: np.ndarray | None
     """The guarantee term scaled by the force that would stand behind it, (runs, candidates); None without
     a coalition."""
+    presence: np.ndarray | None
+    """The foreign presence that would stand under the deployment term, (runs, candidates); None without a
+    coalition."""
 
     # Per-party arrays put parties first: with only two or three parties, a last axis that short
     # would make every operation crawl.
@@ -162,6 +166,32 @@ class Assessor:
         front_after = np.minimum(1.0, replaced[f] + front.projection[:, None] * speed)
         return party.issue_utility(f, front_after) - party.issue_utility(f, party.no_deal_terms[:, f, None])
 
+    def _by_force(self, candidates: np.ndarray, outlook: CoalitionOutlook | None, withdrawal: np.ndarray,
+                  leverage: np.ndarray, is_armistice: np.ndarray, left_open: np.ndarray | None
+                  ) -> tuple[dict[int, np.ndarray], np.ndarray | None]:
+        """The terms read as the force behind them (issue -> values), and the judged risk of relapse.
+
+        A guarantee is only as good as the force behind it: parties that judge guarantees see the
+        guarantee term scaled by the deterrent the coalition would field for these terms, and weigh the
+        deal by the risk that the war resumes. Where the deployment issue stands for troops on the
+        ground, it reads as the presence that would stand.
+        """
+        v = self.views
+        dep, gi = v.deployment_issue, v.guarantees_issue
+        by_force: dict[int, np.ndarray] = {}
+        if outlook is None:
+            return by_force, None
+        if v.consent_sees_force:
+            by_force[dep] = outlook.presence
+        if gi is None:
+            return by_force, None
+        by_force[gi] = v.effective_guarantees(candidates[..., gi], outlook.deterrent)
+        hazard = v.hazard(candidates[..., gi], outlook.deterrent, withdrawal,
+                          (outlook.beyond_consent > 0).astype(float), leverage)
+        if left_open is not None:
+            hazard = np.where(is_armistice, hazard * self.armistice_hazard[:, None], hazard)
+        return by_force, v.judged_risk(hazard)
+
     def _kinds(self, candidates: np.ndarray, n_fixed: int, armistice: np.ndarray | None
                ) -> tuple[np.ndarray, np.ndarray | None]:
         """Which candidates are armistices, and the terms they leave open (None if none is)."""
@@ -187,19 +217,8 @@ class Assessor:
         is_armistice, left_open = self._kinds(candidates, len(fixed), armistice)
         replaced, withdrawal = self._on_the_ground(candidates, runs)
         outlook = v.outlook(dynamic[..., dep], fixed[:, dep]) if dep is not None else None
-        # A guarantee is only as good as the force behind it: parties that judge guarantees see the
-        # guarantee term scaled by the deterrent the coalition would field for these terms, and weigh
-        # the deal by the risk that the war resumes.
-        judged = dict(replaced)
-        relapse_risk = effective = None
-        if outlook is not None and gi is not None:
-            judged[gi] = v.effective_guarantees(candidates[..., gi], outlook.deterrent)
-            effective = (gi, judged[gi])
-            hazard = v.hazard(candidates[..., gi], outlook.deterrent, withdrawal,
-                              (outlook.beyond_consent > 0).astype(float), leverage)
-            if left_open is not None:
-                hazard = np.where(is_armistice, hazard * self.armistice_hazard[:, None], hazard)
-            relapse_risk = v.judged_risk(hazard)
+        by_force, relapse_risk = self._by_force(candidates, outlook, withdrawal, leverage, is_armistice, left_open)
+        judged = {**replaced, **by_force} if gi is not None else dict(replaced)
         columns: dict[str, list[np.ndarray]] = {k: [] for k in ("value", "relapse", "hard", "approval", "home",
                                                                 "breach", "penalty", "seen")}
         for party in self.parties:
@@ -225,18 +244,18 @@ class Assessor:
             columns["hard"].append(hard)
             chance, home = np.ones(hard.shape), np.zeros_like(hard)
             for body, params in party.leader_bodies:
-                approval = party.approval(body, params, candidates, withdrawal, effective)
+                approval = party.approval(body, params, candidates, withdrawal, by_force)
                 chance = np.minimum(chance, approval)
                 home |= approval < params.threshold[:, None]
                 breach = breach + np.maximum(params.threshold[:, None] - approval, 0.0)
             columns["approval"].append(chance)
             columns["home"].append(home)
             columns["breach"].append(breach)
-        return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic, is_armistice, effective)
+        return self._assemble(candidates, replaced, withdrawal, columns, fixed, dynamic, is_armistice, by_force)
 
     def _assemble(self, candidates: np.ndarray, replaced: dict[int, np.ndarray], withdrawal: np.ndarray,
                   columns: dict[str, list[np.ndarray]], fixed: np.ndarray, dynamic: np.ndarray,
-                  is_armistice: np.ndarray, effective: tuple[int, np.ndarray] | None) -> Assessment:
+                  is_armistice: np.ndarray, by_force: dict[int, np.ndarray]) -> Assessment:
         f = self.views.front.issue
         fixed_value = np.stack(columns["value"])
         keep = 1.0 - np.stack(columns["relapse"])
@@ -257,4 +276,6 @@ class Assessor:
                           seen=np.stack(columns["seen"]) if columns["seen"] else np.empty((0,)),
                           mediator_utility=np.stack([m.candidate_utility(fixed, dynamic, replaced)
                                                      for m in self.mediators]),
-                          armistice=is_armistice, effective_guarantees=effective[1] if effective else None)
+                          armistice=is_armistice,
+                          effective_guarantees=by_force.get(self.views.guarantees_issue) if by_force else None,
+                          presence=by_force.get(self.views.deployment_issue) if by_force else None)

@@ -163,9 +163,9 @@ class Coalition:
 
     def _presence(self, pledged: np.ndarray, troops: np.ndarray, force: np.ndarray, level: np.ndarray) -> np.ndarray:
         """The foreign presence that would stand, on the deployment issue's scale: the troop-weighted level of
-        the kinds fielded, scaled down where the force falls short of ``F_needed`` (no troops: 0)."""
-        needed = self.p.F_needed.reshape(self.runs, *([1] * (force.ndim - 1)))
-        return np.sum(pledged * troops * level, axis=-1) / np.maximum(force, needed)
+        the kinds that would deploy, 0 where no force would (the issue's anchors name kinds of force, so a
+        force of a kind reads as that kind whatever its size; its size counts through whether it deploys)."""
+        return np.sum(pledged * troops * level, axis=-1) / np.maximum(force, 1e-9)
 
     def _fielded(self, consent: np.ndarray) -> Fielded:
         """The kind each member would send under consent levels ``consent`` (runs, k): the highest of its

@@ -192,17 +192,17 @@ class Party(Actor, Preferences):
         return ok
 
     def approval(self, body: Any, params: Any, terms: np.ndarray, withdrawal: np.ndarray,
-                 guarantees: tuple[int, np.ndarray] | None = None) -> np.ndarray:
+                 by_force: dict[int, np.ndarray] | None = None) -> np.ndarray:
         """Chance a body approves the terms (two-level game), per run and candidate.
 
-        ``guarantees`` is the guarantee issue and the effective guarantees of the terms (the face value
-        scaled by the force that would deploy); a body that judges guarantees weighs those instead.
+        ``by_force`` maps issues to the terms read as the force behind them (the effective guarantees,
+        the presence that would deploy); a body that judges guarantees weighs those instead.
         """
         logit = params.intercept[:, None] + (params.weights["withdrawal"][:, None] * withdrawal
                                              if "withdrawal" in body.weights else 0.0)
-        effective = guarantees if guarantees is not None and self._sees_force[body.body] else None
+        seen_by_force = by_force if by_force and self._sees_force[body.body] else {}
         for d, issue in self._weighed[body.body]:
-            seen = effective[1] if effective is not None and d == effective[0] else terms[..., d]
+            seen = seen_by_force[d] if d in seen_by_force else terms[..., d]
             logit = logit + params.weights[issue][:, None] * seen
         return mech.logistic(logit)
 

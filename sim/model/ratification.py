@@ -51,18 +51,18 @@ class Ratification:
         self.runs, self.state, self.sink = runs, state, sink
 
     def vote(self, t: int, signed: np.ndarray, terms: np.ndarray, withdrawal: np.ndarray,
-             guarantees_issue: int | None = None, effective_guarantees: np.ndarray | None = None
-             ) -> tuple[np.ndarray, np.ndarray]:
+             by_force: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Put the deals signed in the runs of ``signed`` to the vote; returns (ratified, voted down).
 
-        ``effective_guarantees`` (per run) is what bodies that judge guarantees by the force behind them weigh.
+        ``by_force`` (issue -> per-run values: the effective guarantees, the presence that would deploy) is
+        what bodies that judge guarantees by the force behind them weigh.
         """
+        by_force = by_force or {}
         voted_down = np.zeros(self.runs, bool)
         if not self.routes or not signed.any():
             return signed & ~voted_down, voted_down
         results = []
-        seen = (None if guarantees_issue is None or effective_guarantees is None
-                else (guarantees_issue, effective_guarantees[:, None]))
+        seen = {d: values[:, None] for d, values in by_force.items()}
         for route in self.routes:
             held, passes = self._votes(route, t, signed, voted_down, terms, withdrawal, seen)
             results.append((route, held, passes))
@@ -72,11 +72,10 @@ class Ratification:
         return ratified, voted_down
 
     def _votes(self, route: Route, t: int, signed: np.ndarray, voted_down: np.ndarray, terms: np.ndarray,
-               withdrawal: np.ndarray, guarantees: tuple[int, np.ndarray] | None
-               ) -> tuple[np.ndarray, np.ndarray]:
+               withdrawal: np.ndarray, by_force: dict[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The votes of one party's bodies on the route, in order, until one votes the deal down."""
         party = route.party
-        chances = np.stack([party.approval(body, q, terms[:, None, :], withdrawal[:, None], guarantees)[:, 0]
+        chances = np.stack([party.approval(body, q, terms[:, None, :], withdrawal[:, None], by_force)[:, 0]
                             for body, q in route.bodies], axis=-1)
         passes = np.stack([draws[:, t] for draws in route.draws], axis=-1) < chances
         held = np.zeros_like(passes)

@@ -283,13 +283,19 @@ class Talks:
         if self.sink.enabled:
             tell_round(self, active, found.proposer, final, accepts, zopa)
         agreed, voted_down = self.ratification.vote(t, active & accepts.all(axis=-1), final.candidates, final.withdrawal,
-                                                    self.views.guarantees_issue, final.effective_guarantees)
+                                                    self.by_force(final))
         self._learn(active, agreed, accepts, voted_down, zopa, final)
         if self.sink.enabled:
             tell_beliefs(self, active, final, accepts)
         if agreed.any():
             self._agree(t, agreed, final)
         return agreed
+
+    def by_force(self, final: Assessment) -> dict[int, np.ndarray]:
+        """The chosen terms read as the force behind them (issue -> per run), for bodies that judge so."""
+        return {d: values for d, values in ((self.views.guarantees_issue, final.effective_guarantees),
+                                            (self.views.deployment_issue, final.presence))
+                if d is not None and values is not None}
 
     def _propose(self, t: int) -> Proposal:
         """The round's proposal in every run of the batch, and what the mediators computed on the way."""

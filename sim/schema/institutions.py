@@ -126,10 +126,11 @@ class CoalitionSpec(Strict):
     target_risk: Unit = Field(
         0.5, description="Risk to troops deployed beyond consent (the consenting parties treat them as legitimate targets); 0-1.")
     consenting_side_judges: Literal["force", "clause"] = Field(
-        "clause", description="force: the consenting parties value the foreign presence that would deploy (troops, "
-                             "their kinds, beyond consent or not) on the deployment issue, in their utility and red "
-                             "lines; clause: the deployment term as written.",
-        json_schema_extra={"behavioural": True})
+        "clause", description="force: the deployment issue stands for the foreign troops on the ground, and the "
+                              "consenting parties (and the parties and bodies that judge guarantees by the force) value "
+                              "the presence that would deploy: the troop-weighted level of the kinds that would go, "
+                              "0 if none would; clause: the term as written (for an issue whose term is substance of "
+                              "its own, such as decommissioning).")
     paper_guarantee_weight: Unit = Field(
         0.3, description="Share of a guarantee's worth that holds with no force behind it; the rest scales with the deterrent the coalition would field.")
     evidence: tuple[str, ...] = Evidence
