@@ -30,6 +30,7 @@ __all__ = [
     "red_line_penalty",
     "relapse_hazard",
     "route_after_vote",
+    "tilt_by_news",
     "type_cutoff",
     "unanimity",
     "utility",
@@ -320,15 +321,50 @@ def type_cutoff(fight_utility: np.ndarray, fight_costs: np.ndarray, threshold: n
     return np.where(gap <= 0, np.inf, cutoff)
 
 
-def interval_share(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, cutoff: np.ndarray) -> np.ndarray:
-    """Belief mass of the types up to ``cutoff`` when the belief is the prior restricted to ``[low, high]``.
+#: Largest tilt of a belief (its log likelihood ratio between the most and the least resolute types)
+#: kept: beyond it the belief sits, to float precision, at an end of its interval.
+MAX_TILT = 30.0
+
+
+def _tilted_share(u: np.ndarray, lo: np.ndarray, hi: np.ndarray, tilt: np.ndarray) -> np.ndarray:
+    """Share of a belief on ranks ``[lo, u]`` whose density over prior ranks (the prior's distribution
+    function, 0-1) is proportional to ``exp(tilt * rank)`` on ``[lo, hi]``; tilt 0 is the prior cut to it."""
+    width = hi - lo
+    flat = np.abs(tilt * width) < 1e-9
+    t = np.where(flat, 1.0, tilt)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # expm1 keeps small tilts exact; a positive tilt is measured from the interval's top (the mass
+        # above u), so that no exponent is large.
+        above = np.expm1(-t * (hi - u)) / np.expm1(-t * width)
+        below = np.expm1(t * (u - lo)) / np.expm1(t * width)
+        share = np.where(t > 0, 1.0 - above, below)
+    return np.where(flat, (u - lo) / np.where(width > 0, width, 1.0), share)
+
+
+def _tilted_rank(q: np.ndarray, lo: np.ndarray, hi: np.ndarray, tilt: np.ndarray) -> np.ndarray:
+    """The rank below which the share ``q`` of that belief lies (the inverse of :func:`_tilted_share`)."""
+    width = hi - lo
+    flat = np.abs(tilt * width) < 1e-9
+    t = np.where(flat, 1.0, tilt)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        rank = np.where(t > 0, hi + np.log1p((1 - q) * np.expm1(-t * width)) / t,
+                        lo + np.log1p(q * np.expm1(t * width)) / t)
+    return np.clip(np.where(flat, lo + q * width, rank), lo, hi)
+
+
+def interval_share(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, cutoff: np.ndarray,
+                   tilt: np.ndarray | None = None) -> np.ndarray:
+    """Belief mass of the types up to ``cutoff`` when the belief is the prior restricted to ``[low, high]``,
+    tilted by what the mediators read into news (``tilt``, per run; None or 0: no news).
 
     Deterministic answers to threshold offers are Bayes' rule with likelihood 0 or 1: every answer
     cuts the interval of types still possible, and the belief is the prior on what is left. The
     prior is held as its quantiles at ``k / (n - 1)`` (``prior_grid``, increasing, the same in every
     run), its distribution function linear between them: the grid's size is the only numerical
-    setting. ``low`` and ``high`` are ``(runs,)``, ``cutoff`` ``(runs, candidates)``. An interval of
-    one point (a known type) gives 1 or 0.
+    setting. News whose likelihood is log-linear in a type's prior rank (:func:`tilt_by_news`)
+    multiplies the density by ``exp(tilt * rank)``, which keeps the belief exact in closed form.
+    ``low`` and ``high`` are ``(runs,)``, ``cutoff`` ``(runs, candidates)``. An interval of one point
+    (a known type) gives 1 or 0.
     """
     levels = np.linspace(0.0, 1.0, len(prior_grid))
 
@@ -337,19 +373,39 @@ def interval_share(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, cu
 
     lo, hi = cdf(low)[:, None], cdf(high)[:, None]
     mass = hi - lo
-    inside = (cdf(np.clip(cutoff, low[:, None], high[:, None])) - lo) / np.where(mass > 1e-12, mass, 1.0)
+    u = cdf(np.clip(cutoff, low[:, None], high[:, None]))
+    if tilt is None or not np.any(tilt):
+        inside = (u - lo) / np.where(mass > 1e-12, mass, 1.0)
+    else:
+        inside = _tilted_share(u, lo, hi, tilt[:, None])
     point = (cutoff >= low[:, None] - 1e-12).astype(float)
     return np.where(mass > 1e-12, inside, point)
 
 
-def interval_quantile(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, q: float | np.ndarray) -> np.ndarray:
-    """The ``q`` quantile of the prior restricted to ``[low, high]`` (the belief :func:`interval_share` reads),
-    per run: the inverse of the same distribution function, linear between the prior's grid points."""
+def interval_quantile(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, q: float | np.ndarray,
+                      tilt: np.ndarray | None = None) -> np.ndarray:
+    """The ``q`` quantile of the prior restricted to ``[low, high]`` and tilted by ``tilt`` (the belief
+    :func:`interval_share` reads), per run: the inverse of the same distribution function."""
     levels = np.linspace(0.0, 1.0, len(prior_grid))
     if prior_grid[-1] <= prior_grid[0]:
         return np.broadcast_to(np.asarray(low, dtype=float), np.broadcast(low, q).shape).copy()
     lo, hi = np.interp(low, prior_grid, levels), np.interp(high, prior_grid, levels)
-    return np.clip(np.interp(lo + np.asarray(q) * (hi - lo), levels, prior_grid), low, high)
+    if tilt is None or not np.any(tilt):
+        rank = lo + np.asarray(q) * (hi - lo)
+    else:
+        t = np.reshape(tilt, np.shape(tilt) + (1,) * (np.ndim(lo) - np.ndim(tilt)))
+        rank = _tilted_rank(np.asarray(q, dtype=float), lo, hi, t)
+    return np.clip(np.interp(rank, levels, prior_grid), low, high)
+
+
+def tilt_by_news(tilt: np.ndarray, news: np.ndarray, likelihood_ratio: np.ndarray) -> np.ndarray:
+    """The belief's tilt after ``news`` pieces of evidence (per run; positive: for a more resolute type).
+
+    Each piece is ``likelihood_ratio`` times as likely from the most resolute type the prior allows
+    as from the least, log-linear in the prior rank between them; evidence the other way divides.
+    So ``n`` pieces add ``n * log(likelihood_ratio)``; the sum is kept within :data:`MAX_TILT`.
+    """
+    return np.clip(tilt + news * np.log(likelihood_ratio), -MAX_TILT, MAX_TILT)
 
 
 def binding_constraint(acceptable: np.ndarray, hard: np.ndarray, home: np.ndarray, margin_ok: np.ndarray) -> np.ndarray:

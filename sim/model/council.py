@@ -56,6 +56,11 @@ class Council:
         self.words = WORDS[self.rule]
         self.measures = list(params.measures)
         runs, n_m = len(streams.seeds), len(self.measures)
+        self.runs = runs
+        self.news = np.zeros(runs)
+        """This round's news, per run: adoptions by vote less vetoes (a measure's first failed vote) and lapses."""
+        self.signals = [(signal.spec.about, signal.likelihood_ratio) for signal in params.signals]
+        """Whose resolve the votes speak of, and the likelihood ratio of one piece of news (per run)."""
         self.adopted_round = np.full((runs, n_m), np.nan)
         """Round each measure was first adopted (NaN: never; it may have lapsed since)."""
         self.in_force = np.zeros((runs, n_m), bool)
@@ -104,6 +109,7 @@ class Council:
 
     def step(self, t: int, live: np.ndarray) -> None:
         """A renewal vote on every measure that is due, and a vote on every pending one."""
+        self.news = np.zeros(self.runs)
         for m, mid in enumerate(self.measures):
             self._vote(t, live, m, mid)
 
@@ -120,6 +126,8 @@ class Council:
         passes, blocked = pending & vote, pending & ~vote
         self.votes_against += against.sum(axis=-1)
         self.blocked_rounds[:, m] += blocked
+        # News is what changed: an adoption by vote, a measure's first failed vote; a failed renewal below.
+        self.news += passes.astype(float) - (blocked & (self.blocked_rounds[:, m] == 1))
         if self.sink.enabled:  # the masks and words of the story cost a batch without one every round
             self._tell_votes(voting, against, passes, m, mid)
         if self.rule != "unanimity":
@@ -166,6 +174,7 @@ class Council:
     def _renew(self, t: int, due: np.ndarray, renewed: np.ndarray, m: int, mid: str) -> None:
         """The renewal vote's result: renewed for another term, or lapsed (effects undone, pending again)."""
         lapsed = due & ~renewed
+        self.news -= lapsed
         self.since[:, m] = np.where(renewed, t, self.since[:, m])
         self.sink.log(renewed, "-", "renewed", f"{mid} is renewed ({self.words['passes'].replace('passes ', '')})")
         self.sink.log(lapsed, "-", "lapses", f"{mid}: the renewal vote fails and its effects end")

@@ -185,8 +185,10 @@ class NegotiationModel(mesa.Model):
         self.economy.step(t, fighting, in_time)
         self._exhaustion(fighting)
         self.politics.step(t, in_time)
-        for council in self.councils.values():
+        for cid, council in self.councils.items():
             council.step(t, in_time)
+            for about, likelihood_ratio in council.signals:
+                self.talks.hear(about, council.news, likelihood_ratio, cid)
         self.influencers.do("give_aid")
         talking = state.talking() & in_time
         suspended = talking & (self.talks.suspended_until > t)

@@ -111,6 +111,16 @@ def tell_beliefs(talks: Any, active: np.ndarray, final: Assessment, accepts: np.
              for p, n in zip(talks.parties, numbers, strict=True)})
 
 
+def tell_news(sink: Any, heard: np.ndarray, about: str, council: str, news: np.ndarray, tilt: np.ndarray) -> None:
+    """The mediators read a council's votes as news about a party's resolve."""
+    for i in np.flatnonzero(heard):
+        toward = "more" if news[i] > 0 else "less"
+        sink.add(i, sink.round, "-", "reads the vote",
+                 f"the mediators read {council}'s vote as a sign that {about} is {toward} resolute "
+                 f"(their belief tilts by a likelihood ratio of {np.exp(tilt[i]):.2f} between its extremes)",
+                 {"about": about, "news": float(news[i]), "tilt": float(tilt[i])})
+
+
 def stays_home(reason: str, g: Any, numbers: dict[str, float]) -> str:
     """Why a guarantor did not pledge, from the condition that failed and its numbers."""
     n = numbers

@@ -31,7 +31,7 @@ from .events import COLLAPSE, DEAL, TALKING, EventSink, RunState
 from .proposals import contract_curve, joint_mean, quantile_grid
 from .ratification import Ratification
 from .search import REFINE_STARTS, REFINE_STEPS, Proposal, refine
-from .story import format_terms, tell_beliefs, tell_round
+from .story import format_terms, tell_beliefs, tell_news, tell_round
 from .subset import put, take
 
 __all__ = ["ACTIVE_RUNS_ONLY", "REFINE_STARTS", "REFINE_STEPS", "Talks"]
@@ -87,6 +87,9 @@ class Talks:
                             for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
         self.resolve_high = [p.resolve.copy() if known or fix else np.full(runs, grid[-1])
                              for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
+        self.resolve_tilt = [np.zeros(runs) for _ in parties]
+        """What the mediators read into council news about each party: the log likelihood ratio their belief
+        is tilted by, toward the more resolute types (positive) or the less (negative)."""
         capability = np.stack([p.capability for p in parties])
         self.power = capability / np.maximum(capability.mean(axis=0), 1e-12)
         """Each party's bargaining power in the mediators' Nash product: its capability over the mean."""
@@ -208,7 +211,7 @@ class Talks:
         for k, party in enumerate(self.parties):
             low, high = self.resolve_low[k], self.resolve_high[k]
             cutoff = mech.type_cutoff(party.fight_utility, party.fight_costs, a.threshold[k])
-            share = mech.interval_share(self.resolve_prior[k], low, high, cutoff)
+            share = mech.interval_share(self.resolve_prior[k], low, high, cutoff, self.resolve_tilt[k])
             public_no = a.hard[k] | a.blocked_at_home[k]
             estimated.append(np.where(public_no, 0.0, share))
             willing = party.fight_utility - party.fight_costs / low
@@ -290,6 +293,18 @@ class Talks:
         if agreed.any():
             self._agree(t, agreed, final)
         return agreed
+
+    def hear(self, about: str, news: np.ndarray, likelihood_ratio: np.ndarray, council: str) -> None:
+        """A council's news as evidence about a party's resolve: the mediators' belief about it tilts
+        (:func:`sim.mechanisms.tilt_by_news`); a known resolve stays known."""
+        k = next(k for k, p in enumerate(self.parties) if p.actor_id == about)
+        heard = (news != 0) & (likelihood_ratio > 1) & (self.resolve_high[k] > self.resolve_low[k])
+        if not heard.any():
+            return
+        self.resolve_tilt[k] = np.where(heard, mech.tilt_by_news(self.resolve_tilt[k], news, likelihood_ratio),
+                                        self.resolve_tilt[k])
+        if self.sink.enabled:
+            tell_news(self.sink, heard, about, council, news, self.resolve_tilt[k])
 
     def by_force(self, final: Assessment) -> dict[int, np.ndarray]:
         """The chosen terms read as the force behind them (issue -> per run), for bodies that judge so."""

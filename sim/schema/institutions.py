@@ -12,7 +12,8 @@ from .base import Evidence, Strict, Unit, label_field
 from .effects import ChangeEffects
 
 __all__ = [
-    "ArmisticeSpec", "CoalitionSpec", "CouncilSpec", "ForceType", "InstitutionsSpec", "MeasureSpec", "QuotaSpec", "TalksSpec",
+    "ArmisticeSpec", "CoalitionSpec", "CouncilSpec", "ForceType", "InstitutionsSpec", "MeasureSpec", "QuotaSpec", "SignalSpec",
+    "TalksSpec",
     "WorkaroundSpec",
 ]
 
@@ -82,6 +83,18 @@ class QuotaSpec(Strict):
     share: Unit = Field(description="Share of the total weight that must be in favour; 0-1.")
 
 
+class SignalSpec(Strict):
+    """What the mediators read into a council's votes: news about one party's resolve."""
+
+    about: str = Field(description="Id of the party (or veto player) whose resolve the votes speak of.")
+    likelihood_ratio: Num(1, 100) = Field(
+        1.5, description="How much likelier a measure's adoption is from the most resolute type of that party the "
+                         "mediators' prior allows than from the least (log-linear in the type's prior rank between "
+                         "them); a veto (a measure's first failed vote) or a lapse is as much likelier from the least "
+                         "resolute. 1: the votes teach nothing.", json_schema_extra={"behavioural": True})
+    evidence: tuple[str, ...] = Evidence
+
+
 class CouncilSpec(Strict):
     """A body whose members vote on measures under a rule."""
 
@@ -94,6 +107,10 @@ class CouncilSpec(Strict):
     others_in_favour: dict[str, Num(0, 1e12)] = Field(
         default_factory=dict, description="Weight held by members not modelled, who vote in favour (`count` or a weight name -> total).")
     measures: dict[Id("measure"), MeasureSpec] = Field(min_length=1, description="Measures pending at round 0.")
+    signals: tuple[SignalSpec, ...] = Field(
+        (), description="Whose resolve the council's votes are evidence about, as the mediators read them: each "
+                        "adoption by vote tilts their belief about that party toward the more resolute types, each "
+                        "veto and lapse toward the less resolute, by the likelihood ratio.")
     evidence: tuple[str, ...] = Evidence
 
 

@@ -1,0 +1,97 @@
+"""A council's votes as evidence about a party's resolve (issue 14, item 1): the tilted belief is Bayes'
+rule with a likelihood log-linear in the type's prior rank, and the mediators read adoptions, vetoes and
+lapses as the scenario says, about the party it names, by its likelihood ratio."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_councils_and_shocks import council, member, tiny
+
+from sim import ScenarioError
+from sim import mechanisms as mech
+from sim.model import NegotiationModel
+from sim.scenario import deep_merge
+
+GRID = np.linspace(0.8, 2.0, 13)  # the prior's quantiles: a uniform prior on [0.8, 2.0]
+
+
+def bayes_on_a_fine_grid(low: float, high: float, cutoff: float, tilt: float) -> float:
+    """The same belief computed the long way: a fine grid of types, the prior, the likelihood, Bayes."""
+    types = np.linspace(GRID[0], GRID[-1], 400_001)
+    rank = np.interp(types, GRID, np.linspace(0, 1, len(GRID)))
+    weight = np.where((types >= low) & (types <= high), np.exp(tilt * rank), 0.0)
+    return float(weight[types <= cutoff].sum() / weight.sum())
+
+
+@settings(max_examples=60, deadline=None)
+@given(low=st.floats(0.8, 1.3), width=st.floats(0.2, 0.7), at=st.floats(0, 1), tilt=st.floats(-12, 12))
+def test_the_tilted_belief_is_bayes_rule(low, width, at, tilt):
+    high = low + width
+    cutoff = low + at * width
+    share = mech.interval_share(GRID, np.array([low]), np.array([high]), np.array([[cutoff]]), np.array([tilt]))
+    assert share[0, 0] == pytest.approx(bayes_on_a_fine_grid(low, high, cutoff, tilt), abs=2e-4)
+    # The quantile function inverts it.
+    back = mech.interval_quantile(GRID, np.array([low]), np.array([high]), share[0], np.array([tilt]))
+    assert back[0] == pytest.approx(cutoff, abs=1e-6)
+
+
+def test_news_for_resolve_lowers_the_mediators_chance_that_a_party_accepts():
+    low, high, cutoff = np.array([0.8]), np.array([2.0]), np.array([[1.4]])
+    plain = mech.interval_share(GRID, low, high, cutoff)
+    for news, expect in ((+1, "lower"), (-1, "higher")):
+        tilt = mech.tilt_by_news(np.zeros(1), np.array([news]), np.array([2.0]))
+        assert tilt[0] == pytest.approx(news * np.log(2.0))
+        share = mech.interval_share(GRID, low, high, cutoff, tilt)
+        assert (share < plain) if expect == "lower" else (share > plain)
+    # A likelihood ratio of 1 teaches nothing; the tilt is bounded.
+    assert mech.tilt_by_news(np.zeros(1), np.array([5.0]), np.array([1.0]))[0] == 0
+    assert mech.tilt_by_news(np.zeros(1), np.array([1e6]), np.array([100.0]))[0] == mech.MAX_TILT
+
+
+#: a's resolve is private (drawn), so the mediators hold a belief about it.
+PRIVATE = {"actors": {"a": {"party": {"resolve": {"uniform": [0.8, 2.0]}}}}}
+
+
+def tilts(scenario, rounds: int) -> np.ndarray:
+    model = NegotiationModel(scenario, seeds=list(range(6)))
+    for _ in range(rounds):
+        model.step()
+    tilt = model.talks.resolve_tilt[0].copy()
+    model.run()
+    return tilt
+
+
+def signal_overlay(against: bool, ratio: float = 2.0) -> dict:
+    """A council of one member that vetoes its measure (or not), read as news about a's private resolve."""
+    overlay = council("unanimity", {"x": member(against)}, signals=[{"about": "a", "likelihood_ratio": ratio}])
+    return deep_merge(overlay, {**PRIVATE, "horizon": {"rounds": 6}})
+
+
+def with_signal(against: bool, ratio: float = 2.0):
+    return tiny(**signal_overlay(against, ratio))
+
+
+def test_a_veto_is_read_once_and_an_adoption_once():
+    # x vetoes the measure every round: only its first failed vote is news (later ones repeat it).
+    assert np.allclose(tilts(with_signal(True), 4), -np.log(2.0))
+    # Nobody opposes: adopted in round 0, news for a more resolute a.
+    assert np.allclose(tilts(with_signal(False), 4), np.log(2.0))
+    # A likelihood ratio of 1 (the switch of the channel): the votes teach nothing.
+    assert np.allclose(tilts(with_signal(True, ratio=1.0), 4), 0.0)
+
+
+def test_a_signal_about_a_known_resolve_is_an_unread_setting():
+    overlay = council("unanimity", {"x": member(True)}, signals=[{"about": "b", "likelihood_ratio": 3.0}])
+    with pytest.raises(ScenarioError, match=r"signals\[0\]\.about.*the mediators know 'b'"):
+        tiny(**overlay)  # b's resolve is fixed
+    with pytest.raises(ScenarioError, match="mediators_know_resolve is on"):
+        tiny(**deep_merge(signal_overlay(True), {"institutions": {"talks": {"mediators_know_resolve": True}}}))
+
+
+def test_a_signal_about_an_actor_not_at_the_talks_is_an_error():
+    overlay = council("unanimity", {"x": member(True)}, signals=[{"about": "x", "likelihood_ratio": 2.0}])
+    with pytest.raises(ScenarioError, match=r"signals\[0\]\.about.*does not have the role party or veto_player"):
+        tiny(**overlay)
