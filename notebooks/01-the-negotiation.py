@@ -708,8 +708,11 @@ for name, group in deals.groupby(force_group(deals), observed=True):
 # - No number is estimated from data. The facts cited say why a value is plausible, not that it is
 #   right.
 # - Stated positions do not move; only their audience cost fades as a war stock drains.
+# - Russia judges the troops that would actually deploy, not the words of the deployment clause; the
+#   lead nations can send monitors where Moscow would refuse a reassurance force. The mediators read
+#   the EU's votes as news about Kyiv's resolve.
 # - Not built yet (`docs/model.md`, section 11, keeps the list): among others, news from the EU council
-#   changing what the parties believe about the war, talks after a side's war stock is used up, and
-#   guarantors' parliaments beyond one approval draw.
+#   changing what the parties believe about the war itself, talks after a side's war stock is used up,
+#   and guarantors' parliaments beyond one approval draw.
 #
 # Next: **`02-comparing-assumptions.ipynb`** puts the shipped variants of the baseline side by side.

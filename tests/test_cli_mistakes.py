@@ -23,7 +23,7 @@ DECLARED = ("actors.russia.red_lines[1].bound, actors.russia.red_lines[1].penalt
             "actors.russia.red_lines[2].penalty, actors.russia.party.resolve, actors.russia.party.optimism, "
             "actors.russia.party.endurance_rounds, actors.ukraine.red_lines[0].bound, "
             "actors.ukraine.red_lines[0].penalty, actors.ukraine.party.resolve, actors.ukraine.party.endurance_rounds, "
-            "actors.united_states.backer.backstop, and 5 more")  # the first 12 of the baseline's 17
+            "actors.united_states.backer.backstop, and 12 more")  # the first 12 of the baseline's 24
 
 
 @dataclass(frozen=True)

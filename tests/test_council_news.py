@@ -83,12 +83,10 @@ def test_a_veto_is_read_once_and_an_adoption_once():
     assert np.allclose(tilts(with_signal(True, ratio=1.0), 4), 0.0)
 
 
-def test_a_signal_about_a_known_resolve_is_an_unread_setting():
-    overlay = council("unanimity", {"x": member(True)}, signals=[{"about": "b", "likelihood_ratio": 3.0}])
-    with pytest.raises(ScenarioError, match=r"signals\[0\]\.about.*the mediators know 'b'"):
-        tiny(**overlay)  # b's resolve is fixed
-    with pytest.raises(ScenarioError, match="mediators_know_resolve is on"):
-        tiny(**deep_merge(signal_overlay(True), {"institutions": {"talks": {"mediators_know_resolve": True}}}))
+def test_a_known_resolve_stays_known():
+    # With the types known (the counterfactual switch) the news has nothing to move.
+    known = tiny(**deep_merge(signal_overlay(True), {"institutions": {"talks": {"mediators_know_resolve": True}}}))
+    assert np.allclose(tilts(known, 4), 0.0)
 
 
 def test_a_signal_about_an_actor_not_at_the_talks_is_an_error():

@@ -75,21 +75,7 @@ class Talks:
         self.rejected_by = np.zeros((runs, len(parties)), bool)
         self.cause_code = np.full(runs, -1)
         """Why the last round failed, as :func:`sim.mechanisms.binding_constraint` codes it."""
-        # The mediators' belief about each party's resolve (joint mediators share one): the prior is
-        # the scenario's distribution of it, held as quantiles on a grid; answers cut the interval of
-        # types still possible (a known resolve is an interval of one point).
-        size = int(talks.spec.belief_grid)
-        known = talks.spec.mediators_know_resolve
-        self.resolve_prior = [quantile_grid(p.spec.party.resolve, size, p.resolve) for p in parties]
-        # A resolve the scenario fixes is known: every run's own value (design points may differ in it).
-        fixed = [not isinstance(p.spec.party.resolve, Distribution) for p in parties]
-        self.resolve_low = [p.resolve.copy() if known or fix else np.full(runs, grid[0])
-                            for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
-        self.resolve_high = [p.resolve.copy() if known or fix else np.full(runs, grid[-1])
-                             for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
-        self.resolve_tilt = [np.zeros(runs) for _ in parties]
-        """What the mediators read into council news about each party: the log likelihood ratio their belief
-        is tilted by, toward the more resolute types (positive) or the less (negative)."""
+        self._init_beliefs(talks.spec, parties, runs)
         capability = np.stack([p.capability for p in parties])
         self.power = capability / np.maximum(capability.mean(axis=0), 1e-12)
         """Each party's bargaining power in the mediators' Nash product: its capability over the mean."""
@@ -293,6 +279,23 @@ class Talks:
         if agreed.any():
             self._agree(t, agreed, final)
         return agreed
+
+    def _init_beliefs(self, spec: Any, parties: list[Any], runs: int) -> None:
+        """The mediators' belief about each party's resolve (joint mediators share one): the prior is the
+        scenario's distribution of it, held as quantiles on a grid; answers cut the interval of types
+        still possible (a known resolve is an interval of one point); council news tilts it."""
+        size = int(spec.belief_grid)
+        known = spec.mediators_know_resolve
+        self.resolve_prior = [quantile_grid(p.spec.party.resolve, size, p.resolve) for p in parties]
+        # A resolve the scenario fixes is known: every run's own value (design points may differ in it).
+        fixed = [not isinstance(p.spec.party.resolve, Distribution) for p in parties]
+        self.resolve_low = [p.resolve.copy() if known or fix else np.full(runs, grid[0])
+                            for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
+        self.resolve_high = [p.resolve.copy() if known or fix else np.full(runs, grid[-1])
+                             for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
+        self.resolve_tilt = [np.zeros(runs) for _ in parties]
+        """What the mediators read into council news about each party: the log likelihood ratio their belief
+        is tilted by, toward the more resolute types (positive) or the less (negative)."""
 
     def hear(self, about: str, news: np.ndarray, likelihood_ratio: np.ndarray, council: str) -> None:
         """A council's news as evidence about a party's resolve: the mediators' belief about it tilts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -123,7 +124,7 @@ def sweep_panels(results: pd.DataFrame, params: Sequence[str], *, outcome: str =
         params: The varied parameters (key paths), as the folder's manifest lists them.
         outcome: The outcome of the panels when there is one panel per parameter.
         names: Short names of the parameters for the axis labels (default: the last part of each path).
-        max_cols: Panels per row.
+        max_cols: Panels per row (more when the panels outnumber ``max_cols`` squared).
 
     Returns:
         The Figure; its Axes in reading order (``fig.axes``; unused cells are removed).
@@ -142,7 +143,9 @@ def sweep_panels(results: pd.DataFrame, params: Sequence[str], *, outcome: str =
         panels = [(params[0], o) for o in (*shown_outcomes(summarize(results, by=params)), "force_deployed")]
     else:
         panels = [(p, outcome) for p in params]
-    cols = min(max_cols, len(panels))
+    # Many panels (every declared distribution of a big scenario) go into a squarer grid, so the figure
+    # stays readable on a screen instead of growing one row per three parameters.
+    cols = min(len(panels), max(max_cols, math.ceil(math.sqrt(len(panels)))))
     rows = -(-len(panels) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols + (1.6 if by else 0), 3.0 * rows),
                              layout="constrained", squeeze=False, sharey=not by_outcome)

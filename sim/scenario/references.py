@@ -212,21 +212,10 @@ def _council_problems(refs: Refs) -> Iterator[Problem]:
             if not has_changes(measure.effects):
                 yield problem((*mpath, "effects"), "the measure changes nothing", "at least one effect")
             yield from renewal_problems(refs.spec, mpath, measure)
-        talks = refs.spec.institutions.talks
+        # A party or veto player is at the talks (checked with the talks), so the mediators hold a belief about it.
         for k, signal in enumerate(council.signals):
-            spath = (*cpath, "signals", k, "about")
-            yield from refs.judge(signal.about, spath)
-            about = refs.actors.get(signal.about)
-            if about is None or about.party is None:
-                continue
-            if signal.about not in (*talks.parties, *talks.veto_players):
-                yield problem(spath, f"{signal.about!r} is not at the talks, so no one holds a belief about its resolve",
-                              "one of institutions.talks.parties or veto_players: "
-                              + ", ".join((*talks.parties, *talks.veto_players)))
-            elif talks.mediators_know_resolve or not isinstance(about.party.resolve, Distribution):
-                yield unread(spath, f"the mediators know {signal.about!r}'s resolve (it is fixed, or "
-                                    "mediators_know_resolve is on), so the votes teach them nothing",
-                             f"a resolve drawn from a distribution for {signal.about!r}, or no signal")
+            yield from refs.judge(signal.about, (*cpath, "signals", k, "about"))
+
     yield from member_weight_problems(refs.spec)
 
 
