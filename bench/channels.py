@@ -3,7 +3,8 @@
 ``python bench/channels.py [RUNS]`` (default 2,000 runs, master seed 7; about five minutes on two cores)
 prints, for each channel, the paired effect of switching it off on P(deal) and on the share of runs at
 peace at the end (after the aftermath window), in points with a 95 % interval of the paired mean, and
-then the settings inside each channel's range where the effect is largest. Runs share their seeds, so
+then, for the channels that are weak on the baseline, a setting inside the channel's range where the
+switch carries weight (or, for council news, the top of its range, where it still does not). Runs share their seeds, so
 each row differs from the baseline only by its switch (common random numbers).
 """
 
@@ -55,6 +56,26 @@ SWITCHES: dict[str, tuple[str, dict | str]] = {
 }
 
 
+#: Settings inside a channel's stated range where its switch carries weight: channel -> (the setting,
+#: its overrides or a scenario file, the switch's overrides on top).
+MONITORS_ONLY = {"actors.russia.red_lines[1].hard": True, "actors.russia.red_lines[1].bound": 0.3,
+                 "shocks.nuclear_accusation.effects.red_lines[0].bound": 0.3}
+SETTINGS: dict[str, tuple[str, dict | str, dict]] = {
+    "the consenting side judges the force": ("no member needs consent (consent-not-required.yaml)",
+                                             "scenarios/consent-not-required.yaml",
+                                             SWITCHES["the consenting side judges the force"][1]),
+    "a force of another kind": ("Russia's troop line hard at 0.3: monitors, not a reassurance force",
+                                MONITORS_ONLY, SWITCHES["a force of another kind"][1]),
+    "Russia minds troops beyond its consent": ("consent-not-required.yaml", "scenarios/consent-not-required.yaml",
+                                               SWITCHES["Russia minds troops beyond its consent"][1]),
+    "response to an unconsented force": ("consent-not-required.yaml", "scenarios/consent-not-required.yaml",
+                                         SWITCHES["response to an unconsented force"][1]),
+    "council news as evidence about resolve": ("likelihood ratio 100, the top of its range",
+                                               {"institutions.councils.eu_council.signals[0].likelihood_ratio": 100.0},
+                                               SWITCHES["council news as evidence about resolve"][1]),
+}
+
+
 def outcomes(scenario, runs: int) -> pd.DataFrame:
     t = run_many(scenario, runs=runs, seed=SEED, workers=2).sort_values("run")
     return pd.DataFrame({"deal": (t.outcome == "deal").to_numpy(float),
@@ -81,6 +102,13 @@ def main(runs: int) -> None:
         off = outcomes(scenario, runs)
         print(f"{channel + ' (' + meaning + ')':78s} {paired(off.deal, base.deal):>22s} "
               f"{paired(off.peace, base.peace):>26s}", flush=True)
+    print("\nwhere the switch carries weight (switched off against on, same runs):")
+    for channel, (where, setting, switch) in SETTINGS.items():
+        on_scenario = (load_scenario(ROOT / setting) if isinstance(setting, str)
+                       else base_scenario.with_overrides(setting))
+        on, off = outcomes(on_scenario, runs), outcomes(on_scenario.with_overrides(switch), runs)
+        print(f"{channel + ' (' + where + ')':78s} {paired(off.deal, on.deal):>22s} {paired(off.peace, on.peace):>26s}"
+              f"   (on: P(deal) {100 * on.deal.mean():.1f} %, peace {100 * on.peace.mean():.1f} %)", flush=True)
 
 
 if __name__ == "__main__":

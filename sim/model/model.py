@@ -188,7 +188,7 @@ class NegotiationModel(mesa.Model):
         for cid, council in self.councils.items():
             council.step(t, in_time)
             for about, likelihood_ratio in council.signals:
-                self.talks.hear(about, council.news, likelihood_ratio, cid)
+                self.talks.hear(about, council.news, likelihood_ratio, council.p.spec.label or cid)
         self.influencers.do("give_aid")
         talking = state.talking() & in_time
         suspended = talking & (self.talks.suspended_until > t)

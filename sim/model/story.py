@@ -116,8 +116,9 @@ def tell_news(sink: Any, heard: np.ndarray, about: str, council: str, news: np.n
     for i in np.flatnonzero(heard):
         toward = "more" if news[i] > 0 else "less"
         sink.add(i, sink.round, "-", "reads the vote",
-                 f"the mediators read {council}'s vote as a sign that {about} is {toward} resolute "
-                 f"(their belief tilts by a likelihood ratio of {np.exp(tilt[i]):.2f} between its extremes)",
+                 f"the mediators read the vote of the {council} as a sign that {about} is {toward} resolute "
+                 f"(against their prior, they now weigh its most resolute type {np.exp(tilt[i]):.2f} times "
+                 "as much as its least)",
                  {"about": about, "news": float(news[i]), "tilt": float(tilt[i])})
 
 

@@ -307,7 +307,7 @@ class Talks:
         self.resolve_tilt[k] = np.where(heard, mech.tilt_by_news(self.resolve_tilt[k], news, likelihood_ratio),
                                         self.resolve_tilt[k])
         if self.sink.enabled:
-            tell_news(self.sink, heard, about, council, news, self.resolve_tilt[k])
+            tell_news(self.sink, heard, self.parties[k].name, council, news, self.resolve_tilt[k])
 
     def by_force(self, final: Assessment) -> dict[int, np.ndarray]:
         """The chosen terms read as the force behind them (issue -> per run), for bodies that judge so."""
