@@ -1,10 +1,11 @@
 """The article's channels, one switch at a time, on the same runs of the baseline (issue 14).
 
-``python bench/channels.py [RUNS]`` (default 2,000 runs, master seed 7; about five minutes on two cores)
+``python bench/channels.py [RUNS] [--settings]`` (default 2,000 runs, master seed 7; about five minutes on two cores)
 prints, for each channel, the paired effect of switching it off on P(deal) and on the share of runs at
 peace at the end (after the aftermath window), in points with a 95 % interval of the paired mean, and
 then, for the channels that are weak on the baseline, a setting inside the channel's range where the
-switch carries weight (or, for council news, the top of its range, where it still does not). Runs share their seeds, so
+switch carries weight (or, for council news, the top of its range, where it still does not); with
+``--settings`` only that second table. Runs share their seeds, so
 each row differs from the baseline only by its switch (common random numbers).
 """
 
@@ -60,7 +61,16 @@ SWITCHES: dict[str, tuple[str, dict | str]] = {
 #: its overrides or a scenario file, the switch's overrides on top).
 MONITORS_ONLY = {"actors.russia.red_lines[1].hard": True, "actors.russia.red_lines[1].bound": 0.3,
                  "shocks.nuclear_accusation.effects.red_lines[0].bound": 0.3}
+#: Hungary's veto binds all year: no workaround for the loan, no end of the grievance, no new government.
+VETO_BINDS = {"institutions.councils.eu_council.measures.loan_90bn.workaround.probability": 0.0,
+              "actors.hungary.member.grievance_end_probability": 0.0,
+              "actors.hungary.member.government_change_probability": 0.0}
 SETTINGS: dict[str, tuple[str, dict | str, dict]] = {
+    "funding binds the front": ("Hungary's veto binds all year", VETO_BINDS, SWITCHES["funding binds the front"][1]),
+    "Hungary's veto": ("binding all year; lifted: Hungary never votes against",
+                       VETO_BINDS, {"actors.hungary.member.against_probability": 0.0}),
+    "ceded ground shifts future power": ("front.relapse_advance 3 (the default 0.5; its range 0-10)",
+                                         {"front.relapse_advance": 3.0}, SWITCHES["ceded ground shifts future power"][1]),
     "the consenting side judges the force": ("no member needs consent (consent-not-required.yaml)",
                                              "scenarios/consent-not-required.yaml",
                                              SWITCHES["the consenting side judges the force"][1]),
@@ -89,8 +99,10 @@ def paired(switched: pd.Series, base: pd.Series) -> str:
     return f"{d.mean():+5.1f} [{d.mean() - half:+5.1f}, {d.mean() + half:+5.1f}]"
 
 
-def main(runs: int) -> None:
+def main(runs: int, settings_only: bool = False) -> None:
     base_scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    if settings_only:
+        return weight_where_it_carries(base_scenario, runs)
     base = outcomes(base_scenario, runs)
     print(f"baseline, {runs:,} runs, master seed {SEED}: P(deal) {100 * base.deal.mean():.1f} %, "
           f"peace at the end {100 * base.peace.mean():.1f} %, a force deploys in "
@@ -102,6 +114,10 @@ def main(runs: int) -> None:
         off = outcomes(scenario, runs)
         print(f"{channel + ' (' + meaning + ')':78s} {paired(off.deal, base.deal):>22s} "
               f"{paired(off.peace, base.peace):>26s}", flush=True)
+    weight_where_it_carries(base_scenario, runs)
+
+
+def weight_where_it_carries(base_scenario, runs: int) -> None:
     print("\nwhere the switch carries weight (switched off against on, same runs):")
     for channel, (where, setting, switch) in SETTINGS.items():
         on_scenario = (load_scenario(ROOT / setting) if isinstance(setting, str)
@@ -112,4 +128,5 @@ def main(runs: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    main(int(numbers[0]) if numbers else 2000, settings_only="--settings" in sys.argv)
