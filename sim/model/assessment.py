@@ -225,9 +225,9 @@ class Assessor:
             relapse_change = (self._relapse_change(party, replaced, withdrawal)
                               if party.judges_guarantees and v.front.issue is not None else None)
             seen = judged if party.judges_guarantees else replaced
-            if outlook is not None and v.consent_sees_force and party.actor_id in v.consenting:
+            if dep in by_force and party.actor_id in v.consenting:
                 # It answers to the troops that would stand (their number, kinds and consent), not the clause.
-                seen = {**seen, dep: outlook.presence}
+                seen = {**seen, dep: by_force[dep]}
             utility = party.candidate_utility(fixed, dynamic, seen)
             penalty, breach = party.red_lines(candidates, seen, left_open)
             hard = breach > mech.BREACH
