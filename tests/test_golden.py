@@ -45,3 +45,14 @@ def test_a_changed_cell_is_caught_and_named() -> None:
     assert digest(changed) != digest(expected)
     text = first_differences(expected, changed)
     assert "1 of 500 rows differ" in text and "run 3: front_final" in text
+
+
+def test_a_story_may_differ_in_the_last_printed_digit_only() -> None:
+    from golden import same_story
+
+    told = "45 | russia | rejects | end state worth 0.740, war costs 0.046 / 1.35\n"
+    assert same_story(told, told.replace("0.740", "0.741"))  # a rounding boundary on another processor
+    assert not same_story(told, told.replace("0.740", "0.742"))
+    assert not same_story(told, told.replace("rejects", "accepts"))
+    assert not same_story(told, told.replace("1.35", "1.3"))
+    assert not same_story(told, told + told)
