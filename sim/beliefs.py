@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MAX_TILT", "grid_update", "interval_quantile", "interval_share", "tilt_by_news", "type_cutoff"]
+__all__ = ["MAX_TILT", "grid_update", "interval_quantile", "interval_share", "tilt_by_news", "tilt_grid", "type_cutoff"]
 
 
 def grid_update(weights: np.ndarray, observed: np.ndarray, expected: np.ndarray, sd: float | np.ndarray,
@@ -29,6 +29,21 @@ def grid_update(weights: np.ndarray, observed: np.ndarray, expected: np.ndarray,
     posterior = weights * np.exp(log_like)
     total = posterior.sum(axis=1, keepdims=True)
     return np.where(~informative[:, None], weights, posterior / np.where(total > 0, total, 1.0))
+
+
+def tilt_grid(weights: np.ndarray, news: np.ndarray, likelihood_ratio: np.ndarray) -> np.ndarray:
+    """Bayes' rule on a grid for news whose likelihood is log-linear in the grid's rank.
+
+    Each piece of news (``news`` per run, positive toward the grid's last point) is ``likelihood_ratio``
+    times as likely at the grid's last point as at its first, with the log of the ratio linear in the
+    point's rank between them (``k / (size - 1)``); pieces the other way (negative) divide. ``weights``
+    is ``(runs, grid)``; runs without news keep their belief.
+    """
+    rank = np.linspace(0.0, 1.0, weights.shape[-1])
+    log_like = (news * np.log(likelihood_ratio))[:, None] * rank
+    log_like -= log_like.max(axis=1, keepdims=True)
+    posterior = weights * np.exp(log_like)
+    return posterior / posterior.sum(axis=1, keepdims=True)
 
 
 def type_cutoff(fight_utility: np.ndarray, fight_costs: np.ndarray, threshold: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from .beliefs import MAX_TILT, grid_update, interval_quantile, interval_share, tilt_by_news, type_cutoff
+from .beliefs import MAX_TILT, grid_update, interval_quantile, interval_share, tilt_by_news, tilt_grid, type_cutoff
 
 __all__ = [
     "MAX_TILT",
@@ -34,6 +34,7 @@ __all__ = [
     "relapse_hazard",
     "route_after_vote",
     "tilt_by_news",
+    "tilt_grid",
     "type_cutoff",
     "unanimity",
     "utility",

@@ -93,3 +93,53 @@ def test_a_signal_about_an_actor_not_at_the_talks_is_an_error():
     overlay = council("unanimity", {"x": member(True)}, signals=[{"about": "x", "likelihood_ratio": 2.0}])
     with pytest.raises(ScenarioError, match=r"signals\[0\]\.about.*does not have the role party or veto_player"):
         tiny(**overlay)
+
+
+# Parties that hear the votes read them as news about how the war goes for a side ---------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(news=st.integers(-3, 3), ratio=st.floats(1.0, 100.0), seed=st.integers(0, 1000))
+def test_news_on_the_drift_grid_is_bayes_rule(news, ratio, seed):
+    weights = np.random.default_rng(seed).dirichlet(np.ones(9))[None, :]
+    rank = np.linspace(0, 1, 9)
+    expected = weights[0] * ratio ** (news * rank)
+    tilted = mech.tilt_grid(weights, np.array([float(news)]), np.array([ratio]))
+    assert tilted[0] == pytest.approx(expected / expected.sum(), rel=1e-9, abs=1e-15)
+
+
+#: a defends, b attacks.
+FRONT = {"front": {"issue": "split", "attacker": {"b": 1.0}, "defender": {"a": 1.0}, "drift": 0.02, "noise": 0.01}}
+
+
+def expected_drift(against: bool, heard_by: list[str], about: str = "a", ratio: float = 10.0) -> np.ndarray:
+    """b's expected drift after round 0 (its first front lesson, then the council's vote), when x vetoes the
+    measure (or lets it pass), read as news about ``about`` by ``heard_by``; the same runs every time."""
+    overlay = council("unanimity", {"x": member(against)},
+                      signals=[{"about": about, "likelihood_ratio": ratio, "heard_by": heard_by}])
+    model = NegotiationModel(tiny(**deep_merge(overlay, {**FRONT, "horizon": {"rounds": 3}})), seeds=list(range(4)))
+    model.step()
+    belief = next(p for p in model.talks.parties if p.actor_id == "b").belief.copy()
+    model.run()
+    return belief
+
+
+def test_a_veto_about_the_defender_makes_the_attacker_expect_a_faster_advance():
+    deaf = expected_drift(True, ["mediators"])
+    vetoed, adopted = expected_drift(True, ["b"]), expected_drift(False, ["b"])
+    assert np.all(vetoed > deaf) and np.all(adopted < deaf)
+    # News about the attacker's own side reads the other way.
+    assert np.all(expected_drift(True, ["b"], about="b") < deaf)
+    # A likelihood ratio of 1 teaches nothing.
+    assert np.allclose(expected_drift(True, ["b"], ratio=1.0), deaf)
+
+
+def test_a_party_cannot_read_news_about_an_actor_off_the_front():
+    overlay = council("unanimity", {"x": member(True)},
+                      signals=[{"about": "a", "likelihood_ratio": 2.0, "heard_by": ["b"]}])
+    with pytest.raises(ScenarioError, match=r"signals\[0\]\.about.*on no side of the front"):
+        tiny(**overlay)
+    overlay = council("unanimity", {"x": member(True)},
+                      signals=[{"about": "a", "likelihood_ratio": 2.0, "heard_by": ["x"]}])
+    with pytest.raises(ScenarioError, match=r"signals\[0\]\.heard_by\[0\].*does not have the role party or veto_player"):
+        tiny(**deep_merge(overlay, FRONT))

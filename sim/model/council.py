@@ -59,8 +59,8 @@ class Council:
         self.runs = runs
         self.news = np.zeros(runs)
         """This round's news, per run: adoptions by vote less vetoes (a measure's first failed vote) and lapses."""
-        self.signals = [(signal.spec.about, signal.likelihood_ratio) for signal in params.signals]
-        """Whose resolve the votes speak of, and the likelihood ratio of one piece of news (per run)."""
+        self.signals = [(signal.spec.about, signal.likelihood_ratio, signal.spec.heard_by) for signal in params.signals]
+        """Whose resolve the votes speak of, the likelihood ratio of one piece of news (per run), and who hears it."""
         self.adopted_round = np.full((runs, n_m), np.nan)
         """Round each measure was first adopted (NaN: never; it may have lapsed since)."""
         self.in_force = np.zeros((runs, n_m), bool)

@@ -10,6 +10,7 @@ from .. import mechanisms as mech
 from ..distributions import Distribution
 from ..streams import RunStreams
 from .events import EventSink
+from .story import tell_war_news
 
 __all__ = ["Front", "WarEffort"]
 
@@ -141,6 +142,24 @@ class Front:
             party.drift_weights = mech.grid_update(party.drift_weights, observed, party.drift_grid * per_drift[:, None],
                                                    p.noise, informative)
             party.belief = np.sum(party.drift_weights * party.drift_grid, axis=1)
+
+    def hear(self, listeners: list[Any], about: str, news: np.ndarray, likelihood_ratio: np.ndarray,
+             council: str) -> None:
+        """A council's news as evidence about how the war goes: each listener's belief about the drift tilts
+        toward the drifts that favour the side of ``about`` after an adoption, toward the others after a veto
+        or a lapse (:func:`sim.mechanisms.tilt_grid`; a higher drift favours the attacker)."""
+        heard = (news != 0) & (likelihood_ratio > 1)
+        if self.p is None or not heard.any():
+            return
+        toward_attacker = news if about in self.p.spec.attacker else -news
+        for party in listeners:
+            before = party.belief.copy()
+            party.drift_weights = np.where(heard[:, None],
+                                           mech.tilt_grid(party.drift_weights, toward_attacker, likelihood_ratio),
+                                           party.drift_weights)
+            party.belief = np.sum(party.drift_weights * party.drift_grid, axis=1)
+            if self.sink.enabled:
+                tell_war_news(self.sink, heard, party.actor_id, about, council, news, before, party.belief)
 
     def _prior_beliefs(self, size: int) -> None:
         """Every party's prior about the drift, on one grid of drifts per run.

@@ -187,8 +187,13 @@ class NegotiationModel(mesa.Model):
         self.politics.step(t, in_time)
         for cid, council in self.councils.items():
             council.step(t, in_time)
-            for about, likelihood_ratio in council.signals:
-                self.talks.hear(about, council.news, likelihood_ratio, council.p.spec.label or cid)
+            for about, likelihood_ratio, heard_by in council.signals:
+                label = council.p.spec.label or cid
+                if "mediators" in heard_by:
+                    self.talks.hear(about, council.news, likelihood_ratio, label)
+                listeners = [p for p in self.talks.parties if p.actor_id in heard_by]
+                if listeners:
+                    self.front.hear(listeners, about, council.news, likelihood_ratio, label)
         self.influencers.do("give_aid")
         talking = state.talking() & in_time
         suspended = talking & (self.talks.suspended_until > t)

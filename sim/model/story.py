@@ -122,6 +122,18 @@ def tell_news(sink: Any, heard: np.ndarray, about: str, council: str, news: np.n
                  {"about": about, "news": float(news[i]), "tilt": float(tilt[i])})
 
 
+def tell_war_news(sink: Any, heard: np.ndarray, listener: str, about: str, council: str, news: np.ndarray,
+                  before: np.ndarray, after: np.ndarray) -> None:
+    """A party reads a council's votes as news about how the war goes for a side."""
+    for i in np.flatnonzero(heard):
+        toward = "better" if news[i] > 0 else "worse"
+        sink.add(i, sink.round, listener, "reads the vote",
+                 f"{listener} reads the vote of the {council} as a sign that the war will go {toward} for the side of "
+                 f"{about} (the drift it expects: {before[i]:.4f} -> {after[i]:.4f} a round)",
+                 {"about": about, "news": float(news[i]), "drift_before": float(before[i]),
+                  "drift_after": float(after[i])})
+
+
 def stays_home(reason: str, g: Any, numbers: dict[str, float]) -> str:
     """Why a guarantor did not pledge, from the condition that failed and its numbers."""
     n = numbers

@@ -214,7 +214,18 @@ def _council_problems(refs: Refs) -> Iterator[Problem]:
             yield from renewal_problems(refs.spec, mpath, measure)
         # A party or veto player is at the talks (checked with the talks), so the mediators hold a belief about it.
         for k, signal in enumerate(council.signals):
-            yield from refs.judge(signal.about, (*cpath, "signals", k, "about"))
+            spath = (*cpath, "signals", k)
+            yield from refs.judge(signal.about, (*spath, "about"))
+            for h, listener in enumerate(signal.heard_by):
+                if listener != "mediators":
+                    yield from refs.judge(listener, (*spath, "heard_by", h))
+            if any(listener != "mediators" for listener in signal.heard_by) and signal.about not in refs.on_front:
+                # A party reads the votes as news about the war: the side of `about` says which way.
+                yield problem((*spath, "about"), f"{signal.about!r} is on no side of the front, so a party cannot "
+                              "read the votes as news about how the war goes for it",
+                              "an actor under front.attacker or front.defender" + (
+                                  ": " + ", ".join(sorted(refs.on_front)) if refs.on_front
+                                  else " (the scenario has no front)"))
 
     yield from member_weight_problems(refs.spec)
 

@@ -84,9 +84,16 @@ class QuotaSpec(Strict):
 
 
 class SignalSpec(Strict):
-    """What the mediators read into a council's votes: news about one party's resolve."""
+    """What a council's votes are read as: news about one party's resolve (by the mediators) or about how
+    the war goes for its side (by the parties that hear it)."""
 
     about: str = Field(description="Id of the party (or veto player) whose resolve the votes speak of.")
+    heard_by: tuple[str, ...] = Field(
+        ("mediators",), min_length=1,
+        description="Who reads the votes: `mediators` (their belief about the resolve of `about`) and ids of parties "
+                    "or veto players (their belief about how the war goes: an adoption makes the drifts that favour "
+                    "the side of `about` likelier, a veto or a lapse the others, by the same likelihood ratio between "
+                    "the ends of their drift grid; needs a front with `about` on a side).")
     likelihood_ratio: Num(1, 100) = Field(
         1.5, description="How much likelier a measure's adoption is from the most resolute type of that party the "
                          "mediators' prior allows than from the least (log-linear in the type's prior rank between "
@@ -110,7 +117,8 @@ class CouncilSpec(Strict):
     signals: tuple[SignalSpec, ...] = Field(
         (), description="Whose resolve the council's votes are evidence about, as the mediators read them: each "
                         "adoption by vote tilts their belief about that party toward the more resolute types, each "
-                        "veto and lapse toward the less resolute, by the likelihood ratio.")
+                        "veto and lapse toward the less resolute, by the likelihood ratio; parties that hear them "
+                        "read them as news about how the war goes for that party's side.")
     evidence: tuple[str, ...] = Evidence
 
 
