@@ -65,7 +65,7 @@ MONITORS_ONLY = {"actors.russia.red_lines[1].hard": True, "actors.russia.red_lin
 VETO_BINDS = {"institutions.councils.eu_council.measures.loan_90bn.workaround.probability": 0.0,
               "actors.hungary.member.grievance_end_probability": 0.0,
               "actors.hungary.member.government_change_probability": 0.0}
-SETTINGS: dict[str, tuple[str, dict | str, dict]] = {
+SETTINGS: dict[str, tuple[str, dict | str | tuple[str, dict], dict]] = {
     "funding binds the front": ("Hungary's veto binds all year", VETO_BINDS, SWITCHES["funding binds the front"][1]),
     "Hungary's veto": ("binding all year; lifted: Hungary never votes against",
                        VETO_BINDS, {"actors.hungary.member.against_probability": 0.0}),
@@ -80,9 +80,18 @@ SETTINGS: dict[str, tuple[str, dict | str, dict]] = {
                                                SWITCHES["Russia minds troops beyond its consent"][1]),
     "response to an unconsented force": ("consent-not-required.yaml", "scenarios/consent-not-required.yaml",
                                          SWITCHES["response to an unconsented force"][1]),
+    "response to an unconsented force, stronger": (
+        "consent-not-required.yaml, durability.unconsented_effect 3 (default 1, range 0-10)",
+        ("scenarios/consent-not-required.yaml", {"durability.unconsented_effect": 3.0}),
+        SWITCHES["response to an unconsented force"][1]),
     "council news as evidence about resolve": ("likelihood ratio 100, the top of its range",
                                                {"institutions.councils.eu_council.signals[0].likelihood_ratio": 100.0},
                                                SWITCHES["council news as evidence about resolve"][1]),
+    "council news heard by Russia": (
+        "Russia reads the votes as news about the war, ratio 100, the veto binding all year, front noise 0.1",
+        {**VETO_BINDS, "front.noise": 0.1, "institutions.councils.eu_council.signals[0].likelihood_ratio": 100.0,
+         "institutions.councils.eu_council.signals[0].heard_by": ["mediators", "russia"]},
+        SWITCHES["council news as evidence about resolve"][1]),
 }
 
 
@@ -120,8 +129,11 @@ def main(runs: int, settings_only: bool = False) -> None:
 def weight_where_it_carries(base_scenario, runs: int) -> None:
     print("\nwhere the switch carries weight (switched off against on, same runs):")
     for channel, (where, setting, switch) in SETTINGS.items():
-        on_scenario = (load_scenario(ROOT / setting) if isinstance(setting, str)
-                       else base_scenario.with_overrides(setting))
+        if isinstance(setting, tuple):  # a scenario file with overrides on top
+            on_scenario = load_scenario(ROOT / setting[0]).with_overrides(setting[1])
+        else:
+            on_scenario = (load_scenario(ROOT / setting) if isinstance(setting, str)
+                           else base_scenario.with_overrides(setting))
         on, off = outcomes(on_scenario, runs), outcomes(on_scenario.with_overrides(switch), runs)
         print(f"{channel + ' (' + where + ')':78s} {paired(off.deal, on.deal):>22s} {paired(off.peace, on.peace):>26s}"
               f"   (on: P(deal) {100 * on.deal.mean():.1f} %, peace {100 * on.peace.mean():.1f} %)", flush=True)

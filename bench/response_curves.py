@@ -5,6 +5,9 @@ ten minutes on two cores) prints each curve and its largest jump between neighbo
 draws the four curves with the share of deals that hold through the aftermath window. A jump above
 10 points between neighbours, where the article states no threshold, is a cliff to explain.
 The figure measured for the issue 14 note is ``docs/figures/response-curves.png``.
+
+``python bench/response_curves.py RUNS --fine`` sweeps the two steepest curves in 0.025 steps through
+their steepest stretch instead (no figure): an even slope there is a steep response, a step is a cliff.
 """
 
 from __future__ import annotations
@@ -32,25 +35,30 @@ CURVES = {
     "Russia's aversion to Western troops": ("actors.russia.red_lines[1].penalty", np.arange(0.50, 1.501, 0.05)),
 }
 SEED = 7
+#: The steepest stretch of the two steep curves, in half steps.
+FINE = {
+    "paper_guarantee_weight": ("institutions.coalition.paper_guarantee_weight", np.arange(0.15, 0.3001, 0.025)),
+    "Ukraine's guarantee bound": ("actors.ukraine.red_lines[0].bound", np.arange(0.55, 0.7001, 0.025)),
+}
 
 
-def curves(runs: int) -> pd.DataFrame:
+def curves(runs: int, which: dict = CURVES) -> pd.DataFrame:
     """P(deal) and the share of deals held at each value of each curve, printed as they come."""
     base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     rows = []
-    for name, (path, values) in CURVES.items():
+    for name, (path, values) in which.items():
         for value in values:
-            t = run_many(base.with_overrides({path: round(float(value), 2)}), runs=runs, seed=SEED, workers=2)
+            t = run_many(base.with_overrides({path: round(float(value), 3)}), runs=runs, seed=SEED, workers=2)
             deal = t.outcome == "deal"
-            rows.append({"curve": name, "path": path, "value": round(float(value), 2), "p_deal": deal.mean(),
+            rows.append({"curve": name, "path": path, "value": round(float(value), 3), "p_deal": deal.mean(),
                          "held": t.deal_held[deal].mean() if deal.any() else np.nan})
         c = pd.DataFrame([r for r in rows if r["curve"] == name])
         jumps = np.abs(np.diff(c.p_deal.to_numpy())) * 100
         k = int(jumps.argmax())
         print(f"{name} ({path})")
-        print("  " + "  ".join(f"{v:.2f}: {100 * p:5.1f}%" for v, p in zip(c.value, c.p_deal, strict=True)))
+        print("  " + "  ".join(f"{v:g}: {100 * p:5.1f}%" for v, p in zip(c.value, c.p_deal, strict=True)))
         print(f"  largest jump between neighbours: {jumps[k]:.1f} points "
-              f"(at {c.value.iloc[k]:.2f} -> {c.value.iloc[k + 1]:.2f})", flush=True)
+              f"(at {c.value.iloc[k]:g} -> {c.value.iloc[k + 1]:g})", flush=True)
     return pd.DataFrame(rows)
 
 
@@ -71,7 +79,11 @@ def draw(table: pd.DataFrame, runs: int, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("response-curves.png")
+    args = [a for a in sys.argv[1:] if a != "--fine"]
+    n = int(args[0]) if args else 1000
+    if "--fine" in sys.argv:
+        curves(n, FINE)
+        sys.exit(0)
+    target = Path(args[1]) if len(args) > 1 else Path("response-curves.png")
     draw(curves(n), n, target)
     print(f"written to {target}")
