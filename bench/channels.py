@@ -1,11 +1,12 @@
 """The article's channels, one switch at a time, on the same runs of the baseline (issue 14).
 
-``python bench/channels.py [RUNS] [--settings]`` (default 2,000 runs, master seed 7; about five minutes on two cores)
+``python bench/channels.py [RUNS] [--settings | --heard]`` (default 2,000 runs, master seed 7; about five minutes on two cores)
 prints, for each channel, the paired effect of switching it off on P(deal) and on the share of runs at
 peace at the end (after the aftermath window), in points with a 95 % interval of the paired mean, and
 then, for the channels that are weak on the baseline, a setting inside the channel's range where the
 switch carries weight (or, for council news, the top of its range, where it still does not); with
-``--settings`` only that second table. Runs share their seeds, so
+``--settings`` only that second table; with ``--heard`` Russia listening to the EU council's votes as
+news about the war, at three likelihood ratios and two front noises, against ratio 1. Runs share their seeds, so
 each row differs from the baseline only by its switch (common random numbers).
 """
 
@@ -108,10 +109,12 @@ def paired(switched: pd.Series, base: pd.Series) -> str:
     return f"{d.mean():+5.1f} [{d.mean() - half:+5.1f}, {d.mean() + half:+5.1f}]"
 
 
-def main(runs: int, settings_only: bool = False) -> None:
+def main(runs: int, settings_only: bool = False, heard_only: bool = False) -> None:
     base_scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     if settings_only:
         return weight_where_it_carries(base_scenario, runs)
+    if heard_only:
+        return russia_listening(base_scenario, runs)
     base = outcomes(base_scenario, runs)
     print(f"baseline, {runs:,} runs, master seed {SEED}: P(deal) {100 * base.deal.mean():.1f} %, "
           f"peace at the end {100 * base.peace.mean():.1f} %, a force deploys in "
@@ -124,6 +127,22 @@ def main(runs: int, settings_only: bool = False) -> None:
         print(f"{channel + ' (' + meaning + ')':78s} {paired(off.deal, base.deal):>22s} "
               f"{paired(off.peace, base.peace):>26s}", flush=True)
     weight_where_it_carries(base_scenario, runs)
+
+
+SIGNAL = "institutions.councils.eu_council.signals[0]."
+
+
+def russia_listening(base_scenario, runs: int) -> None:
+    """Russia reads the EU council's votes as news about the war: ratio 1.5, 10, 100 against 1, at the
+    baseline's front noise and at a front that teaches slowly."""
+    print("\nRussia hears the EU council (heard_by: [mediators, russia]), each ratio against ratio 1, same runs:")
+    for noise in (0.01, 0.05):
+        listening = base_scenario.with_overrides({SIGNAL + "heard_by": ["mediators", "russia"], "front.noise": noise})
+        deaf = outcomes(listening.with_overrides({SIGNAL + "likelihood_ratio": 1.0}), runs)
+        for ratio in (1.5, 10.0, 100.0):
+            on = outcomes(listening.with_overrides({SIGNAL + "likelihood_ratio": ratio}), runs)
+            print(f"front.noise {noise}, likelihood ratio {ratio:5g}: P(deal) {100 * on.deal.mean():.1f} %, "
+                  f"{paired(on.deal, deaf.deal)} points; peace {paired(on.peace, deaf.peace)}", flush=True)
 
 
 def weight_where_it_carries(base_scenario, runs: int) -> None:
@@ -141,4 +160,4 @@ def weight_where_it_carries(base_scenario, runs: int) -> None:
 
 if __name__ == "__main__":
     numbers = [a for a in sys.argv[1:] if a.isdigit()]
-    main(int(numbers[0]) if numbers else 2000, settings_only="--settings" in sys.argv)
+    main(int(numbers[0]) if numbers else 2000, settings_only="--settings" in sys.argv, heard_only="--heard" in sys.argv)
