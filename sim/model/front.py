@@ -153,7 +153,7 @@ class Front:
             return
         toward_attacker = news if about in self.p.spec.attacker else -news
         for party in listeners:
-            before = party.belief.copy()
+            before = party.belief.copy() if self.sink.enabled else party.belief
             party.drift_weights = np.where(heard[:, None],
                                            mech.tilt_grid(party.drift_weights, toward_attacker, likelihood_ratio),
                                            party.drift_weights)

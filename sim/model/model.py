@@ -191,8 +191,8 @@ class NegotiationModel(mesa.Model):
                 label = council.p.spec.label or cid
                 if "mediators" in heard_by:
                     self.talks.hear(about, council.news, likelihood_ratio, label)
-                listeners = [p for p in self.talks.parties if p.actor_id in heard_by]
-                if listeners:
+                if len(heard_by) > ("mediators" in heard_by):  # parties listen too
+                    listeners = [p for p in self.talks.parties if p.actor_id in heard_by]
                     self.front.hear(listeners, about, council.news, likelihood_ratio, label)
         self.influencers.do("give_aid")
         talking = state.talking() & in_time
