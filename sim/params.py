@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 from typing import Annotated, Any
 
@@ -26,6 +27,9 @@ DIST_KEYS = ("uniform", "normal", "triangular", "choice")
 _EXTRA_KEYS = ("evidence", "note", "weights")
 
 
+# Cached: a pure function of its arguments, asked for every number of every scenario validated (a
+# sensitivity screen validates hundreds of variants), though its words are read only on an error.
+@functools.lru_cache(maxsize=1024)
 def describe_range(low: float, high: float, integer: bool = False) -> str:
     """Words for a range, as used in error messages and the docs."""
     kind = "a whole number" if integer else "a number"

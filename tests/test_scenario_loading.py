@@ -426,3 +426,26 @@ def test_the_scenarios_folder_is_the_nearest_one_with_a_baseline(tmp_path: Path)
     assert scenarios_folder(tmp_path / "course" / "week1") == (tmp_path / "course" / "scenarios").resolve()
     # Nowhere near one: the scenarios of the checkout this package is installed from.
     assert (scenarios_folder(tmp_path) / "baseline.yaml").is_file()
+
+
+def test_a_variant_copies_the_data_it_changes_and_shares_no_container_with_its_scenario():
+    import copy
+
+    from sim.scenario.frozen import copy_tree
+
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    data = dict(base.data)
+    copied = copy_tree(data)
+    assert copied == copy.deepcopy(data)
+
+    def containers(value, found):
+        if isinstance(value, dict | list):
+            found.add(id(value))
+            for v in value.values() if isinstance(value, dict) else value:
+                containers(v, found)
+        return found
+
+    assert not containers(copied, set()) & containers(data, set())
+    variant = base.with_overrides({"actors.russia.party.war_cost": 0.02})
+    assert variant.data["actors"]["russia"]["party"]["war_cost"] == 0.02
+    assert base.data["actors"]["russia"]["party"]["war_cost"] != 0.02

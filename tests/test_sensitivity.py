@@ -152,7 +152,7 @@ def test_dask_executor_gives_the_same_indices(toy, sobol):
 
 def test_cli_quick_baseline_sensitivity_writes_its_files(tmp_path):
     out = tmp_path / "sens"
-    result = run_sim("sensitivity", str(BASELINE), "--n", "8", "--runs-per-point", "20", "--workers", "1",
+    result = run_sim("sensitivity", str(BASELINE), "--n", "8", "--runs-per-point", "4", "--workers", "1",
                      "--out", str(out))
     assert result.returncode == 0, result.stderr
     for name in ("indices.csv", "points.csv", "runs.parquet", "manifest.json", "sensitivity.png", "sensitivity.svg"):
