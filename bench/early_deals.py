@@ -1,0 +1,70 @@
+"""Why the other negotiations deal early (issue 13, "not degenerate" for the example negotiations).
+
+``python bench/early_deals.py [RUNS]`` (default 300 runs a case, master seed 7; about two minutes)
+prints, for the baseline, every backtest case and the example of docs/examples: P(deal), the share of
+runs with a deal by round 3, the share of runs in which a zone of agreement exists already after
+round 0 with the true types (``zone_true`` of the trajectory, the share of the mediators' wide
+candidate set that every party would sign), and whether ripening can act at all in the case: its
+parties with a stock (``endurance_rounds``), which is what strain and fading audience costs need.
+
+The point it measures: a case whose zone exists at round 0 under the true types deals within the first
+rounds, since the mediators' solve finds a zone that exists (screening costs one or two rejections);
+delay beyond that comes only from ripening, and ripening needs a stock. The zone is measured on the
+wide candidate set only (the mediators' local search can find terms outside it), so "early deals with
+that zone" below 100 % means deals the wide set did not show at round 0, or zones that opened in rounds 1-3.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim import load_scenario  # noqa: E402
+from sim.errors import UnreadSetting  # noqa: E402
+from sim.experiment import run_many  # noqa: E402
+from sim.streams import run_seed  # noqa: E402
+from sim.trajectory import run_trajectory  # noqa: E402
+
+SEED = 7
+DEALS = ("deal", "armistice")
+
+
+def files() -> list[Path]:
+    cases = sorted(p for p in (ROOT / "backtests").glob("*.yaml") if not p.name.endswith(".outcome.yaml"))
+    return [ROOT / "scenarios" / "baseline.yaml", *cases, *sorted((ROOT / "docs" / "examples").glob("*.yaml"))]
+
+
+def row(path: Path, runs: int) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnreadSetting)
+        scenario = load_scenario(path, strict=False)
+    table = run_many(scenario, runs=runs, seed=SEED, workers=1)
+    deal = table.outcome.isin(DEALS)
+    early = deal & (table.deal_round <= 3)
+    trajectory = run_trajectory(scenario, [run_seed(SEED, i) for i in range(runs)])
+    first = trajectory.query("round == 0 and quantity == 'zone_true'").set_index("run").value
+    zone_at_0 = first.reindex(range(runs)).fillna(0.0) > 0
+    stocked = [a for a, actor in scenario.spec.actors.items()
+               if actor.party is not None and actor.party.endurance_rounds is not None]
+    zone = zone_at_0.to_numpy()
+    with_zone = early[zone].mean() if zone.any() else float("nan")
+    from_zone = zone[early.to_numpy()].mean() if early.any() else float("nan")
+    return (f"| {path.stem} | {100 * deal.mean():.1f} % | {100 * early.mean():.1f} % | {100 * zone_at_0.mean():.1f} % "
+            f"| {100 * with_zone:.1f} % | {100 * from_zone:.1f} % | {', '.join(stocked) or 'none'} |")
+
+
+def main(runs: int) -> None:
+    print(f"{runs:,} runs a case, master seed {SEED}")
+    print("| case | P(deal) | deal by round 3 | zone with the true types after round 0 "
+          "| deal by round 3, given that zone | early deals with that zone | parties with a stock |")
+    print("|---|---|---|---|---|---|---|")
+    for path in files():
+        print(row(path, runs), flush=True)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
