@@ -8,6 +8,11 @@ The figure measured for the issue 14 note is ``docs/figures/response-curves.png`
 
 ``python bench/response_curves.py RUNS --fine`` sweeps the two steepest curves in 0.025 steps through
 their steepest stretch instead (no figure): an even slope there is a steep response, a step is a cliff.
+
+``python bench/response_curves.py RUNS --centred`` sweeps Ukraine's guarantee bound as the baseline holds
+it, uncertain (uniform, width 0.2), moving the centre of its range in 0.05 steps, rather than fixing it
+at each value (no figure): what the curve is when the bound stays unknown to the mediators and varies
+between runs as in the baseline.
 """
 
 from __future__ import annotations
@@ -41,6 +46,18 @@ FINE = {
     "Ukraine's guarantee bound": ("actors.ukraine.red_lines[0].bound", np.arange(0.55, 0.7001, 0.025)),
 }
 
+#: Ukraine's bound kept uncertain as in the baseline (uniform, width 0.2), its centre moved.
+CENTRED = {"Ukraine's guarantee bound, uncertain (centre of a range of width 0.2)":
+           ("actors.ukraine.red_lines[0].bound", np.arange(0.30, 0.701, 0.05))}
+HALF_WIDTH = 0.1
+
+
+def _setting(name: str, value: float):
+    if name in CENTRED:
+        return {"uniform": [round(value - HALF_WIDTH, 3), round(value + HALF_WIDTH, 3)],
+                "evidence": ["assume-uncertain-bounds"]}
+    return value
+
 
 def curves(runs: int, which: dict = CURVES) -> pd.DataFrame:
     """P(deal) and the share of deals held at each value of each curve, printed as they come."""
@@ -48,7 +65,8 @@ def curves(runs: int, which: dict = CURVES) -> pd.DataFrame:
     rows = []
     for name, (path, values) in which.items():
         for value in values:
-            t = run_many(base.with_overrides({path: round(float(value), 3)}), runs=runs, seed=SEED, workers=2)
+            t = run_many(base.with_overrides({path: _setting(name, round(float(value), 3))}), runs=runs, seed=SEED,
+                         workers=2)
             deal = t.outcome == "deal"
             rows.append({"curve": name, "path": path, "value": round(float(value), 3), "p_deal": deal.mean(),
                          "held": t.deal_held[deal].mean() if deal.any() else np.nan})
@@ -79,10 +97,10 @@ def draw(table: pd.DataFrame, runs: int, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--fine"]
+    args = [a for a in sys.argv[1:] if a not in ("--fine", "--centred")]
     n = int(args[0]) if args else 1000
-    if "--fine" in sys.argv:
-        curves(n, FINE)
+    if "--fine" in sys.argv or "--centred" in sys.argv:
+        curves(n, FINE if "--fine" in sys.argv else CENTRED)
         sys.exit(0)
     target = Path(args[1]) if len(args) > 1 else Path("response-curves.png")
     draw(curves(n), n, target)
