@@ -15,7 +15,12 @@ import pandas as pd
 from .discovery import short_names
 from .sensitivity import DPI, MAX_HEIGHT_PX, MEASURES, TOTAL
 
-__all__ = ["format_indices", "plot_indices", "save_figure"]
+__all__ = ["FIGURE_TOP", "format_indices", "plot_indices", "save_figure"]
+
+#: Parameters shown per panel of the saved figure: the largest total indices. A screen of every
+#: parameter has about 250; as bars they cannot be read (and matplotlib spends half a minute laying
+#: out their labels), while every index stays in indices.csv and in the printed table.
+FIGURE_TOP = 30
 
 
 def _method_of(indices: pd.DataFrame) -> str:
@@ -53,12 +58,13 @@ def format_indices(indices: pd.DataFrame, *, top: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_deal", ax=None):
+def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_deal", ax=None, top: int | None = None):
     """Horizontal bars of one outcome's indices with their 95% intervals; returns the Axes.
 
     Sobol: total (ST) and first-order (S1) index per parameter; Morris: mu_star, with sigma as dots.
-    Parameters are labelled with readable names, largest total index at the top. Draws on ``ax`` if
-    given, else on a new figure (not registered with pyplot, and no global style is changed).
+    Parameters are labelled with readable names, largest total index at the top; with ``top``, only
+    the ``top`` largest are drawn and the title says how many there are. Draws on ``ax`` if given,
+    else on a new figure (not registered with pyplot, and no global style is changed).
     """
     if ax is None:
         from matplotlib.figure import Figure
@@ -67,6 +73,10 @@ def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_deal", ax=None):
     method = _method_of(indices)
     total = TOTAL[method]
     g = indices[indices["outcome"] == outcome].sort_values(total, ascending=True, na_position="first")
+    every = len(g)
+    if top is not None and every > top:
+        # Ties at zero would be an arbitrary choice among the parameters that do not matter: left out.
+        g = g[g[total] > 0].tail(top)
     labels = (dict(zip(g["parameter"].astype(str), g["label"], strict=True)) if "label" in g
               else short_names([str(p) for p in g["parameter"]]))
     y = np.arange(len(g))
@@ -75,25 +85,27 @@ def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_deal", ax=None):
         ax.barh(y + 0.2, g["ST"], height=0.4, xerr=g["ST_conf"], capsize=2, color="tab:blue", label="total (ST)")
         ax.barh(y - 0.2, g["S1"], height=0.4, xerr=g["S1_conf"], capsize=2, color="tab:orange",
                 label="first-order (S1)")
-        ax.set_xlabel("Sobol index (share of variance) with 95% interval")
+        ax.set_xlabel("Sobol index (share of variance)\nwith 95% interval")
         ax.axvline(0, color="black", linewidth=0.8)
     else:
         ax.barh(y, g["mu_star"], height=0.6, xerr=g["mu_star_conf"], capsize=2, color="tab:blue", label="mu*")
         ax.plot(g["sigma"], y, "o", color="tab:red", label="sigma")
-        ax.set_xlabel("Morris mean absolute elementary effect (mu*) with 95% interval")
-    ax.set_title(textwrap.fill(f"{outcome}: {MEASURES.get(outcome, '')}", 70), fontsize="medium")
+        ax.set_xlabel("Morris mean absolute elementary effect (mu*)\nwith 95% interval")
+    shown = f" (the {len(g)} of {every} parameters with the largest; all in indices.csv)" if len(g) < every else ""
+    ax.set_title(textwrap.fill(f"{outcome}: {MEASURES.get(outcome, '')}{shown}", 45), fontsize="medium")
     ax.legend(loc="lower right", fontsize="small")
     return ax
 
 
 def save_figure(indices: pd.DataFrame, path: str | Path) -> list[Path]:
-    """One panel per outcome with indices, written as PNG and SVG beside each other; returns the files."""
+    """One panel per outcome with indices (its :data:`FIGURE_TOP` largest), written as PNG and SVG beside
+    each other; returns the files."""
     from matplotlib.figure import Figure
 
     total = TOTAL[_method_of(indices)]
     outcomes = [o for o, g in indices.groupby("outcome", sort=False) if g[total].notna().any()]
     panels = max(len(outcomes), 1)
-    per_panel = 1.2 + 0.35 * indices["parameter"].nunique()
+    per_panel = 1.2 + 0.35 * min(indices["parameter"].nunique(), FIGURE_TOP)
     # Panels go side by side rather than grow past MAX_HEIGHT_PX (a figure 3,000 px tall is scrolled, not read).
     ncols = min(panels, max(1, math.ceil(panels * per_panel / (MAX_HEIGHT_PX / DPI))))
     nrows = math.ceil(panels / ncols)
@@ -102,7 +114,7 @@ def save_figure(indices: pd.DataFrame, path: str | Path) -> list[Path]:
     for ax in axes[panels:]:  # the empty cells of the last row
         ax.set_axis_off()
     for ax, outcome in zip(axes, outcomes):
-        plot_indices(indices, outcome=str(outcome), ax=ax)
+        plot_indices(indices, outcome=str(outcome), ax=ax, top=FIGURE_TOP)
     if not outcomes:
         axes[0].text(0.5, 0.5, "no outcome varies across the sample", ha="center", va="center")
         axes[0].set_axis_off()

@@ -141,6 +141,18 @@ def test_plot_indices_draws_bars_with_intervals_and_leaves_pyplot_alone(sobol, m
     assert dict(matplotlib.rcParams) == style
 
 
+def test_a_screen_of_many_parameters_draws_the_largest_and_says_how_many_it_leaves_out():
+    from sim.sensitivity_report import FIGURE_TOP
+
+    rows = [{"outcome": "p_deal", "parameter": f"actors.a.party.p{i}", "mu_star": i / 250, "mu_star_conf": 0.01,
+             "sigma": 0.01} for i in range(250)]
+    ax = plot_indices(pd.DataFrame(rows), outcome="p_deal", top=FIGURE_TOP)
+    assert len(ax.patches) == FIGURE_TOP
+    assert [t.get_text() for t in ax.get_yticklabels()][-1].endswith("p249")  # the largest on top
+    assert f"the {FIGURE_TOP} of 250 parameters" in ax.get_title().replace("\n", " ")
+    assert len(plot_indices(pd.DataFrame(rows[:12]), outcome="p_deal", top=FIGURE_TOP).patches) == 12
+
+
 def test_dask_executor_gives_the_same_indices(toy, sobol):
     pytest.importorskip("dask.distributed")
     result = sensitivity(toy, method="sobol", n=8, runs_per_point=2, seed=3, outcomes=["p_deal"],
