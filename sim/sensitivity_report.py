@@ -76,7 +76,7 @@ def plot_indices(indices: pd.DataFrame, *, outcome: str = "p_deal", ax=None, top
     every = len(g)
     if top is not None and every > top:
         # Ties at zero would be an arbitrary choice among the parameters that do not matter: left out.
-        g = g[g[total] > 0].tail(top)
+        g = (g[g[total] > 0] if (g[total] > 0).any() else g).tail(top)
     labels = (dict(zip(g["parameter"].astype(str), g["label"], strict=True)) if "label" in g
               else short_names([str(p) for p in g["parameter"]]))
     y = np.arange(len(g))
