@@ -7,9 +7,9 @@ case's simulated runs against what was observed (pure functions of tables), and
 :mod:`sim.backtest.cases` finds the cases and refuses a case file that sets a behavioural field.
 """
 
-from .cases import BACKTESTS, Case, behavioural_settings, find_cases
+from .cases import BACKTESTS, Case, behavioural_defaults, behavioural_fields, behavioural_settings, find_cases
 from .outcome import Observed, load_outcome
 from .score import CaseScore, Scorecard, score_case, scorecard
 
-__all__ = ["BACKTESTS", "Case", "CaseScore", "Observed", "Scorecard", "behavioural_settings", "find_cases",
-           "load_outcome", "score_case", "scorecard"]
+__all__ = ["BACKTESTS", "Case", "CaseScore", "Observed", "Scorecard", "behavioural_defaults", "behavioural_fields",
+           "behavioural_settings", "find_cases", "load_outcome", "score_case", "scorecard"]

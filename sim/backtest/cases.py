@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from ..errors import ExperimentError, PathPart, Problem, format_path
 from ..schema import ScenarioSpec
 from ..yamlsource import read_yaml
 
-__all__ = ["BACKTESTS", "Case", "behavioural_fields", "behavioural_settings", "find_cases"]
+__all__ = ["BACKTESTS", "Case", "behavioural_defaults", "behavioural_fields", "behavioural_settings", "find_cases"]
 
 #: The project's folder of backtest cases.
 BACKTESTS = Path(__file__).resolve().parents[2] / "backtests"
@@ -73,18 +74,29 @@ def _named(name: str, folder: Path) -> Path:
     raise ExperimentError(f"{name}: no such backtest case (expected one of: {known})")
 
 
-def behavioural_fields(model: type[BaseModel] = ScenarioSpec, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+def behavioural_fields(model: type[BaseModel] = ScenarioSpec) -> Iterator[tuple[str, ...]]:
     """Key-path templates (``*`` for any mapping key or list item) of the fields marked behavioural: how
     the model behaves, the same in every case, not a fact of one."""
+    for path, _ in _behavioural(model, ()):
+        yield path
+
+
+def behavioural_defaults(model: type[BaseModel] = ScenarioSpec) -> dict[str, Any]:
+    """Every behavioural field's default, by its key-path template (``front.decisiveness``): the
+    settings every case runs under, as ``backtests/frozen-defaults.json`` records them."""
+    return {format_path(path): info.get_default(call_default_factory=True) for path, info in _behavioural(model, ())}
+
+
+def _behavioural(model: type[BaseModel], path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], FieldInfo]]:
     for name, info in model.model_fields.items():
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if extra.get("behavioural"):
-            yield (*path, name)
+            yield (*path, name), info
             continue
         yield from _inner(info.annotation, (*path, name))
 
 
-def _inner(annotation: Any, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+def _inner(annotation: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], FieldInfo]]:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Annotated:
         yield from _inner(args[0], path)
@@ -96,7 +108,7 @@ def _inner(annotation: Any, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
     elif origin in (tuple, list) and args:
         yield from _inner(args[0], (*path, "*"))
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield from behavioural_fields(annotation, path)
+        yield from _behavioural(annotation, path)
 
 
 def behavioural_settings(path: str | Path) -> list[Problem]:
