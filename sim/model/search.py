@@ -63,7 +63,7 @@ def refine(talks: Any, t: int, starts: np.ndarray, proposer: np.ndarray, zopa: n
         k = best.shape[1]
         flags = np.repeat(armistice, len(moves), axis=1)
         around = np.clip(best[:, :, None, :] + step * moves[None, None], 0, 1).reshape(runs, -1, n)
-        around = talks.armistice.keep_open(around, flags)
+        around = talks.agenda.keep_closed(talks.armistice.keep_open(around, flags))
         local = talks.assessor.assess(no_fixed, around, talks.leverage, talks.armistice.flags(flags))
         zopa |= local.zopa()
         local_scores, _ = talks.mediator_scores(t, local)
@@ -89,8 +89,8 @@ def _follow(talks: Any, t: int, before: np.ndarray, after: np.ndarray, proposer:
     runs, k, n = after.shape
     direction = after - before
     line = np.clip(before[:, :, None, :] + np.asarray(FOLLOW)[None, None, :, None] * direction[:, :, None, :], 0, 1)
-    tried = talks.armistice.keep_open(np.concatenate([after[:, :, None, :], line], axis=2),
-                                     np.repeat(armistice[:, :, None], 1 + len(FOLLOW), axis=2))
+    tried = talks.agenda.keep_closed(talks.armistice.keep_open(np.concatenate([after[:, :, None, :], line], axis=2),
+                                     np.repeat(armistice[:, :, None], 1 + len(FOLLOW), axis=2)))
     flags = talks.armistice.flags(np.repeat(armistice, 1 + len(FOLLOW), axis=1))
     assessed = talks.assessor.assess(np.empty((0, n)), tried.reshape(runs, -1, n), talks.leverage, flags)
     zopa |= assessed.zopa()

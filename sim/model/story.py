@@ -85,7 +85,9 @@ def tell_round(talks: Any, active: np.ndarray, proposer: np.ndarray, final: Asse
         verb = "proposes again" if previous is not None and np.allclose(previous, proposal, atol=0.005) else "proposes"
         sink.told_proposal[int(i)] = proposal.copy()
         zone = float(talks.estimated_zone[i])
+        table = talks.agenda.on_the_table(i)
         sink.add(i, sink.round, who, verb, format_terms(talks.issues, proposal)
+                 + (f" (on the table: {table})" if table else "")
                  + (f"; the zone they computed holds {zone:.1%} of the terms tried" if zone > 0
                     else "; they see no terms that every party might sign")
                  + ("" if zopa[i] else "; no terms clear every party's bar this round"),

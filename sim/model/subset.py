@@ -39,7 +39,7 @@ SHARED = frozenset({
     "Party.before_ceasefire",
     "Coalition.needs_consent", "Coalition.is_lead",
     "Talks.resolve_prior", "Talks.fixed_candidates", "Talks.frontier_weights",
-    "Assessor.open_issues", "Armistice.open_issues", "Armistice.spread",
+    "Assessor.open_issues", "Armistice.open_issues", "Armistice.spread", "Agenda.items",
     "Route.fallback", "Route.once",
 })
 

@@ -25,6 +25,7 @@ import numpy as np
 from .. import mechanisms as mech
 from ..distributions import Distribution
 from ..streams import RunStreams
+from .agenda import Agenda
 from .armistice import Armistice
 from .assessment import Assessment, Assessor, Views, halton
 from .events import COLLAPSE, DEAL, TALKING, EventSink, RunState
@@ -102,6 +103,7 @@ class Talks:
         self.assessor = Assessor(parties, mediators, views, keep_views=sink.enabled)
         self._options_round = -1
         self.armistice = Armistice(talks.armistice, issues, self.status_quo, self.assessor)
+        self.agenda = Agenda(talks.spec.agenda, issues, runs)
         self._no_deal_yet(runs, n_issues)
         self.draws = {"proposer": streams.uniform("talks:proposer")}
         self.ratification = Ratification(parties, runs, streams, state, sink)
@@ -135,6 +137,7 @@ class Talks:
         self.rejected_by[runs] = False
         self.standing_terms[runs] = np.nan
         self.armistice.standing[runs] = False
+        self.agenda.reopen(runs)
 
     def add_leverage(self, runs: np.ndarray, episodes: np.ndarray) -> None:
         """The mediator uses pressure (it weighs on the deal's durability)."""
@@ -223,7 +226,14 @@ class Talks:
                                 for issue in self.issues], axis=-1)
             parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * perturb, 0, 1))
         dynamic, armistice = self.armistice.with_armistices(np.concatenate(parts, axis=1))
-        return self.assessor.assess(self.fixed_candidates, dynamic, self.leverage, armistice)
+        fixed = self.fixed_candidates
+        if self.agenda.any_closed():
+            # Terms of closed items are held where they were agreed, in the fixed set too: it becomes
+            # per run (its cached utilities no longer apply).
+            dynamic = self.agenda.keep_closed(np.concatenate([np.broadcast_to(fixed, (self.runs, *fixed.shape)), dynamic],
+                                                             axis=1))
+            fixed = fixed[:0]
+        return self.assessor.assess(fixed, dynamic, self.leverage, armistice)
 
     def frontier(self) -> np.ndarray:
         """Terms on the parties' contract curve, one per weight over the parties (see :func:`contract_curve`)."""
@@ -271,11 +281,19 @@ class Talks:
         accepts = final.acceptance > 0.5
         if self.sink.enabled:
             tell_round(self, active, found.proposer, final, accepts, zopa)
-        agreed, voted_down = self.ratification.vote(t, active & accepts.all(axis=-1), final.candidates, final.withdrawal,
+        signed = active & accepts.all(axis=-1)
+        # A yes short of the agenda's last item closes the item on the table; only the last is the deal.
+        provisional = signed & ~self.agenda.at_last_item()
+        agreed, voted_down = self.ratification.vote(t, signed & ~provisional, final.candidates, final.withdrawal,
                                                     self.by_force(final))
-        self._learn(active, agreed, accepts, voted_down, zopa, final)
+        self._learn(active, agreed | provisional, accepts, voted_down, zopa, final)
         if self.sink.enabled:
             tell_beliefs(self, active, final, accepts)
+        self.agenda.close(provisional, final.candidates, self.sink)
+        # Nothing is agreed until everything is: no completion of the closed items in sight reopens them.
+        self.agenda.reopen(active & ~signed & (found.estimated_zone <= 0), self.sink,
+                           "the mediators see no terms on the rest that every party might sign with the items "
+                           "agreed so far held: those items are open again")
         if agreed.any():
             self._agree(t, agreed, final)
         return agreed
@@ -319,7 +337,8 @@ class Talks:
         """The round's proposal in every run of the batch, and what the mediators computed on the way."""
         wide = self._wide_set(t)
         zopa = wide.zopa()
-        scores, estimated = self.mediator_scores(t, wide, n_fixed=len(self.fixed_candidates))
+        n_fixed = 0 if self.agenda.any_closed() else len(self.fixed_candidates)
+        scores, estimated = self.mediator_scores(t, wide, n_fixed=n_fixed)
         proposer, choice = self._proposers(t, wide, estimated, np.argmax(scores, axis=1))
         # The round's pick first, then the next best of the wide set as further starting points.
         ranked = np.argsort(-np.where(np.arange(scores.shape[1])[None, :] == choice[:, None], np.inf, scores),

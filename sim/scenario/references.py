@@ -27,6 +27,7 @@ def _cross_problems(spec: ScenarioSpec) -> Iterator[Problem]:
         yield from _actor_preferences(refs, aid, actor)
         yield from _actor_roles(refs, aid, actor)
     yield from _talks_problems(refs)
+    yield from _agenda_problems(refs)
     yield from _council_problems(refs)
     yield from _coalition_problems(refs)
     yield from world_problems(refs)
@@ -194,6 +195,24 @@ def _talks_problems(refs: Refs) -> Iterator[Problem]:
         elif set(refs.issues) <= set(talks.armistice.issues):
             yield problem(apath, "an armistice that settles every issue leaves nothing open: it is a settlement",
                           "some issues, not all: " + ", ".join(refs.issues))
+
+
+def _agenda_problems(refs: Refs) -> Iterator[Problem]:
+    talks = refs.spec.institutions.talks
+    path: tuple[PathPart, ...] = ("institutions", "talks", "agenda")
+    if talks.agenda and talks.armistice is not None:
+        yield problem(path, "an agenda and an armistice cannot both be declared (the format cannot yet take an "
+                      "armistice item by item)", "one of institutions.talks.agenda and institutions.talks.armistice")
+    seen: dict[str, int] = {}
+    for k, item in enumerate(talks.agenda):
+        for i, issue in enumerate(item.issues):
+            yield from refs.issue(issue, (*path, k, "issues", i))
+            if issue in seen:
+                yield problem((*path, k, "issues", i), f"issue {issue!r} is already in item {seen[issue]} of the agenda",
+                              "each issue in one item at most")
+            seen.setdefault(issue, k)
+    if len(talks.agenda) == 1:
+        yield problem(path, "an agenda of one item is no agenda", "two items or more, or no agenda")
 
 
 def _council_problems(refs: Refs) -> Iterator[Problem]:

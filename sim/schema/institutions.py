@@ -12,7 +12,7 @@ from .base import Evidence, Strict, Unit, label_field
 from .effects import ChangeEffects
 
 __all__ = [
-    "ArmisticeSpec", "CoalitionSpec", "CouncilSpec", "ForceType", "InstitutionsSpec", "MeasureSpec", "QuotaSpec", "SignalSpec",
+    "AgendaItemSpec", "ArmisticeSpec", "CoalitionSpec", "CouncilSpec", "ForceType", "InstitutionsSpec", "MeasureSpec", "QuotaSpec", "SignalSpec",
     "TalksSpec",
     "WorkaroundSpec",
 ]
@@ -26,6 +26,14 @@ class ArmisticeSpec(Strict):
                                                             "at its no-deal term, and no party's red line on it counts.")
     hazard_factor: Num(0, 10) = Field(
         1.0, description="Relapse hazard of an armistice against a settlement of the same terms (1: the same).")
+    evidence: tuple[str, ...] = Evidence
+
+
+class AgendaItemSpec(Strict):
+    """One item of an agreed agenda: the issues the table takes up together, before the next item."""
+
+    label: str = label_field()
+    issues: tuple[str, ...] = Field(min_length=1, description="Issue ids of the item (each issue in one item at most).")
     evidence: tuple[str, ...] = Evidence
 
 
@@ -53,6 +61,11 @@ class TalksSpec(Strict):
     armistice: ArmisticeSpec | None = Field(
         None, description="An armistice-first structure (a ceasefire on some issues now, a settlement later); "
                           "default: only full settlements.")
+    agenda: tuple[AgendaItemSpec, ...] = Field(
+        (), description="Items taken one at a time, in order: a yes of every party to the package closes the item on "
+                        "the table at its terms (held from then on), the deal is the yes on the last item, and the "
+                        "closed items reopen when no completion of them looks acceptable; issues in no item close "
+                        "with the last. Default: no agenda, every package is the deal on the table.")
     evidence: tuple[str, ...] = Evidence
 
 
