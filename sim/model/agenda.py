@@ -22,7 +22,11 @@ import numpy as np
 
 from .story import format_terms
 
-__all__ = ["Agenda"]
+__all__ = ["NO_COMPLETION", "Agenda"]
+
+#: What the story says when the closed items reopen for want of a completion.
+NO_COMPLETION = ("the mediators see no terms on the rest that every party might sign with the items agreed so far "
+                 "held: those items are open again")
 
 
 class Agenda:
@@ -62,6 +66,14 @@ class Agenda:
         shape = (self.closed.shape[0], *([1] * (terms.ndim - 2)), -1)
         return np.where(self.closed.reshape(shape), self.closed_terms.reshape(shape), terms)
 
+    def hold(self, fixed: np.ndarray, dynamic: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The round's candidates, fixed ``(k, issues)`` and per run ``(runs, m, issues)``, with the closed
+        items held: the fixed set then joins the per-run ones (its cached utilities no longer apply)."""
+        if not self.any_closed():
+            return fixed, dynamic
+        every = np.concatenate([np.broadcast_to(fixed, (dynamic.shape[0], *fixed.shape)), dynamic], axis=1)
+        return fixed[:0], self.keep_closed(every)
+
     def at_last_item(self) -> np.ndarray:
         """Runs whose table holds the last item (every run without an agenda): a yes there is the deal."""
         return self.item >= len(self.items) - 1
@@ -80,7 +92,7 @@ class Agenda:
         self.closed |= mask
         self.item = np.where(runs, self.item + 1, self.item)
 
-    def reopen(self, runs: np.ndarray, sink: Any | None = None, why: str = "") -> None:
+    def reopen(self, runs: np.ndarray, sink: Any | None = None, why: str = NO_COMPLETION) -> None:
         """The items closed in the runs of the mask open again, and the first item is back on the table."""
         runs = runs & (self.item > 0) if self.active else runs & False
         if not runs.any():

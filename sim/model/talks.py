@@ -46,7 +46,6 @@ ACTIVE_RUNS_ONLY = True
 FRONTIER_WEIGHTS = 9
 
 
-
 class Talks:
     """The negotiation table: proposals, answers, suspensions and the agreed terms, per run.
 
@@ -226,13 +225,7 @@ class Talks:
                                 for issue in self.issues], axis=-1)
             parts.append(np.clip(self.last_proposal[:, None, :] + 0.05 * perturb, 0, 1))
         dynamic, armistice = self.armistice.with_armistices(np.concatenate(parts, axis=1))
-        fixed = self.fixed_candidates
-        if self.agenda.any_closed():
-            # Terms of closed items are held where they were agreed, in the fixed set too: it becomes
-            # per run (its cached utilities no longer apply).
-            dynamic = self.agenda.keep_closed(np.concatenate([np.broadcast_to(fixed, (self.runs, *fixed.shape)), dynamic],
-                                                             axis=1))
-            fixed = fixed[:0]
+        fixed, dynamic = self.agenda.hold(self.fixed_candidates, dynamic)
         return self.assessor.assess(fixed, dynamic, self.leverage, armistice)
 
     def frontier(self) -> np.ndarray:
@@ -291,9 +284,7 @@ class Talks:
             tell_beliefs(self, active, final, accepts)
         self.agenda.close(provisional, final.candidates, self.sink)
         # Nothing is agreed until everything is: no completion of the closed items in sight reopens them.
-        self.agenda.reopen(active & ~signed & (found.estimated_zone <= 0), self.sink,
-                           "the mediators see no terms on the rest that every party might sign with the items "
-                           "agreed so far held: those items are open again")
+        self.agenda.reopen(active & ~signed & (found.estimated_zone <= 0), self.sink)
         if agreed.any():
             self._agree(t, agreed, final)
         return agreed
