@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MAX_TILT", "grid_update", "interval_quantile", "interval_share", "tilt_by_news", "tilt_grid", "type_cutoff"]
+__all__ = ["MAX_TILT", "RESOLVE_FLOOR", "grid_update", "interval_quantile", "interval_share", "tilt_by_news", "tilt_grid", "type_cutoff",
+           "unwidened", "widened"]
 
 
 def grid_update(weights: np.ndarray, observed: np.ndarray, expected: np.ndarray, sd: float | np.ndarray,
@@ -94,6 +95,24 @@ def _tilted_rank(q: np.ndarray, lo: np.ndarray, hi: np.ndarray, tilt: np.ndarray
         rank = np.where(t > 0, hi + np.log1p((1 - q) * np.expm1(-t * width)) / t,
                         lo + np.log1p(q * np.expm1(t * width)) / t)
     return np.clip(np.where(flat, lo + q * width, rank), lo, hi)
+
+
+#: The lowest resolve the format allows (``party.resolve``): a widened prior's lower end stops there.
+RESOLVE_FLOOR = 0.05
+
+
+def widened(x: np.ndarray, centre: float, width: np.ndarray) -> np.ndarray:
+    """Resolve ``x`` in units of a prior widened ``width`` times about its median ``centre``: the point of
+    the common prior's grid with the same rank (``centre + (x - centre) / width``). A width of 1 gives
+    ``x`` exactly. ``width`` is per run, ``x`` ``(runs, ...)``."""
+    w = np.reshape(width, np.shape(width) + (1,) * (np.ndim(x) - np.ndim(width)))
+    return np.where(w == 1.0, x, centre + (x - centre) / w)
+
+
+def unwidened(u: np.ndarray, centre: float, width: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`widened`: a point of the common prior's grid as a resolve of the widened prior."""
+    w = np.reshape(width, np.shape(width) + (1,) * (np.ndim(u) - np.ndim(width)))
+    return np.where(w == 1.0, u, centre + (u - centre) * w)
 
 
 def interval_share(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, cutoff: np.ndarray,

@@ -12,10 +12,22 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from .beliefs import MAX_TILT, grid_update, interval_quantile, interval_share, tilt_by_news, tilt_grid, type_cutoff
+from .beliefs import (
+    MAX_TILT,
+    RESOLVE_FLOOR,
+    grid_update,
+    interval_quantile,
+    interval_share,
+    tilt_by_news,
+    tilt_grid,
+    type_cutoff,
+    unwidened,
+    widened,
+)
 
 __all__ = [
     "MAX_TILT",
+    "RESOLVE_FLOOR",
     "backed_share",
     "binding_constraint",
     "cascade",
@@ -37,7 +49,9 @@ __all__ = [
     "tilt_grid",
     "type_cutoff",
     "unanimity",
+    "unwidened",
     "utility",
+    "widened",
 ]
 
 

@@ -39,6 +39,7 @@ class Party(Actor, Preferences):
         assert p is not None
         q = params.party
         self.resolve = q.resolve
+        self.resolve_prior_width = q.resolve_prior_width
         self.discount = q.discount
         self.hold_out = q.hold_out
         self.war_cost = q.war_cost

@@ -9,11 +9,11 @@ mediators' plans); the mediators' pick, solved over their beliefs and refined lo
 (deterministic given each party's type); domestic ratification; what the answers taught the
 mediators; why the round failed. The talks see the other arenas only through :class:`Views`.
 
-The mediators do not know how resolute each party is (its ``resolve``, drawn per run): they hold a
-belief on a grid, the scenario's distribution of that resolve as the prior. A candidate's chance of
-acceptance by a party is the belief mass of the types that would sign it; the pick maximises the
-log of the product of those chances (a Nash product over the estimated zone of agreement) plus the
-mediators' tilt. Each answer rules out the types that would have answered otherwise.
+The mediators do not know each party's ``resolve`` (drawn per run): their belief is the scenario's
+distribution of it (widened by ``resolve_prior_width``). A candidate's chance with a party is the
+belief mass of the types that would sign it; the pick maximises the log of the product of those
+chances (a Nash product over the estimated zone) plus the mediators' tilt. Each answer rules out
+the types that would have answered otherwise.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ __all__ = ["ACTIVE_RUNS_ONLY", "REFINE_STARTS", "REFINE_STEPS", "Talks"]
 #: run of the batch is evaluated and the others' answers discarded (the reference the tests compare to).
 ACTIVE_RUNS_ONLY = True
 
-
 #: Weights over the parties of the contract curve's terms.
 FRONTIER_WEIGHTS = 9
 
@@ -64,8 +63,8 @@ class Talks:
         talks = params.institutions.talks
         self.parties, self.mediators, self.issues = parties, mediators, issues
         self.views, self.state, self.sink = views, state, sink
-        runs, n_issues = len(streams.seeds), len(issues)
-        self.runs = runs
+        self.runs, n_issues = len(streams.seeds), len(issues)
+        runs = self.runs
         self.max_suspensions = np.round(talks.max_suspensions)
         self.suspended_until = np.zeros(runs, dtype=np.int64)
         self.suspensions = np.zeros(runs, dtype=np.int64)
@@ -73,8 +72,7 @@ class Talks:
         self.leverage = np.zeros(runs)
         self.zopa_rounds = np.zeros(runs, dtype=np.int64)
         self.rejected_by = np.zeros((runs, len(parties)), bool)
-        self.cause_code = np.full(runs, -1)
-        """Why the last round failed, as :func:`sim.mechanisms.binding_constraint` codes it."""
+        self.cause_code = np.full(runs, -1)  # why the last round failed (mechanisms.binding_constraint's code)
         self._init_beliefs(talks.spec, parties, runs)
         capability = np.stack([p.capability for p in parties])
         self.power = capability / np.maximum(capability.mean(axis=0), 1e-12)
@@ -199,7 +197,8 @@ class Talks:
         for k, party in enumerate(self.parties):
             low, high = self.resolve_low[k], self.resolve_high[k]
             cutoff = mech.type_cutoff(party.fight_utility, party.fight_costs, a.threshold[k])
-            share = mech.interval_share(self.resolve_prior[k], low, high, cutoff, self.resolve_tilt[k])
+            share = mech.interval_share(self.resolve_prior[k], self.in_prior_units(k, low), self.in_prior_units(k, high),
+                                        self.in_prior_units(k, cutoff), self.resolve_tilt[k])
             public_no = a.hard[k] | a.blocked_at_home[k]
             estimated.append(np.where(public_no, 0.0, share))
             willing = party.fight_utility - party.fight_costs / low
@@ -296,15 +295,23 @@ class Talks:
         size = int(spec.belief_grid)
         known = spec.mediators_know_resolve
         self.resolve_prior = [quantile_grid(p.spec.party.resolve, size, p.resolve) for p in parties]
-        # A resolve the scenario fixes is known: every run's own value (design points may differ in it).
-        fixed = [not isinstance(p.spec.party.resolve, Distribution) for p in parties]
-        self.resolve_low = [p.resolve.copy() if known or fix else np.full(runs, grid[0])
-                            for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
-        self.resolve_high = [p.resolve.copy() if known or fix else np.full(runs, grid[-1])
-                             for p, grid, fix in zip(parties, self.resolve_prior, fixed, strict=True)]
+        # The grid holds the common prior; a wider prior of the mediators is that grid stretched about
+        # its median, per run (mechanisms.widened), so the grid stays the same in every run.
+        self.prior_centre = [float(np.interp(0.5, np.linspace(0, 1, size), grid)) for grid in self.resolve_prior]
+        self.resolve_low, self.resolve_high = [], []
+        for p, grid, centre in zip(parties, self.resolve_prior, self.prior_centre, strict=True):
+            # A resolve the scenario fixes is known: every run's own value (design points may differ in it).
+            told = known or not isinstance(p.spec.party.resolve, Distribution)
+            ends = [mech.unwidened(np.full(runs, end), centre, p.resolve_prior_width) for end in (grid[0], grid[-1])]
+            self.resolve_low.append(p.resolve.copy() if told else np.maximum(ends[0], mech.RESOLVE_FLOOR))
+            self.resolve_high.append(p.resolve.copy() if told else ends[1])
         self.resolve_tilt = [np.zeros(runs) for _ in parties]
         """What the mediators read into council news about each party: the log likelihood ratio their belief
         is tilted by, toward the more resolute types (positive) or the less (negative)."""
+
+    def in_prior_units(self, k: int, resolve: np.ndarray) -> np.ndarray:
+        """Party ``k``'s resolve ``(runs, ...)`` as the common prior's point of the same rank in the mediators' prior."""
+        return mech.widened(resolve, self.prior_centre[k], self.parties[k].resolve_prior_width)
 
     def hear(self, about: str, news: np.ndarray, likelihood_ratio: np.ndarray, council: str) -> None:
         """A council's news as evidence about a party's resolve: the mediators' belief about it tilts

@@ -51,16 +51,17 @@ def round_values(model: Any) -> dict[tuple[str, str], np.ndarray]:
     talks = model.talks
     values: dict[tuple[str, str], np.ndarray] = {}
     for k, party in enumerate(model.parties):
-        prior, low, high = talks.resolve_prior[k], talks.resolve_low[k], talks.resolve_high[k]
-        tilt = talks.resolve_tilt[k]
+        prior, tilt = talks.resolve_prior[k], talks.resolve_tilt[k]
+        low, high = talks.in_prior_units(k, talks.resolve_low[k]), talks.in_prior_units(k, talks.resolve_high[k])
+        centre, width = talks.prior_centre[k], party.resolve_prior_width
         # The mean of the restricted prior, from its quantiles at the midpoints of equal slices.
         mids = (np.arange(MEAN_POINTS) + 0.5) / MEAN_POINTS
         aid = party.actor_id
         values[("drift_belief", aid)] = party.belief
-        values[("resolve_belief_mean", aid)] = mech.interval_quantile(prior, low[:, None], high[:, None],
-                                                                      mids[None, :], tilt[:, None]).mean(axis=1)
-        values[("resolve_belief_low", aid)] = mech.interval_quantile(prior, low, high, LOW, tilt)
-        values[("resolve_belief_high", aid)] = mech.interval_quantile(prior, low, high, HIGH, tilt)
+        quantiles = mech.interval_quantile(prior, low[:, None], high[:, None], mids[None, :], tilt[:, None])
+        values[("resolve_belief_mean", aid)] = mech.unwidened(quantiles, centre, width).mean(axis=1)
+        values[("resolve_belief_low", aid)] = mech.unwidened(mech.interval_quantile(prior, low, high, LOW, tilt), centre, width)
+        values[("resolve_belief_high", aid)] = mech.unwidened(mech.interval_quantile(prior, low, high, HIGH, tilt), centre, width)
         values[("true_resolve", aid)] = party.resolve
         values[("outside_option", aid)] = party.outside_option
         values[("stock_used", aid)] = party.used_share
