@@ -20,7 +20,8 @@ The quantities (:data:`sim.model.trajectory.QUANTITIES`), per party unless said:
   its stock used; ``acceptance_chance``: the mediators' estimated chance it accepts their last proposal;
 - per run: ``zone_estimated`` and ``zone_true`` (shares of the wide candidate set the mediators believe
   some type of every party would sign, and every party would sign given the true types), ``front``
-  (share of the contested area taken), ``true_drift`` (the run's drift; only with a front) and ``status``.
+  (share of the contested area taken), ``true_drift`` (the run's drift; only with a front),
+  ``agenda_items_closed`` (items of the agenda closed and held; only with an agenda) and ``status``.
 
 Examples:
     >>> from sim import load_scenario

@@ -82,6 +82,16 @@ def test_korea_s_agenda_puts_its_earliest_deal_in_the_fourth_round_and_delays_th
     assert np.nanmedian(with_items) > np.nanmedian(without)
 
 
+def test_the_trajectory_counts_the_items_closed_round_by_round():
+    from sim.trajectory import run_trajectory
+
+    table = run_trajectory(tiny(**deep_merge(THREE, THREE_ITEMS)), [0, 1])
+    closed = table[table["quantity"] == "agenda_items_closed"].sort_values(["run", "round"])
+    # Closed after rounds 0 and 1; the yes of round 2 on the last item is the deal.
+    assert closed[closed["run"] == 0]["value"].tolist()[:3] == [1.0, 2.0, 2.0]
+    assert "agenda_items_closed" not in set(run_trajectory(tiny(**THREE), [0])["quantity"])
+
+
 def test_a_runs_numbers_do_not_depend_on_the_other_runs_of_its_batch():
     """Some runs of a batch close items while others do not: the candidates then become per run for
     all of them, which must not move anyone's numbers."""

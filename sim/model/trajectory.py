@@ -25,8 +25,9 @@ PARTY_QUANTITIES: tuple[str, ...] = (
     "drift_belief", "resolve_belief_mean", "resolve_belief_low", "resolve_belief_high", "true_resolve",
     "outside_option", "stock_used", "acceptance_chance",
 )
-#: Quantities recorded once per run (actor ``-``); ``true_drift`` only in scenarios with a front.
-RUN_QUANTITIES: tuple[str, ...] = ("zone_estimated", "zone_true", "front", "true_drift", "status")
+#: Quantities recorded once per run (actor ``-``); ``true_drift`` only in scenarios with a front,
+#: ``agenda_items_closed`` only in scenarios with an agenda.
+RUN_QUANTITIES: tuple[str, ...] = ("zone_estimated", "zone_true", "front", "true_drift", "agenda_items_closed", "status")
 #: Every quantity of the trajectory table.
 QUANTITIES: tuple[str, ...] = PARTY_QUANTITIES + RUN_QUANTITIES
 
@@ -71,6 +72,8 @@ def round_values(model: Any) -> dict[tuple[str, str], np.ndarray]:
     values[("front", NO_ACTOR)] = model.front.taken
     if model.scenario.spec.front is not None:
         values[("true_drift", NO_ACTOR)] = model.params.tree.front.drift
+    if talks.agenda.active:
+        values[("agenda_items_closed", NO_ACTOR)] = talks.agenda.item
     values[("status", NO_ACTOR)] = model.state.status
     runs = model.runs
     return {key: np.broadcast_to(np.asarray(v, dtype=float), (runs,)).copy() for key, v in values.items()}
