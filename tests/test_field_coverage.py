@@ -53,6 +53,10 @@ UNREACHED = {
                                                "answers of tests/test_councils_and_shocks.py cover it",
     "institutions.coalition.backstop_from": "it must name a backer, and a second backer would be a setting nothing "
                                             "reads; the known-answer test of a backstop from a non-mediator covers it",
+    "actors.*.party.resolve_prior_width": "set in the small scenario (any width, 0.5 to 3) it leaves two deals "
+                                          "that break whatever the breach does, so breaks_deal goes unread; "
+                                          "the known answers and the property test of "
+                                          "tests/test_bargaining_core.py cover it",
     **{f"institutions.talks.agenda[].{key}": "the small scenario has an armistice, which an agenda cannot go "
                                              "with; the known answers of tests/test_agenda.py cover the agenda"
        for key in ("label", "issues", "evidence")},

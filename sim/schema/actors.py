@@ -84,17 +84,17 @@ class PartySpec(Strict):
         1.0, description="Tolerance of war costs, its private type: per-round costs are divided by it. Each run draws "
                          "the true value from a distribution given here; the mediators know only that distribution "
                          "(their prior) and learn from the party's answers.")
-    resolve_prior_width: Num(0.25, 10) = Field(
-        1.0, description="How much wider than that distribution the mediators' prior is, stretched about its median "
-                         "(1: a common prior, the distribution the truth is drawn from; 2: they think types twice as "
-                         "far from the median possible; below 1 they may rule out the true type, and their belief then "
-                         "stops at the end of their range). A fact of the case: what the mediators believed at its start.")
     discount: Num(0.5, 1) = Field(0.98, description="Per-round discount factor of future costs; 0.5-1.")
     hold_out: Num(0, 1) = Field(0.02, description="Surplus over the outside option it demands before accepting (utility).")
     war_cost: Num(0, 1) = Field(0.01, description="Utility lost per round of fighting at baseline.")
     sanctions_cost: Num(0, 10) = Field(0.0, description="War cost rises by this factor times the sanctions index on it.")
     funding_cost: Num(0, 10) = Field(0.0, description="War cost rises by this factor times its funding shortfall.")
     optimism: Num(-1, 5) = Field(0.0, description="Bias of its prior about the front's drift (+0.5: expects 50% faster attacker gains); the front's movements then teach it.")
+    resolve_prior_width: Num(0.25, 10) = Field(
+        1.0, description="How much wider than the distribution of resolve the mediators' prior is, stretched about its median "
+                         "(1: a common prior, the distribution the truth is drawn from; 2: they think types twice as "
+                         "far from the median possible; below 1 they may rule out the true type, and their belief then "
+                         "stops at the end of their range). A fact of the case: what the mediators believed at its start.")
     endurance_rounds: Num(1, 100000) | None = Field(
         None, description="Rounds of fighting that its stock (manpower, money, materiel) sustains; each round of "
                           "fighting uses one. When it is used up the war ends (outcome military_end). None: it "
