@@ -105,14 +105,19 @@ def widened(x: np.ndarray, centre: float, width: np.ndarray) -> np.ndarray:
     """Resolve ``x`` in units of a prior widened ``width`` times about its median ``centre``: the point of
     the common prior's grid with the same rank (``centre + (x - centre) / width``). A width of 1 gives
     ``x`` exactly. ``width`` is per run, ``x`` ``(runs, ...)``."""
-    w = np.reshape(width, np.shape(width) + (1,) * (np.ndim(x) - np.ndim(width)))
+    w = _per_run(width, x)
     return np.where(w == 1.0, x, centre + (x - centre) / w)
 
 
 def unwidened(u: np.ndarray, centre: float, width: np.ndarray) -> np.ndarray:
     """The inverse of :func:`widened`: a point of the common prior's grid as a resolve of the widened prior."""
-    w = np.reshape(width, np.shape(width) + (1,) * (np.ndim(u) - np.ndim(width)))
+    w = _per_run(width, u)
     return np.where(w == 1.0, u, centre + (u - centre) * w)
+
+
+def _per_run(width: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A per-run width shaped to broadcast against ``values`` ``(runs, ...)``."""
+    return np.reshape(width, np.shape(width) + (1,) * (np.ndim(values) - np.ndim(width)))
 
 
 def interval_share(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, cutoff: np.ndarray,

@@ -9,7 +9,7 @@ and close with the last. When the mediators see no completion of the closed item
 might sign (their estimated zone is empty with those terms held), the closed items reopen: under
 "nothing is agreed until everything is agreed" a provisional yes binds nobody.
 
-The agenda is a fact of a case, known at its start (Korea's five items of July 1951, Colombia's six
+The agenda is a fact of a case, known at its start (Korea's agenda of July 1951, Colombia's six points
 of the 2012 General Agreement); the rule that takes it item by item is the model's. Without an agenda
 this component does nothing and every package is the deal on the table.
 """
