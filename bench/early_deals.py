@@ -5,7 +5,9 @@ prints, for the baseline, every backtest case and the example of docs/examples: 
 runs with a deal by round 3, the share of runs in which a zone of agreement exists already after
 round 0 with the true types (``zone_true`` of the trajectory, the share of the mediators' wide
 candidate set that every party would sign), and whether ripening can act at all in the case: its
-parties with a stock (``endurance_rounds``), which is what strain and fading audience costs need.
+parties with a stock (``endurance_rounds``), which is what strain and fading audience costs need;
+and the same runs with the parties' types made public (``mediators_know_resolve``: the mediators know
+every party's resolve), for issue 13's check that public types bring deals forward.
 
 The point it measures: a case whose zone exists at round 0 under the true types deals within the first
 rounds, since the mediators' solve finds a zone that exists (screening costs one or two rejections);
@@ -57,8 +59,13 @@ def row(path: Path, runs: int) -> str:
     zone = zone_at_0.to_numpy()
     with_zone = early[zone].mean() if zone.any() else float("nan")
     from_zone = zone[early.to_numpy()].mean() if early.any() else float("nan")
+    public = run_many(scenario.with_overrides({"institutions.talks.mediators_know_resolve": True}),
+                      runs=runs, seed=SEED, workers=1)
+    public_deal = public.outcome.isin(DEALS)
+    public_early = public_deal & (public.deal_round <= 3)
     return (f"| {path.stem} | {100 * deal.mean():.1f} % | {100 * early.mean():.1f} % | {100 * zone_at_0.mean():.1f} % "
-            f"| {100 * with_zone:.1f} % | {100 * from_zone:.1f} % | {', '.join(stocked) or 'none'} |")
+            f"| {100 * with_zone:.1f} % | {100 * from_zone:.1f} % | {', '.join(stocked) or 'none'} "
+            f"| {100 * public_deal.mean():.1f} % | {100 * public_early.mean():.1f} % |")
 
 
 KOREA = {"as written (China and the US each propose with chance 0.3)": {},
@@ -80,8 +87,9 @@ def korea(runs: int) -> None:
 def main(runs: int) -> None:
     print(f"{runs:,} runs a case, master seed {SEED}")
     print("| case | P(deal) | deal by round 3 | zone with the true types after round 0 "
-          "| deal by round 3, given that zone | early deals with that zone | parties with a stock |")
-    print("|---|---|---|---|---|---|---|")
+          "| deal by round 3, given that zone | early deals with that zone | parties with a stock "
+          "| P(deal), types public | deal by round 3, types public |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for path in files():
         print(row(path, runs), flush=True)
 

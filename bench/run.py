@@ -12,7 +12,9 @@ the targets are ratios measured in the same run:
   under 60 s;
 - the overhead of a design point (a sweep of many points of few runs against the same runs as one
   point) under 10 ms;
-- peak memory flat in the number of runs (200,000 runs within 2x of 20,000).
+- peak memory flat in the number of runs (200,000 runs within 2x of 20,000);
+- and, for issue 13, the model's per-run time at most 3x the first model's, the two timed in
+  alternation (``bench/first_model.py``: the first model is taken from the repository's history).
 
 Scaling as the horizon, the number of parties and the belief grid double is printed as the cost
 ratio and its exponent (``log2`` of the ratio: 1 is linear).
@@ -40,6 +42,9 @@ sys.path.insert(0, str(ROOT))
 from sim import Scenario, load_scenario  # noqa: E402
 from sim.chunks import Point  # noqa: E402
 from sim.experiment import run_many, run_points  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from first_model import FirstModelUnavailable, ratio_to_first_model  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 #: The reference loops of the project (outside the repository); another copy can be named with
@@ -195,6 +200,14 @@ def main() -> None:
         results["ratio_to_mesa_reference"] = round(ours / mesa_s, 2)
         results["ratio_to_numpy_reference"] = round(ours / numpy_s, 1)
 
+    try:
+        mine, first, ratio = ratio_to_first_model(n_thousand, 1 if quick else 3)
+        results[f"seconds_{n_thousand}_runs_first_model"] = round(first, 3)
+        results[f"seconds_{n_thousand}_runs_this_model_paired"] = round(mine, 3)
+        results["ratio_to_first_model"] = round(ratio, 2)
+    except FirstModelUnavailable as error:
+        notes.append(f"no ratio to the first model: {error}")
+
     results[f"seconds_{n_scale}_runs_1_worker"] = round(timed(lambda: run_many(baseline, runs=n_scale, seed=4)), 3)
     results[f"seconds_{n_scale}_runs_2_workers"] = round(
         timed(lambda: run_many(baseline, runs=n_scale, seed=4, workers=2)), 3)
@@ -227,6 +240,7 @@ def main() -> None:
 
     targets = {
         "ratio_to_mesa_reference": ("<=", 0.5),
+        "ratio_to_first_model": ("<=", 3.0),
         "seconds_readme_sensitivity_example": ("<", 60.0),
         "ms_overhead_per_design_point": ("<", 10.0),
         "peak_memory_ratio": ("<=", 2.0),

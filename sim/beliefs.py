@@ -7,6 +7,8 @@ bargaining core's own arithmetic. Equations: ``docs/model.md`` sections 3, 5 and
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 __all__ = ["MAX_TILT", "RESOLVE_FLOOR", "grid_update", "interval_quantile", "interval_share", "tilt_by_news", "tilt_grid", "type_cutoff",
@@ -105,12 +107,16 @@ def widened(x: np.ndarray, centre: float, width: np.ndarray) -> np.ndarray:
     """Resolve ``x`` in units of a prior widened ``width`` times about its median ``centre``: the point of
     the common prior's grid with the same rank (``centre + (x - centre) / width``). A width of 1 gives
     ``x`` exactly. ``width`` is per run, ``x`` ``(runs, ...)``."""
+    if np.all(width == 1.0):  # the common prior (the default): nothing to compute
+        return x
     w = _per_run(width, x)
     return np.where(w == 1.0, x, centre + (x - centre) / w)
 
 
 def unwidened(u: np.ndarray, centre: float, width: np.ndarray) -> np.ndarray:
     """The inverse of :func:`widened`: a point of the common prior's grid as a resolve of the widened prior."""
+    if np.all(width == 1.0):
+        return u
     w = _per_run(width, u)
     return np.where(w == 1.0, u, centre + (u - centre) * w)
 
@@ -118,6 +124,14 @@ def unwidened(u: np.ndarray, centre: float, width: np.ndarray) -> np.ndarray:
 def _per_run(width: np.ndarray, values: np.ndarray) -> np.ndarray:
     """A per-run width shaped to broadcast against ``values`` ``(runs, ...)``."""
     return np.reshape(width, np.shape(width) + (1,) * (np.ndim(values) - np.ndim(width)))
+
+
+@cache
+def _levels(size: int) -> np.ndarray:
+    """The prior ranks ``k / (size - 1)`` of a grid of ``size`` quantiles (read-only: shared by every call)."""
+    levels = np.linspace(0.0, 1.0, size)
+    levels.flags.writeable = False
+    return levels
 
 
 def interval_share(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, cutoff: np.ndarray,
@@ -134,7 +148,7 @@ def interval_share(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray, cu
     ``low`` and ``high`` are ``(runs,)``, ``cutoff`` ``(runs, candidates)``. An interval of one point
     (a known type) gives 1 or 0.
     """
-    levels = np.linspace(0.0, 1.0, len(prior_grid))
+    levels = _levels(len(prior_grid))
 
     def cdf(x: np.ndarray) -> np.ndarray:
         return np.interp(x, prior_grid, levels) if prior_grid[-1] > prior_grid[0] else (x >= prior_grid[0]) * 1.0
@@ -154,7 +168,7 @@ def interval_quantile(prior_grid: np.ndarray, low: np.ndarray, high: np.ndarray,
                       tilt: np.ndarray | None = None) -> np.ndarray:
     """The ``q`` quantile of the prior restricted to ``[low, high]`` and tilted by ``tilt`` (the belief
     :func:`interval_share` reads), per run: the inverse of the same distribution function."""
-    levels = np.linspace(0.0, 1.0, len(prior_grid))
+    levels = _levels(len(prior_grid))
     if prior_grid[-1] <= prior_grid[0]:
         return np.broadcast_to(np.asarray(low, dtype=float), np.broadcast(low, q).shape).copy()
     lo, hi = np.interp(low, prior_grid, levels), np.interp(high, prior_grid, levels)

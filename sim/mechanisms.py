@@ -75,9 +75,15 @@ def utility(terms: np.ndarray, ideal: np.ndarray, salience: np.ndarray, risk: np
     ``risk`` is one number, or an array that broadcasts against ``terms`` without the last axis;
     > 1 is risk-averse.
     """
-    distance = np.abs(terms - ideal)
+    distance = np.subtract(terms, ideal)
+    np.abs(distance, out=distance)
     exponent = risk if np.ndim(risk) == 0 else np.asarray(risk)[..., None]
-    return np.sum(salience * (1.0 - power(distance, exponent)), axis=-1)
+    # The same arithmetic as ``salience * (1 - distance ** risk)``, in place: these arrays are the
+    # model's largest, and allocating each step's result cost as much as computing it.
+    kept = power(distance, exponent)
+    np.subtract(1.0, kept, out=kept)
+    np.multiply(salience, kept, out=kept)
+    return np.sum(kept, axis=-1)
 
 
 def power(base: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:

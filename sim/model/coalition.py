@@ -70,6 +70,9 @@ class Coalition:
         self.deployment_issue = self.guarantees_issue = None
         self._table_for: tuple[np.ndarray, np.ndarray] | None = None
         """The backstop and thresholds the expected cascade (``_table``) was computed with."""
+        self._fixed_outlook: tuple[bytes, list[np.ndarray]] | None = None
+        """The table read at the fixed candidates' deployment terms, and those terms (as bytes): the
+        same until the table changes (it is dropped with it)."""
         runs = self.runs
         # The record of what followed a ceasefire.
         self.deployed = np.zeros(runs, bool)
@@ -125,6 +128,7 @@ class Coalition:
             self._table = (deterrent, beyond / self.p.F_needed[:, None],
                            self._presence(pledged, troops[:, None, :], force, fielded.level))
             self._table_for = (inputs[0].copy(), inputs[1])
+            self._fixed_outlook = None
         # Bucket k: the term covers the k lowest force-type levels (few levels: comparisons beat a search).
         bucket = np.zeros(deployment_terms.shape, dtype=np.intp)
         shape = (self.runs, *([1] * (deployment_terms.ndim - 1)))
@@ -133,10 +137,13 @@ class Coalition:
         flat = bucket.reshape(self.runs, -1)
         per_run = [np.take_along_axis(table, flat, axis=1).reshape(bucket.shape) for table in self._table]
         if fixed_terms is not None:
-            # Terms shared by every run need one bucket each, not one per run.
-            shared = np.sum(fixed_terms[None, :, None] >= self.consent_levels[:, None, :], axis=-1)
-            per_run = [np.concatenate([np.take_along_axis(table, shared, axis=1), part], axis=1)
-                       for table, part in zip(self._table, per_run, strict=True)]
+            key = fixed_terms.tobytes()
+            if self._fixed_outlook is None or self._fixed_outlook[0] != key:
+                # Terms shared by every run need one bucket each, not one per run.
+                shared = np.sum(fixed_terms[None, :, None] >= self.consent_levels[:, None, :], axis=-1)
+                self._fixed_outlook = (key, [np.take_along_axis(table, shared, axis=1) for table in self._table])
+            per_run = [np.concatenate([fixed, part], axis=1)
+                       for fixed, part in zip(self._fixed_outlook[1], per_run, strict=True)]
         return CoalitionOutlook(*per_run)
 
     def effective_guarantees(self, guarantees: np.ndarray, deterrent: np.ndarray) -> np.ndarray:
