@@ -252,12 +252,26 @@ def excluded(scenario: Scenario, *, spread: float = DEFAULT_SPREAD) -> dict[str,
                                         if not isinstance(c, Factor))}
 
 
+#: The screen of every numeric parameter (:func:`_screen`) by scenario content and spread: the CLI's
+#: ``--all-params`` asks for it twice (the factors, then ``excluded.csv``), and each screen validates
+#: the scenario at both ends of some 300 ranges. Keyed by the scenario's digest and file, so it never goes stale.
+_SCREENS: dict[tuple[str, str, float], tuple[Factor | tuple[str, str], ...]] = {}
+
+
 def _candidates(scenario: Scenario, spread: float, fields: Mapping[str, NumericField] | None,
                 skip: set[str] | frozenset[str]) -> Iterator[Factor | tuple[str, str]]:
+    key = (scenario.digest(), str(scenario.source), spread)
+    if key not in _SCREENS:
+        if len(_SCREENS) >= 8:
+            _SCREENS.clear()
+        _SCREENS[key] = tuple(_screen(scenario, spread, fields))
+    return (c for c in _SCREENS[key] if (c.path if isinstance(c, Factor) else c[0]) not in skip)
+
+
+def _screen(scenario: Scenario, spread: float, fields: Mapping[str, NumericField] | None
+            ) -> Iterator[Factor | tuple[str, str]]:
     fields = numeric_fields(scenario) if fields is None else fields
     for path, field in fields.items():
-        if path in skip:
-            continue
         if path in SOLVER_SETTINGS:
             yield path, "a numerical setting of the solver"
             continue
