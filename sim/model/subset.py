@@ -122,13 +122,7 @@ class _Taker:
 
     def _take(self, obj: Any, name: str) -> Any:
         kind = type(obj)
-        if kind is np.ndarray:
-            return self._array(obj, name)
-        if kind is list:
-            return [self.take(v, name) for v in obj]
-        if kind is dict:
-            return {k: self.take(v, name) for k, v in obj.items()}
-        if isinstance(obj, (str, int, float, frozenset)):
+        if isinstance(obj, (str, int, float, frozenset)):  # subclasses of the plain types
             return obj
         if isinstance(obj, np.ndarray):
             return self._array(obj, name)
