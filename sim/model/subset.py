@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from .events import EventSink
+from .params import ParamNode
 
 __all__ = ["RUNS_SECOND", "SHARED", "SubsetError", "put", "take"]
 
@@ -105,6 +106,31 @@ def _state_name(cls: str, attr: str) -> str:
     return f"{cls}.{attr}"
 
 
+class _TakenOnRead:
+    """A scenario block's parameters (:class:`~sim.model.params.ParamNode`) taken one attribute at a time,
+    on first read.
+
+    The talks reach the whole parameter tree (every actor's drawn numbers, the coalition members',
+    the shocks') but a round reads a few of its arrays; copying all of them cost a fifth of a
+    round in which a few runs talk. A value read is taken by the same rule as everything else, once.
+    """
+
+    def __init__(self, block: ParamNode, taker: _Taker):
+        object.__setattr__(self, "_block", block)
+        object.__setattr__(self, "_taker", taker)
+
+    def __getattr__(self, attr: str) -> Any:
+        value = getattr(self._block, attr)
+        if attr.startswith("__") or type(value) in _PLAIN:
+            return value
+        taken = self._taker.take(value, _state_name("ParamNode", attr))
+        object.__setattr__(self, attr, taken)
+        return taken
+
+    def __repr__(self) -> str:
+        return f"{self._block!r} (runs taken)"
+
+
 class _Taker:
     def __init__(self, rows: np.ndarray, runs: int):
         self.rows, self.runs = rows, runs
@@ -137,6 +163,8 @@ class _Taker:
             return types.MethodType(obj.__func__, self.take(obj.__self__, type(obj.__self__).__name__))
         if isinstance(obj, _AS_THEY_ARE) or not kind.__module__.startswith("sim.") or not hasattr(obj, "__dict__"):
             return obj
+        if kind is ParamNode:
+            return _TakenOnRead(obj, self)
         if _copies_plainly(kind):
             new = object.__new__(kind)
             new.__dict__.update(obj.__dict__)
