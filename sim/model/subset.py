@@ -155,6 +155,8 @@ class _Taker:
         if isinstance(obj, list):
             return [self.take(v, name) for v in obj]
         if isinstance(obj, tuple):
+            if all(type(v) in _PLAIN for v in obj):  # a record of plain values (the streams' requests)
+                return obj
             items = [self.take(v, name) for v in obj]
             return type(obj)(*items) if hasattr(obj, "_fields") else tuple(items)
         if isinstance(obj, dict):
