@@ -70,22 +70,24 @@ def refine(talks: Any, t: int, starts: np.ndarray, proposer: np.ndarray, zopa: n
         scores = local_scores.reshape(runs, k, len(moves))
         pick = np.where(proposer[:, None] < 0, np.argmax(scores, axis=-1), 0)
         chosen = np.take_along_axis(around.reshape(runs, k, len(moves), n), pick[:, :, None, None], axis=2)[:, :, 0]
-        best, reached = _follow(talks, t, best, chosen, proposer, zopa, armistice)
+        best, reached, followed, picked = _follow(talks, t, best, chosen, proposer, zopa, armistice)
         if n_step == 0 and k > 1:
             # After the first, coarsest step only the best start goes on (the proposing party's own).
             lead = np.where(proposer < 0, np.argmax(reached, axis=1), 0)
             best = best[rows, lead][:, None, :]
             armistice = armistice[rows, lead][:, None]
-    final = talks.assessor.assess(no_fixed, best, talks.leverage, talks.armistice.flags(armistice))
-    scores, estimated = talks.mediator_scores(t, final)
-    pick = np.where(proposer < 0, np.argmax(scores, axis=1), 0)
-    return final.at(pick), zopa, estimated[:, rows, pick].T
+    # The proposal is the best point the last step reached, already assessed there.
+    pick = picked[rows, np.where(proposer < 0, np.argmax(reached, axis=1), 0)]
+    _, estimated = talks.mediator_scores(t, followed)
+    return followed.at(pick), zopa, estimated[:, rows, pick].T
+
 
 def _follow(talks: Any, t: int, before: np.ndarray, after: np.ndarray, proposer: np.ndarray, zopa: np.ndarray,
-            armistice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            armistice: np.ndarray) -> tuple[np.ndarray, np.ndarray, Assessment, np.ndarray]:
     """Go on in the direction of the step just taken, further and further, and keep the best point
     reached: a ridge of the score is followed in a few evaluations instead of many small steps.
-    ``before`` and ``after`` are ``(runs, starts, issues)``; returns the points and their scores."""
+    ``before`` and ``after`` are ``(runs, starts, issues)``; returns the points and their scores, the
+    assessment of every point tried ``(runs, starts * tried)`` and the index of the best in it, per start."""
     runs, k, n = after.shape
     direction = after - before
     line = np.clip(before[:, :, None, :] + np.asarray(FOLLOW)[None, None, :, None] * direction[:, :, None, :], 0, 1)
@@ -98,4 +100,5 @@ def _follow(talks: Any, t: int, before: np.ndarray, after: np.ndarray, proposer:
     scores = scores.reshape(runs, k, -1)
     pick = np.where(proposer[:, None] < 0, np.argmax(scores, axis=-1), 0)
     return (np.take_along_axis(tried, pick[:, :, None, None], axis=2)[:, :, 0],
-            np.take_along_axis(scores, pick[:, :, None], axis=2)[:, :, 0])
+            np.take_along_axis(scores, pick[:, :, None], axis=2)[:, :, 0],
+            assessed, pick + np.arange(k)[None, :] * tried.shape[2])
