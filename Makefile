@@ -34,8 +34,11 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check sim tests bench notebooks
 
+# The suite runs on every core (pytest-xdist), a test module's tests in one process so that its shared
+# fixtures are built once; TEST_WORKERS=0 runs it in this process alone.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # The test pins are solved first and the run pins inside them, so the two files never disagree.
 lock: | $(BIN)/python

@@ -74,6 +74,18 @@ def belief_words(n: dict[str, Any]) -> str:
     return f"the mediators expected acceptance with chance {n['mediators_chance']:.2f}; they now put its resolve at {held}"
 
 
+def _zone_words(zone: float, chances: np.ndarray) -> str:
+    """What the mediators computed of the zone of agreement: its share of their wide set of terms, or,
+    when none of that set might be signed by every party, whether their search around it found terms
+    that might (the proposal, with the chance they give each party's yes)."""
+    if zone > 0:
+        return f"; the zone they computed holds {zone:.1%} of the terms tried"
+    if np.all(chances >= 0.005):  # as the story prints the chances, to two places
+        return ("; none of their wide set of terms might be signed by every party, but their search from it "
+                "found these terms, which might")
+    return "; they see no terms that every party might sign"
+
+
 def tell_round(talks: Any, active: np.ndarray, proposer: np.ndarray, final: Assessment, accepts: np.ndarray,
                zopa: np.ndarray) -> None:
     """The proposal of the round and every party's answer, for each run with talks this round."""
@@ -88,8 +100,7 @@ def tell_round(talks: Any, active: np.ndarray, proposer: np.ndarray, final: Asse
         table = talks.agenda.on_the_table(i)
         sink.add(i, sink.round, who, verb, format_terms(talks.issues, proposal)
                  + (f" (on the table: {table})" if table else "")
-                 + (f"; the zone they computed holds {zone:.1%} of the terms tried" if zone > 0
-                    else "; they see no terms that every party might sign")
+                 + _zone_words(zone, talks.chances[i])
                  + ("" if zopa[i] else "; no terms clear every party's bar this round"),
                  {"terms": dict(zip(talks.issues, proposal.tolist(), strict=True)), "zopa": bool(zopa[i]),
                   "estimated_zone": zone})
