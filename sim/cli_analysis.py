@@ -101,7 +101,7 @@ def _run_plan(args: argparse.Namespace, scenario, outcomes: list[str], factors: 
                       resume=args.resume, overwrite=args.force, extra_manifest=the_plan.manifest,
                       **_folder_options(args)) as store:
         run_design(the_plan.points, runs=args.runs_per_point, seed=args.seed, executor=where, store=store,
-                   progress=progress)
+                   progress=progress, chunk_size=DEFAULT_CHUNK)
         result = indices_of(the_plan, read_results(store.folder))
         result.save(store.folder)
         save_figure(result.indices, store.folder / "sensitivity.png")

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from .chunks import DEFAULT_CHUNK, MAX_RETRIES, Chunk, Point, Task, plan_chunks, run_chunk
+from .chunks import DEFAULT_CHUNK, MAX_RETRIES, Chunk, Point, Task, batch_size, plan_chunks, run_chunk
 from .errors import EnvironmentFailure, ExperimentError
 from .executors import Executor, iter_chunks
 from .model import Event, NegotiationModel
@@ -85,7 +85,7 @@ def _check_seed_and_runs(seed: object, runs: object) -> None:
 
 def run_design(points: Scenario | Sequence[Point], *, runs: int, seed: int = 0, executor: Executor | None = None,
                store: Store | None = None, progress: Callable[[int, int], None] | None = None,
-               chunk_size: int = DEFAULT_CHUNK) -> pd.DataFrame | None:
+               chunk_size: int | None = None) -> pd.DataFrame | None:
     """Simulate ``runs`` runs of every design point: the one way every command runs simulations.
 
     Run *i* has the seed ``run_seed(seed, i)`` at every point (common random numbers), whatever the
@@ -98,7 +98,9 @@ def run_design(points: Scenario | Sequence[Point], *, runs: int, seed: int = 0, 
         executor: Where chunks run (default: in this process).
         store: Where finished chunks go (a result folder); chunks it already holds are not run again.
         progress: Called with (runs done, runs) as chunks finish.
-        chunk_size: Runs simulated together in one batch.
+        chunk_size: Runs simulated together in one batch. None: :data:`sim.chunks.DEFAULT_CHUNK` with a
+            ``store`` (whose chunks must be planned the same way on resume), else
+            :func:`sim.chunks.batch_size` for the executor's workers.
 
     Returns:
         The tidy table ordered by point, then run; None with a ``store`` (read the runs from it).
@@ -109,6 +111,8 @@ def run_design(points: Scenario | Sequence[Point], *, runs: int, seed: int = 0, 
     _check_seed_and_runs(seed, runs)
     points = [Point(points)] if isinstance(points, Scenario) else list(points)
     executor = executor or Executor()
+    if chunk_size is None:
+        chunk_size = DEFAULT_CHUNK if store is not None else batch_size(runs, len(points), executor.workers)
     chunks = plan_chunks(runs, chunk_size, len(points))
     todo = store.pending(chunks) if store is not None else chunks
     total = runs * len(points)
@@ -131,7 +135,7 @@ def run_design(points: Scenario | Sequence[Point], *, runs: int, seed: int = 0, 
 
 
 def run_many(scenario: Scenario, *, runs: int, seed: int = 0, workers: int = 1, executor: str = "local",
-             scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
+             scheduler: str | None = None, chunk_size: int | None = None,
              progress: Callable[[int, int], None] | None = None, connect_timeout: float | None = None,
              no_workers_timeout: float | None = None) -> pd.DataFrame:
     """Simulate ``runs`` replications of a scenario; one row per run, ordered by run.
@@ -143,7 +147,8 @@ def run_many(scenario: Scenario, *, runs: int, seed: int = 0, workers: int = 1, 
         workers: Processes (1: in this process, the default, safe in notebooks).
         executor: ``"local"`` or ``"dask"``.
         scheduler: Dask scheduler address (``tcp://host:port``); a local cluster if omitted.
-        chunk_size: Runs simulated together in one batch.
+        chunk_size: Runs simulated together in one batch (None: as many as the workers can share, up to
+            :data:`sim.chunks.MAX_BATCH`; the table is the same for any size).
         progress: Called with (runs done, runs) as chunks finish.
         connect_timeout: Dask: seconds to reach the scheduler (default 10, see :mod:`sim.deadlines`).
         no_workers_timeout: Dask: seconds the cluster may have no worker (default 60).
@@ -162,7 +167,7 @@ def run_many(scenario: Scenario, *, runs: int, seed: int = 0, workers: int = 1, 
 
 
 def run_points(points: Sequence[Point], *, runs: int, seed: int = 0, workers: int = 1, executor: str = "local",
-               scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
+               scheduler: str | None = None, chunk_size: int | None = None,
                progress: Callable[[int, int], None] | None = None, connect_timeout: float | None = None,
                no_workers_timeout: float | None = None) -> pd.DataFrame:
     """Simulate ``runs`` runs of every design point; one tidy table ordered by point, then run.

@@ -6,6 +6,7 @@ import pytest
 from tiny import tiny
 
 from sim import load_scenario
+from sim.chunks import MAX_BATCH, batch_size
 from sim.experiment import explain_run, run_many, run_once
 from sim.model import NegotiationModel
 from sim.record import records_frame
@@ -164,9 +165,18 @@ def test_a_run_alone_equals_the_same_run_in_a_batch(baseline):
 
 
 def test_chunking_does_not_change_the_table(baseline):
-    one = run_many(baseline, runs=60, seed=9, chunk_size=60)
+    one = run_many(baseline, runs=60, seed=9)  # the chunking left to the experiment: one batch
     many = run_many(baseline, runs=60, seed=9, chunk_size=7)
     pd.testing.assert_frame_equal(one, many)
+
+
+def test_an_unnamed_chunk_size_gives_every_worker_a_share_up_to_the_largest_batch():
+    assert batch_size(1000) == MAX_BATCH == 1000
+    assert batch_size(1000, workers=2) == 500
+    assert batch_size(999, workers=2) == 500  # the odd run goes to one of them
+    assert batch_size(5000, workers=2) == MAX_BATCH  # memory stays flat in runs
+    assert batch_size(50, points=88, workers=2) == MAX_BATCH  # small points share batches (20 a chunk)
+    assert batch_size(3, workers=8) == 1
 
 
 def test_different_seeds_give_different_runs(baseline_runs):
