@@ -19,19 +19,15 @@ from .record import records_frame
 from .scenario import Scenario
 from .streams import run_seed
 
-__all__ = ["DEFAULT_CHUNK", "MAX_BATCH", "MAX_RETRIES", "Chunk", "Point", "Task", "batch_size", "plan_chunks",
-           "run_chunk"]
+__all__ = ["MAX_BATCH", "MAX_RETRIES", "Chunk", "Point", "Task", "batch_size", "plan_chunks", "run_chunk"]
 
-#: Runs per chunk of a result folder: large enough for the batched model to be efficient, small enough
-#: that an interrupted experiment loses little and memory stays flat. A folder records it, so that
-#: ``--resume`` plans the same chunks.
-DEFAULT_CHUNK = 500
-#: Most runs simulated as one batch when nothing is written to disk and the caller leaves the chunking
-#: to the experiment (:func:`batch_size`). A round costs a fixed part (Python work whatever the
-#: number of runs still talking) and a part per run, and a batch keeps stepping until its last run
-#: ends, so fewer, larger batches pay the fixed part fewer times: 1,000 baseline runs in one process
-#: took 5.5-5.7 s of process time as one batch against 6.3-6.9 s as two (the first model, whose
-#: rounds were all arrays, gained nothing). The cap keeps memory flat in runs.
+#: Most runs simulated as one batch (:func:`batch_size`, for any chunking the caller leaves to the
+#: experiment). A round costs a fixed part (Python work whatever the number of runs still talking)
+#: and a part per run, and a batch keeps stepping until its last run ends, so fewer, larger batches
+#: pay the fixed part fewer times: 1,000 baseline runs in one process took 5.5-5.7 s of process time
+#: as one batch against 6.3-6.9 s as two of 500 (the first model, whose rounds were all arrays,
+#: gained nothing). The cap keeps memory flat in runs and bounds what an interruption loses (a
+#: result folder's unfinished chunks).
 MAX_BATCH = 1000
 #: Times a chunk whose worker died is run again before the experiment gives up.
 MAX_RETRIES = 3
@@ -68,7 +64,7 @@ def batch_size(runs: int, points: int = 1, workers: int = 1) -> int:
     return max(1, min(MAX_BATCH, -(-runs * points // max(workers, 1))))
 
 
-def plan_chunks(runs: int, chunk_size: int = DEFAULT_CHUNK, points: int = 1) -> list[Chunk]:
+def plan_chunks(runs: int, chunk_size: int = MAX_BATCH, points: int = 1) -> list[Chunk]:
     """Split ``runs`` runs of each of ``points`` design points into chunks of about ``chunk_size`` runs:
     a point's runs in consecutive chunks, or, when a point has fewer runs than a chunk, several
     consecutive points in one chunk (simulated as one batch, see :func:`run_chunk`)."""

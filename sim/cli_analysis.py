@@ -85,7 +85,7 @@ def _run_sensitivity(args: argparse.Namespace, scenario, outcomes: list[str], fa
 
 
 def _run_plan(args: argparse.Namespace, scenario, outcomes: list[str], factors: list, where, progress):
-    from .experiment import DEFAULT_CHUNK, run_design
+    from .experiment import run_design
     from .results import ResultFolder, read_results
     from .sensitivity import indices_of, plan, sensitivity
     from .sensitivity_report import save_figure
@@ -96,12 +96,12 @@ def _run_plan(args: argparse.Namespace, scenario, outcomes: list[str], factors: 
                            scheduler=where.scheduler, progress=progress, factors=factors)
     the_plan = plan(scenario, method=args.method, n=args.n, runs_per_point=args.runs_per_point, outcomes=outcomes,
                     seed=args.seed, factors=factors)
-    with ResultFolder(args.out, the_plan.points, runs=args.runs_per_point, seed=args.seed, chunk_size=DEFAULT_CHUNK,
+    with ResultFolder(args.out, the_plan.points, runs=args.runs_per_point, seed=args.seed,
                       executor=where,
                       resume=args.resume, overwrite=args.force, extra_manifest=the_plan.manifest,
                       **_folder_options(args)) as store:
         run_design(the_plan.points, runs=args.runs_per_point, seed=args.seed, executor=where, store=store,
-                   progress=progress, chunk_size=DEFAULT_CHUNK)
+                   progress=progress)
         result = indices_of(the_plan, read_results(store.folder))
         result.save(store.folder)
         save_figure(result.indices, store.folder / "sensitivity.png")

@@ -27,13 +27,6 @@ def fail(message: str, code: int = EXIT_INPUT) -> int:
     return code
 
 
-def _folder_chunk() -> int:
-    """Runs per chunk of a result folder when ``--chunk-size`` is not given (imported here: it loads the model)."""
-    from .chunks import DEFAULT_CHUNK
-
-    return DEFAULT_CHUNK
-
-
 def _default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -154,7 +147,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out:
         folder = run_to_directory(scenario, args.out, runs=args.runs, seed=args.seed, workers=workers,
                                   executor=args.executor, scheduler=args.scheduler,
-                                  chunk_size=args.chunk_size or _folder_chunk(), resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
+                                  chunk_size=args.chunk_size, resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
                                   **_folder_options(args))
         table = read_results(folder)  # every column: the summary shows each council measure
     else:
@@ -215,7 +208,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.out:
         folder = run_to_directory(points, args.out, runs=args.runs, seed=args.seed, workers=workers,
                                   executor=args.executor, scheduler=args.scheduler,
-                                  chunk_size=args.chunk_size or _folder_chunk(), resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
+                                  chunk_size=args.chunk_size, resume=args.resume, overwrite=args.force, csv=args.csv, progress=progress,
                                   extra_manifest={"sweep": {"varied": varied, "method": args.sample or "grid"}},
                                   **_folder_options(args))
         table = read_results(folder)

@@ -97,8 +97,8 @@ def _add_run_options(p: argparse.ArgumentParser, default_runs: int) -> None:
     p.add_argument("--csv", action="store_true", help="also write runs.csv")
     _add_executor_options(p)
     p.add_argument("--chunk-size", type=count, default=None,
-                   help="runs simulated as one batch: with --out one file each (default 500; --resume needs the "
-                        "same); without it, as many as the workers share, up to 1,000 (the table is the same)")
+                   help="runs simulated as one batch, one file each in --out (default: each worker's share, at most "
+                        "1,000; --resume keeps the folder's); the table is the same for any size")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
     p.add_argument("--force", action="store_true", help="overwrite results already in --out")
     _add_folder_options(p)

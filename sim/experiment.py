@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from .chunks import DEFAULT_CHUNK, MAX_RETRIES, Chunk, Point, Task, batch_size, plan_chunks, run_chunk
+from .chunks import MAX_BATCH, MAX_RETRIES, Chunk, Point, Task, batch_size, plan_chunks, run_chunk
 from .errors import EnvironmentFailure, ExperimentError
 from .executors import Executor, iter_chunks
 from .model import Event, NegotiationModel
@@ -26,7 +26,7 @@ from .record import records_frame
 from .scenario import Scenario
 
 __all__ = [
-    "DEFAULT_CHUNK",
+    "MAX_BATCH",
     "MAX_RETRIES",
     "Chunk",
     "EnvironmentFailure",
@@ -35,6 +35,7 @@ __all__ = [
     "Point",
     "Store",
     "Task",
+    "batch_size",
     "explain_run",
     "iter_chunks",
     "plan_chunks",
@@ -64,6 +65,9 @@ def explain_run(scenario: Scenario, seed: int) -> tuple[dict[str, Any], list[Eve
 
 class Store(Protocol):
     """Where finished chunks go instead of memory (a result folder: :class:`sim.results.ResultFolder`)."""
+
+    chunk_size: int
+    """Runs per chunk of the experiment it holds (the chunks it plans must stay those)."""
 
     def pending(self, chunks: Sequence[Chunk]) -> list[Chunk]:
         """The chunks it does not hold yet."""
@@ -98,9 +102,8 @@ def run_design(points: Scenario | Sequence[Point], *, runs: int, seed: int = 0, 
         executor: Where chunks run (default: in this process).
         store: Where finished chunks go (a result folder); chunks it already holds are not run again.
         progress: Called with (runs done, runs) as chunks finish.
-        chunk_size: Runs simulated together in one batch. None: :data:`sim.chunks.DEFAULT_CHUNK` with a
-            ``store`` (whose chunks must be planned the same way on resume), else
-            :func:`sim.chunks.batch_size` for the executor's workers.
+        chunk_size: Runs simulated together in one batch. None: the ``store``'s (whose chunks must be
+            planned the same way on resume), else :func:`sim.chunks.batch_size` for the executor's workers.
 
     Returns:
         The tidy table ordered by point, then run; None with a ``store`` (read the runs from it).
@@ -112,7 +115,7 @@ def run_design(points: Scenario | Sequence[Point], *, runs: int, seed: int = 0, 
     points = [Point(points)] if isinstance(points, Scenario) else list(points)
     executor = executor or Executor()
     if chunk_size is None:
-        chunk_size = DEFAULT_CHUNK if store is not None else batch_size(runs, len(points), executor.workers)
+        chunk_size = store.chunk_size if store is not None else batch_size(runs, len(points), executor.workers)
     chunks = plan_chunks(runs, chunk_size, len(points))
     todo = store.pending(chunks) if store is not None else chunks
     total = runs * len(points)

@@ -15,6 +15,10 @@ A result folder holds:
 - ``.sim.lock``: the lock of the one writer (see :class:`sim.result_files.FolderLock`);
 - ``rejected/``: parts (or a ``runs.parquet``) found corrupt or foreign on resume, moved aside.
 
+Chunks are ``chunk_size`` runs; left to the folder (None), each worker's share of the runs up to
+:data:`sim.chunks.MAX_BATCH`, and on resume the folder's own chunking (from its manifest, or from its
+first part when the manifest is lost).
+
 ``resume=True`` finishes an interrupted experiment: it checks that the scenario, seed and chunking
 match the manifest, checks every part against its own record, and runs only the missing chunks. The
 result equals an uninterrupted run, row for row. A folder whose manifest is lost is refused unless
@@ -40,7 +44,7 @@ import yaml
 
 from . import __version__
 from .errors import EnvironmentFailure, ExperimentError
-from .experiment import DEFAULT_CHUNK, Chunk, Executor, Point, plan_chunks, run_design
+from .experiment import Chunk, Executor, Point, batch_size, plan_chunks, run_design
 from .result_files import (
     FolderLock,
     assemble,
@@ -143,6 +147,30 @@ def _part_path(folder: Path, chunk: Chunk) -> Path:
     return folder / PARTS / f"part-{chunk.index:06d}.parquet"
 
 
+def _saved_chunk_size(folder: Path, runs: int) -> int | None:
+    """The chunking of the experiment a folder holds: from its manifest, else (a lost or damaged one) from
+    the record of its first part; None if neither tells (the parts are then checked against a new plan)."""
+    try:
+        saved = (_load_manifest(folder) or {}).get("chunk_size")
+    except EnvironmentFailure:
+        saved = None
+    if isinstance(saved, int) and not isinstance(saved, bool) and saved >= 1:
+        return saved
+    first = folder / PARTS / "part-000000.parquet"
+    try:
+        record = parquet_record(first) if first.exists() else None
+    except (OSError, pa.ArrowException):
+        record = None
+    if not record:
+        return None
+    try:
+        # A first part of several points holds them whole: any chunk of that many points' runs plans alike.
+        size = int(record["points"]) * runs if int(record["points"]) > 1 else int(record["stop"]) - int(record["start"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return size if size >= 1 else None
+
+
 def _design_digest(points: Sequence[Point]) -> str:
     if len(points) == 1:
         return points[0].scenario.digest()
@@ -166,16 +194,22 @@ class ResultFolder:
             corrupt, or lost while parts remain (unless ``rebuild_manifest``).
     """
 
-    def __init__(self, folder: str | Path, points: Sequence[Point], *, runs: int, seed: int, chunk_size: int,
-                 executor: Executor, resume: bool = False, overwrite: bool = False, csv: bool = False,
+    def __init__(self, folder: str | Path, points: Sequence[Point], *, runs: int, seed: int,
+                 chunk_size: int | None = None, executor: Executor, resume: bool = False, overwrite: bool = False, csv: bool = False,
                  extra_manifest: dict[str, Any] | None = None, rebuild_manifest: bool = False,
                  keep_parts: bool = False, notify: Callable[[str], None] | None = None):
         self.folder = Path(folder)
         self.csv, self.keep_parts, self.notify = csv, keep_parts, notify or _warn
         scenario = points[0].scenario
-        self.settings = {"scenario": scenario.name, "scenario_sha256": _design_digest(points), "seed": int(seed),
-                         "runs": int(runs), "chunk_size": int(chunk_size), "points": len(points)}
         self._lock = FolderLock(self.folder)
+        if chunk_size is None:
+            # Resumed, the folder's own chunking (its parts are those chunks); new, a batch per worker.
+            saved = _saved_chunk_size(self.folder, runs) if resume or rebuild_manifest else None
+            chunk_size = saved or batch_size(runs, len(points), executor.workers)
+        self.chunk_size = int(chunk_size)
+        """Runs per chunk, one part file each (what ``--resume`` must plan again)."""
+        self.settings = {"scenario": scenario.name, "scenario_sha256": _design_digest(points), "seed": int(seed),
+                         "runs": int(runs), "chunk_size": self.chunk_size, "points": len(points)}
         try:
             remove_temporaries(self.folder, self.folder / PARTS)
             old = self._prepare(resume or rebuild_manifest, overwrite, rebuild_manifest)
@@ -340,7 +374,7 @@ class ResultFolder:
 
 def run_to_directory(experiment: Scenario | Sequence[Point], folder: str | Path, *, runs: int, seed: int = 0,
                      workers: int = 1,
-                     executor: str = "local", scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
+                     executor: str = "local", scheduler: str | None = None, chunk_size: int | None = None,
                      resume: bool = False, overwrite: bool = False, csv: bool = False,
                      extra_manifest: dict[str, Any] | None = None,
                      progress: Callable[[int, int], None] | None = None, rebuild_manifest: bool = False,
@@ -362,5 +396,5 @@ def run_to_directory(experiment: Scenario | Sequence[Point], folder: str | Path,
                       overwrite=overwrite, csv=csv, extra_manifest=extra_manifest, rebuild_manifest=rebuild_manifest,
                       keep_parts=keep_parts, notify=notify) as store:
         run_design(points, runs=runs, seed=seed, executor=where, store=store, progress=progress,
-                   chunk_size=chunk_size)
+                   chunk_size=store.chunk_size)
     return store.folder

@@ -213,6 +213,25 @@ def test_a_rebuilt_manifest_keeps_no_part_of_another_seed_or_scenario(baseline, 
     assert read_results(tmp_path / "horizon").deal_round.max() <= 12
 
 
+def test_a_resume_without_a_chunk_size_keeps_the_folders_chunking(baseline, serial, tmp_path):
+    """Chunks left to the folder are a share per worker; a resume plans the saved chunks again, whatever
+    its own workers, from the manifest, or from the first part's record when the manifest is lost."""
+    for lost_manifest in (False, True):
+        folder = tmp_path / f"lost-{lost_manifest}"
+        interrupted(baseline, folder)  # 3 chunks of 20 runs, 2 written
+        if lost_manifest:
+            (folder / "manifest.json").unlink()
+        notes: list[str] = []
+        run_to_directory(baseline, folder, runs=RUNS, seed=1, workers=1, resume=not lost_manifest,
+                         rebuild_manifest=lost_manifest, notify=notes.append)
+        manifest = read_manifest(folder)
+        assert (manifest["chunk_size"], manifest["chunks"], manifest["runs_this_session"]) == (CHUNK, 3, CHUNK)
+        assert notes == []  # both parts kept
+        pd.testing.assert_frame_equal(read_results(folder), serial)
+    fresh = run_to_directory(baseline, tmp_path / "fresh", runs=RUNS, seed=1, workers=1)
+    assert (read_manifest(fresh)["chunk_size"], read_manifest(fresh)["chunks"]) == (RUNS, 1)
+
+
 def test_resume_with_another_seed_is_refused_in_one_line(baseline, tmp_path, capsys):
     folder = tmp_path / "res"
     interrupted(baseline, folder)

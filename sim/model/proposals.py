@@ -51,18 +51,18 @@ def contract_curve(parties: list[Any], front: Any, weights: np.ndarray) -> np.nd
     values = np.linspace(0.0, 1.0, FRONTIER_VALUES)
     runs, n = len(front.taken), parties[0].position.shape[1]
     line = np.broadcast_to(values, (runs, len(values)))
-    allowed = np.ones((runs, len(values), n), bool)
-    tables = []
-    for party in parties:
-        table = np.empty((runs, len(values), n))
+    on_the_ground = mech.effective_territory(line, front.taken[:, None]) if front.issue is not None else line
+    # Laid out (runs, ..., issues, values) so that the pick runs along contiguous memory.
+    tables = np.empty((len(parties), runs, n, len(values)))
+    allowed = np.ones((runs, n, len(values)), bool)
+    for p, party in enumerate(parties):
         for d in range(n):
-            seen = mech.effective_territory(line, front.taken[:, None]) if d == front.issue else line
-            table[:, :, d] = party.issue_utility(d, seen) - party.line_cost(d, seen)
-            allowed[:, :, d] &= party.within_hard_lines(d, line)
-        tables.append(table)
-    score = np.einsum("kp,prvd->rkvd", weights, np.stack(tables))
-    score = np.where(allowed[:, None], score, -np.inf)
-    return values[np.argmax(score, axis=2)]
+            seen = on_the_ground if d == front.issue else line
+            tables[p, :, d] = party.issue_utility(d, seen) - party.line_cost(d, seen)
+            allowed[:, d] &= party.within_hard_lines(d, line)
+    score = np.einsum("kp,prdv->rkdv", weights, tables)
+    score[~np.broadcast_to(allowed[:, None], score.shape)] = -np.inf
+    return values[np.argmax(score, axis=3)]
 
 
 def joint_mean(arrays: list[np.ndarray]) -> np.ndarray:
