@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import mechanisms as mech
 from ..schema import ActorSpec
+from .caches import BatchCache
 
 __all__ = ["Actor", "Backer", "CoalitionOutlook", "Guarantor", "Influencer", "Mediator", "Member", "Preferences"]
 
@@ -70,6 +71,8 @@ class Preferences:
         self.capability = p.capability
         # One number when the risk attitude is fixed (fast powers), per-run values when it is drawn.
         self.exponent = self.risk if p.is_drawn("risk") else float(self.risk[0])
+        self.fixed_utility = BatchCache(self._utility_of_fixed)
+        """Its utility of the fixed candidates on the issues not replaced, by those issues (sim.model.caches)."""
 
     def utility(self, terms: np.ndarray) -> np.ndarray:
         """Utility of terms ``(runs, ..., issues)`` whose front issue is already effective control."""
@@ -85,8 +88,15 @@ class Preferences:
         return self.salience[:, issue, None] * (1.0 - mech.power(distance, exponent))
 
     def preferences_changed(self) -> None:
-        """Call after changing positions or saliences: drops cached utilities."""
-        self._cache_key = None
+        """Call after changing its ideal terms: drops its cached utilities."""
+        self.fixed_utility.clear()
+
+    def _utility_of_fixed(self, cols: tuple[int, ...], fixed: np.ndarray) -> np.ndarray:
+        """Utility of the fixed candidates ``(n_fixed, issues)`` on issues ``cols`` only, per run ``(runs, n_fixed)``."""
+        cols_list = list(cols)
+        distance = np.abs(fixed[None, :, cols_list] - self.position[:, None, cols_list])
+        exponent = self.exponent if np.ndim(self.exponent) == 0 else self.exponent[:, None, None]
+        return np.sum(self.salience[:, None, cols_list] * (1.0 - mech.power(distance, exponent)), axis=-1)
 
     def shift_position(self, runs: np.ndarray, issue: int, by: np.ndarray) -> None:
         """Move its ideal term on one issue (clipped to 0-1) in the runs of the mask."""
@@ -102,26 +112,19 @@ class Preferences:
             replaced: issue -> ``(runs, n_fixed + n_dynamic)`` values that replace those terms (the
                 front issue as effective control, guarantees as effective guarantees).
 
-        The fixed candidates' utility on the other issues changes only when positions do, so it is
-        computed once and cached: this is most of the model's arithmetic.
+        The fixed candidates' utility on the other issues changes only when its ideal terms do, so it
+        is computed once for the batch (:attr:`fixed_utility`): this is most of the model's arithmetic.
         """
         n_fixed = fixed.shape[0]
-        key = tuple(sorted(replaced))
         if n_fixed == 0:
             terms = dynamic.copy()
             for d, values in replaced.items():
                 terms[..., d] = values
             return self.utility(terms)
-        if getattr(self, "_cache_key", None) != key:
-            cols = [d for d in range(fixed.shape[1]) if d not in replaced]
-            distance = np.abs(fixed[None, :, cols] - self.position[:, None, cols])
-            exponent = self.exponent if np.ndim(self.exponent) == 0 else self.exponent[:, None, None]
-            self._cached = np.sum(self.salience[:, None, cols] * (1.0 - mech.power(distance, exponent)), axis=-1)
-            self._cache_key = key
         terms = dynamic.copy()
         for d, values in replaced.items():
             terms[..., d] = values[:, n_fixed:]
-        fixed_part = self._cached.copy()
+        fixed_part = self.fixed_utility.get(tuple(d for d in range(fixed.shape[1]) if d not in replaced), fixed).copy()
         for d, values in replaced.items():
             fixed_part += self.issue_utility(d, values[:, :n_fixed])
         return np.concatenate([fixed_part, self.utility(terms)], axis=1)
@@ -139,6 +142,10 @@ class Mediator(Actor, Preferences):
         self.plan_id = spec.mediator.plan if spec.mediator else None
         self.bias = m.bias
         self.plan_pull = m.plan_pull
+        self.plan_terms: np.ndarray | None = None
+        """Its plan's terms per run ``(runs, issues)``, set by the talks (None: no plan)."""
+        self.closeness_to_plan = BatchCache(self._closeness_of_fixed)
+        """The fixed candidates' closeness to its plan (sim.model.caches; plans never change)."""
 
     def tilt(self, candidates: np.ndarray, own_utility: np.ndarray, plan: np.ndarray | None,
              n_fixed: int = 0) -> np.ndarray:
@@ -151,11 +158,15 @@ class Mediator(Actor, Preferences):
         if plan is not None:
             rest = 1 - np.mean(np.abs(candidates[:, n_fixed:] - plan[:, None, :]), axis=-1)
             if n_fixed:
-                if getattr(self, "_fixed_closeness", None) is None:
-                    self._fixed_closeness = 1 - np.mean(np.abs(candidates[:, :n_fixed] - plan[:, None, :]), axis=-1)
-                rest = np.concatenate([self._fixed_closeness, rest], axis=1)
+                rest = np.concatenate([self.closeness_to_plan.get(n_fixed, candidates[0, :n_fixed]), rest], axis=1)
             tilt = tilt + self.plan_pull[:, None] * rest
         return self.bias[:, None] * tilt
+
+
+    def _closeness_of_fixed(self, n_fixed: int, fixed: np.ndarray) -> np.ndarray:
+        """Closeness of the fixed candidates ``(n_fixed, issues)`` to its plan, per run ``(runs, n_fixed)``."""
+        assert self.plan_terms is not None
+        return 1 - np.mean(np.abs(fixed[None] - self.plan_terms[:, None, :]), axis=-1)
 
 
 class Backer(Actor):

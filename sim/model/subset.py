@@ -31,6 +31,7 @@ import mesa
 import numpy as np
 from pydantic import BaseModel
 
+from .caches import BatchCache
 from .events import EventSink
 from .params import ParamNode
 
@@ -167,6 +168,8 @@ class _Taker:
             return obj
         if kind is ParamNode:
             return _TakenOnRead(obj, self)
+        if kind is BatchCache:  # the batch's store, read at these rows (sim.model.caches)
+            return obj.taken(self.rows)
         if _copies_plainly(kind):
             new = object.__new__(kind)
             new.__dict__.update(obj.__dict__)

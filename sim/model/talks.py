@@ -1,7 +1,7 @@
 """The talks: each round the mediators (or a recognised party) propose terms and every party answers.
 
-Every actor whose acceptance a deal needs answers: the parties at the table and the veto players
-outside it (together the "parties" of this module, those at the table first).
+Every actor whose acceptance a deal needs answers: the parties at the table and the veto players outside it
+(together the "parties" of this module, those at the table first).
 
 A round: every party's value of fighting on (to the end state it projects); candidates (a fixed
 spread, the compromise point, every party's ideal terms, the last proposal and variations of it, the
@@ -83,8 +83,9 @@ class Talks:
         """Share of the wide candidate set that the mediators believe some type of every party would sign."""
         self.true_zone = np.zeros(runs)
         """Share of the wide candidate set that every party would sign, given the true types."""
-        self.plans = [np.stack([params.plans[m.plan_id][i] for i in issues], axis=-1) if m.plan_id else None
-                      for m in mediators]
+        for m in mediators:  # a mediator holds its plan's terms: its closeness to them is cached (sim.model.caches)
+            m.plan_terms = np.stack([params.plans[m.plan_id][i] for i in issues], axis=-1) if m.plan_id else None
+        self.plans = [m.plan_terms for m in mediators]
         first_plan = next((plan for plan in self.plans if plan is not None), None)
         self.last_proposal = first_plan.copy() if first_plan is not None else self.compromise()
         self.fixed_candidates = halton(int(talks.spec.candidates), n_issues)
