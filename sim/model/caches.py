@@ -16,7 +16,18 @@ Invalidation rules, the only ones: an actor's utilities of the fixed set are dro
 terms move (``Preferences.shift_position``, the one place that changes them; saliences and risk
 attitudes are fixed for a run); a mediator's closeness to its plan never (plans are fixed). The
 values are per run and row by row the same arithmetic as computing them on a subset, so a run's
-numbers do not depend on what was cached (``tests/test_subset.py`` plays every scenario both ways).
+numbers do not depend on what was cached (``tests/test_subset.py`` plays every scenario both ways,
+and with :data:`CACHING` off).
+
+Every other cache of the model, with its rule (none outlives a batch):
+
+- ``Coalition._table`` (:mod:`sim.model.coalition`): the expected cascade per consent level; it holds
+  for the backstop and joining thresholds it was computed with and is recomputed when either
+  differs. ``Coalition._fixed_outlook``, that table read at the fixed candidates, goes with it.
+- ``sim.beliefs._levels``, ``sim.model.subset._copies_plainly`` and ``_state_name``, and
+  ``sim.params.describe_range``: pure functions of their arguments (``functools`` caches).
+
+Outside the model, ``sim.scenario.facts.load_facts`` reads a facts folder once per process.
 """
 
 from __future__ import annotations

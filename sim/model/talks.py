@@ -9,11 +9,10 @@ mediators' plans); the mediators' pick, solved over their beliefs and refined lo
 (deterministic given each party's type); domestic ratification; what the answers taught the
 mediators; why the round failed. The talks see the other arenas only through :class:`Views`.
 
-The mediators do not know each party's ``resolve`` (drawn per run): their belief is the scenario's
-distribution of it (widened by ``resolve_prior_width``). A candidate's chance with a party is the
-belief mass of the types that would sign it; the pick maximises the log of the product of those
-chances (a Nash product over the estimated zone) plus the mediators' tilt. Each answer rules out
-the types that would have answered otherwise.
+The mediators do not know each party's ``resolve`` (drawn per run): their belief is the scenario's distribution
+of it (widened by ``resolve_prior_width``). A candidate's chance with a party is the belief mass of the types
+that would sign it; the pick maximises the log of the product of those chances (a Nash product over the
+estimated zone) plus the mediators' tilt. Each answer rules out the types that would have answered otherwise.
 """
 
 from __future__ import annotations
