@@ -9,7 +9,7 @@ import pytest
 from tiny import tiny
 
 from sim import ScenarioError
-from sim.model import NegotiationModel
+from sim.model import NegotiationModel, outside_options
 from sim.scenario import deep_merge
 
 SEEDS = list(range(40))
@@ -122,7 +122,7 @@ def deals(scenario) -> dict:
 def deal_values(scenario, terms: list[list[float]]) -> np.ndarray:
     """Each party's value of the given terms (the same in every run), as the talks assess them at round 0."""
     model = NegotiationModel(scenario, seeds=SEEDS[:3])
-    model.talks.outside_options()
+    outside_options.compute(model.talks)
     candidates = np.broadcast_to(np.array(terms, float), (3, len(terms), 2)).copy()
     values = model.talks.assessor.assess(np.empty((0, 2)), candidates, model.talks.leverage).deal_values[:, 0]
     model.run()  # a finished model lets go of Mesa's class-level id counter

@@ -32,10 +32,10 @@ def _play(path: Path, active_only: bool, monkeypatch: pytest.MonkeyPatch, cachin
     partial = 0
     step = model.talks.step
 
-    def counting(t: int, active: np.ndarray) -> np.ndarray:
+    def counting(t: int, active: np.ndarray, talking: np.ndarray) -> np.ndarray:
         nonlocal partial
         partial += bool(0 < active.sum() < RUNS)
-        return step(t, active)
+        return step(t, active, talking)
 
     model.talks.step = counting
     model.run()
@@ -113,3 +113,27 @@ def test_put_scatters_a_subsets_answer_back_to_its_runs():
     out = put((np.array([1.5, 2.5]), np.array(["a", "b"], dtype=object)), np.array([0, 3]), 4)
     assert out[0].tolist() == [1.5, 0.0, 0.0, 2.5]
     assert out[1].tolist() == ["a", "", "", "b"]
+
+
+def test_values_of_fighting_on_computed_for_some_runs_are_those_of_the_whole_batch():
+    """sim.model.outside_options computes them for the runs in need only; the others keep their last value."""
+    from sim.model import outside_options
+
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    some, every = (NegotiationModel(scenario, seeds=[run_seed(4, i) for i in range(RUNS)]) for _ in range(2))
+    for _ in range(5):  # rounds of fighting: stocks drain, beliefs move
+        some.step()
+        every.step()
+    for model in (some, every):  # ten more rounds of stock used since the values were last computed
+        for party in model.talks.parties:
+            party.used = party.used + 10.0
+    need = np.zeros(RUNS, bool)
+    need[[1, 5, 17]] = True
+    before = [party.outside_option for party in some.talks.parties]
+    some.talks.outside_options_now(some.round, need)
+    outside_options.compute(every.talks)
+    for party, whole, old in zip(some.talks.parties, every.talks.parties, before, strict=True):
+        for name in outside_options.SET_ON_PARTIES:
+            np.testing.assert_array_equal(getattr(party, name)[need], getattr(whole, name)[need])
+        np.testing.assert_array_equal(party.outside_option[~need], old[~need])
+        assert not np.array_equal(party.outside_option, whole.outside_option), "nothing moved: the test shows nothing"

@@ -94,7 +94,7 @@ class Armistice:
         runs = len(active)
         if not active.any():
             return np.zeros(runs, bool)
-        talks.outside_options_now(t)
+        talks.outside_options_now(t, active)
         standing = np.nan_to_num(talks.standing_terms)
         pool = [np.broadcast_to(talks.fixed_candidates, (runs, *talks.fixed_candidates.shape)),
                 talks.compromise()[:, None, :], *(h.position[:, None, :] for h in talks.ideals)]

@@ -198,7 +198,7 @@ class NegotiationModel(mesa.Model):
         talking = state.talking() & in_time
         suspended = talking & (self.talks.suspended_until > t)
         state.last_failure[suspended] = "shock_suspension"
-        agreed = self.talks.step(t, talking & ~suspended)
+        agreed = self.talks.step(t, talking & ~suspended, talking)
         if agreed.any():
             self._after_ceasefire(t, agreed)
         settling = self._settling(t) & ~agreed

@@ -28,6 +28,7 @@ from .agenda import Agenda
 from .armistice import Armistice
 from .assessment import Assessment, Assessor, Views, halton
 from .events import COLLAPSE, DEAL, TALKING, EventSink, RunState
+from .outside_options import OutsideOptions
 from .proposals import contract_curve, joint_mean, quantile_grid
 from .ratification import Ratification
 from .search import REFINE_STARTS, REFINE_STEPS, Proposal, refine
@@ -98,7 +99,7 @@ class Talks:
         self.acceptance_floor = talks.proposal_acceptance_floor
         self.status_quo = np.stack([params.issues[i].status_quo for i in issues], axis=-1)
         self.assessor = Assessor(parties, mediators, views, keep_views=sink.enabled)
-        self._options_round = -1
+        self.options = OutsideOptions(runs)
         self.armistice = Armistice(talks.armistice, issues, self.status_quo, self.assessor)
         self.agenda = Agenda(talks.spec.agenda, issues, runs)
         self._no_deal_yet(runs, n_issues)
@@ -150,35 +151,9 @@ class Talks:
         capability = np.stack([h.capability for h in holders], axis=1)
         return mech.compromise_point(positions, capability, salience)
 
-    def outside_options_now(self, t: int) -> None:
-        """The parties' values of fighting on as of round ``t``, computed once a round (the talks and the
-        settlement talks under an armistice both read them; nothing changes them in between)."""
-        if self._options_round != t:
-            self.outside_options()
-            self._options_round = t
-
-    def outside_options(self) -> None:
-        """Each party's value of fighting on to the end states it projects (set on the party), and the
-        mediators' view of it for every resolve they think possible."""
-        no_deal = np.broadcast_to(self.status_quo, (self.runs, len(self.issues)))
-        front = self.views.front
-        sides = front.p.spec if front.issue is not None else None
-        left = {side: np.minimum.reduce([np.full(self.runs, np.inf), *(party.rounds_left() for party in self.parties
-                                                                      if sides and party.actor_id in getattr(sides, side))])
-                for side in ("attacker", "defender")}
-        for party in self.parties:
-            nd = no_deal.copy()
-            if front.issue is None:
-                ends = np.broadcast_to(no_deal[:, None, :], (self.runs, 1, len(self.issues)))
-                party.drift_weights = np.ones((self.runs, 1))
-                party.value_of_fighting(ends, front.projection[:, None])
-            else:
-                line, rounds = front.end_states(party, left["attacker"], left["defender"])
-                ends = np.repeat(no_deal[:, None, :], line.shape[1], axis=1)
-                ends[..., front.issue] = line
-                party.value_of_fighting(ends, rounds)
-                nd[:, front.issue] = np.sum(party.drift_weights * line, axis=1)
-            party.no_deal_terms = nd
+    def outside_options_now(self, t: int, runs: np.ndarray, copy: Any = None) -> None:
+        """The parties' values of fighting on as of round ``t`` in the runs of the mask (sim.model.outside_options)."""
+        self.options.now(self, t, runs, copy, every_run=not ACTIVE_RUNS_ONLY)
 
     def mediator_scores(self, t: int, a: Assessment, n_fixed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """The mediators' score of each candidate, and their estimated chance that each party accepts it.
@@ -253,15 +228,18 @@ class Talks:
             choice = np.where(proposer == j, pick, choice)
         return proposer, choice
 
-    def step(self, t: int, active: np.ndarray) -> np.ndarray:
-        """One round of talks in the runs of the mask ``active``; returns the runs that agreed."""
+    def step(self, t: int, active: np.ndarray, talking: np.ndarray | None = None) -> np.ndarray:
+        """One round of talks in the runs of the mask ``active`` (``talking`` adds those whose talks are
+        suspended: their values of fighting on are computed too); returns the runs that agreed."""
         if not active.any():
             return np.zeros(self.runs, bool)
-        self.outside_options_now(t)
         rows = np.flatnonzero(active)
-        if ACTIVE_RUNS_ONLY and rows.size < self.runs:
-            # The others' answers would be thrown away: evaluate the talking runs alone (sim.model.subset).
-            found = put(take(self, rows, self.runs)._propose(t), rows, self.runs)
+        subset = ACTIVE_RUNS_ONLY and rows.size < self.runs
+        # The others' answers would be thrown away: evaluate the talking runs alone (sim.model.subset).
+        copy = take(self, rows, self.runs) if subset and (talking is None or (talking == active).all()) else None
+        self.outside_options_now(t, active if talking is None else talking, copy)
+        if subset:
+            found = put((copy if copy is not None else take(self, rows, self.runs))._propose(t), rows, self.runs)
         else:
             found = self._propose(t)
         final, zopa = found.final, found.zopa
