@@ -18,8 +18,10 @@ RUNS = 6
 
 
 @pytest.fixture
-def model() -> NegotiationModel:
-    return NegotiationModel(load_scenario(BASELINE), seeds=[run_seed(5, i) for i in range(RUNS)])
+def model():
+    built = NegotiationModel(load_scenario(BASELINE), seeds=[run_seed(5, i) for i in range(RUNS)])
+    yield built
+    built.release()  # an unfinished model is held by Mesa's id counters until released
 
 
 def fixed_set_utility(party, fixed: np.ndarray) -> np.ndarray:

@@ -137,3 +137,5 @@ def test_values_of_fighting_on_computed_for_some_runs_are_those_of_the_whole_bat
             np.testing.assert_array_equal(getattr(party, name)[need], getattr(whole, name)[need])
         np.testing.assert_array_equal(party.outside_option[~need], old[~need])
         assert not np.array_equal(party.outside_option, whole.outside_option), "nothing moved: the test shows nothing"
+    for model in (some, every):
+        model.release()  # unfinished models are held by Mesa's id counters until released
