@@ -147,21 +147,19 @@ class Mediator(Actor, Preferences):
         self.closeness_to_plan = BatchCache(self._closeness_of_fixed)
         """The fixed candidates' closeness to its plan (sim.model.caches; plans never change)."""
 
-    def tilt(self, candidates: np.ndarray, own_utility: np.ndarray, plan: np.ndarray | None,
-             n_fixed: int = 0) -> np.ndarray:
+    def tilt(self, candidates: np.ndarray, own_utility: np.ndarray, n_fixed: int = 0) -> np.ndarray:
         """How far it leans toward each candidate, per run: its own utility and its plan, weighed by its bias.
 
         The first ``n_fixed`` candidates are the fixed set, the same in every round, whose closeness
         to the (fixed) plan is computed once.
         """
-        tilt = own_utility
+        tilt, plan = own_utility, self.plan_terms
         if plan is not None:
             rest = 1 - np.mean(np.abs(candidates[:, n_fixed:] - plan[:, None, :]), axis=-1)
             if n_fixed:
                 rest = np.concatenate([self.closeness_to_plan.get(n_fixed, candidates[0, :n_fixed]), rest], axis=1)
             tilt = tilt + self.plan_pull[:, None] * rest
         return self.bias[:, None] * tilt
-
 
     def _closeness_of_fixed(self, n_fixed: int, fixed: np.ndarray) -> np.ndarray:
         """Closeness of the fixed candidates ``(n_fixed, issues)`` to its plan, per run ``(runs, n_fixed)``."""

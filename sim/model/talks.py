@@ -183,8 +183,7 @@ class Talks:
             # mediators weigh each party's chance by its capability (an asymmetric Nash product).
             joint += self.power[k][:, None] * np.where(public_no, -1e6 * (1 + a.breach[k]),
                                                        np.log(np.maximum(share, 1e-3)) - 0.5 * shortfall * shortfall)
-        tilts = [m.tilt(a.candidates, a.mediator_utility[k], plan, n_fixed)
-                 for k, (m, plan) in enumerate(zip(self.mediators, self.plans, strict=True))]
+        tilts = [m.tilt(a.candidates, a.mediator_utility[k], n_fixed) for k, m in enumerate(self.mediators)]
         return joint + joint_mean(tilts), np.stack(estimated)
 
     def _wide_set(self, t: int) -> Assessment:
